@@ -1,0 +1,49 @@
+package io.mailscope.dissect.tls;
+
+import io.mailscope.dissect.At;
+import io.mailscope.dissect.Event;
+
+import java.util.List;
+
+/** What the TLS analyzer reports. */
+public sealed interface TlsEvent extends Event {
+
+    record ClientHelloSeen(At at, ClientHello hello) implements TlsEvent {}
+
+    record ServerHelloSeen(At at, ServerHello hello) implements TlsEvent {}
+
+    /** The server's (or client's) certificate chain, leaf first. */
+    record CertificatesSeen(At at, List<CertificateInfo> chain) implements TlsEvent {}
+
+    /**
+     * Another handshake message seen in the clear (ServerKeyExchange, ServerHelloDone, CertificateRequest,
+     * ClientKeyExchange, NewSessionTicket...).
+     */
+    record HandshakeMessage(At at, int type, String name, int length) implements TlsEvent {}
+
+    /**
+     * An alert in the clear. {@code encrypted} is true when it came after ChangeCipherSpec, so level and
+     * description are unknown (-1) and only its presence is known.
+     */
+    record Alert(At at, int level, int description, boolean encrypted) implements TlsEvent {
+        public String levelName() {
+            return level == 1 ? "warning" : level == 2 ? "fatal" : level < 0 ? "unknown" : "level(" + level + ")";
+        }
+
+        public String descriptionName() {
+            return description < 0 ? "encrypted" : TlsNames.alert(description);
+        }
+    }
+
+    /** ChangeCipherSpec: records after it in this direction are encrypted. */
+    record ChangeCipherSpec(At at) implements TlsEvent {}
+
+    /** The first encrypted record in this direction (application data, or TLS 1.3 encrypted handshake). */
+    record EncryptedStarted(At at, int contentType) implements TlsEvent {}
+
+    /**
+     * Something wrong: codes bad-record (not a TLS record header), record-too-long, handshake-too-long,
+     * malformed-hello, malformed-certificate, unexpected-message, gap.
+     */
+    record Problem(At at, String code, String detail) implements TlsEvent {}
+}

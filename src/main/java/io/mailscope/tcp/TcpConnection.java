@@ -1,0 +1,94 @@
+package io.mailscope.tcp;
+
+/**
+ * What is known about one TCP connection: endpoints, times, counters and Zeek-style history/state.
+ * Owned and updated by {@link TcpReassembler}; listeners read it.
+ */
+public final class TcpConnection {
+    /** Why the connection was reported. */
+    public enum EndReason { FIN, RST, IDLE, CAPTURE_END, MEMORY_LIMIT }
+
+    final long id;
+    final Endpoint client;
+    final Endpoint server;
+    long startNanos;
+    long endNanos;
+    long firstFrame;
+    long lastFrame;
+    long lastActivityNanos;
+    final StringBuilder history = new StringBuilder(8);
+    ConnState state = ConnState.OTH;
+    long clientBytes;
+    long serverBytes;
+    long clientPackets;
+    long serverPackets;
+    int gaps;
+    long gapBytes;
+    Direction firstSpeaker;
+    long firstPayloadFrame;
+    long firstPayloadNanos;
+    boolean midstream;
+    int conflictingOverlaps;
+    long droppedOutOfOrderBytes;
+    long truncatedSegments;
+    long synFrame;
+    long synAckFrame;
+    long synAckNanos;
+    long establishedNanos;
+    EndReason endReason;
+    long endFrame;
+    Direction closedBy;
+
+    TcpConnection(long id, Endpoint client, Endpoint server) {
+        this.id = id;
+        this.client = client;
+        this.server = server;
+    }
+
+    /** 1-based, in order of first packet. */
+    public long id() { return id; }
+    public Endpoint client() { return client; }
+    public Endpoint server() { return server; }
+    public long startNanos() { return startNanos; }
+    public long endNanos() { return endNanos; }
+    public long firstFrame() { return firstFrame; }
+    public long lastFrame() { return lastFrame; }
+    public long lastActivityNanos() { return lastActivityNanos; }
+    /** Zeek history letters: upper case from the client, lower case from the server (S h A D F R T ...). */
+    public String history() { return history.toString(); }
+    public ConnState state() { return state; }
+    /** Reassembled payload bytes from the client, retransmissions counted once. */
+    public long clientBytes() { return clientBytes; }
+    public long serverBytes() { return serverBytes; }
+    public long clientPackets() { return clientPackets; }
+    public long serverPackets() { return serverPackets; }
+    /** Number of holes delivered as gap events, both directions. */
+    public int gaps() { return gaps; }
+    public long gapBytes() { return gapBytes; }
+    /** Who sent the first payload byte; null when nobody did. */
+    public Direction firstSpeaker() { return firstSpeaker; }
+    public long firstPayloadFrame() { return firstPayloadFrame; }
+    public long firstPayloadNanos() { return firstPayloadNanos; }
+    /** True when the capture started after the connection's handshake. */
+    public boolean midstream() { return midstream; }
+    public int conflictingOverlaps() { return conflictingOverlaps; }
+    public long droppedOutOfOrderBytes() { return droppedOutOfOrderBytes; }
+    /** Segments whose payload was cut by the capture's snaplen. */
+    public long truncatedSegments() { return truncatedSegments; }
+    public long synFrame() { return synFrame; }
+    public long synAckFrame() { return synAckFrame; }
+    public long synAckNanos() { return synAckNanos; }
+    public EndReason endReason() { return endReason; }
+    public long endFrame() { return endFrame; }
+    /** The side whose FIN or RST ended the connection; null when it did not end on the wire. */
+    public Direction closedBy() { return closedBy; }
+
+    public Endpoint sender(Direction d) {
+        return d == Direction.CLIENT_TO_SERVER ? client : server;
+    }
+
+    @Override
+    public String toString() {
+        return "#" + id + " " + client + " -> " + server + " " + state + " " + history();
+    }
+}
