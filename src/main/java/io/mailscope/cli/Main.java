@@ -1,7 +1,48 @@
 package io.mailscope.cli;
 
-public final class Main {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point: {@code mailscope analyze|explain|live|interfaces ...}. */
+@Command(name = "mailscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Reads packet captures of mail traffic and says in plain words what happened on every IMAP/TLS connection and why it broke.",
+        subcommands = {AnalyzeCommand.class, ExplainCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 all input read; 1 some input was corrupt or truncated (everything readable was still analyzed);",
+                "2 usage error, or nothing could be read or captured."})
+public final class Main implements Runnable {
+    /** Exit code when some input was bad but the rest was analyzed. */
+    public static final int EXIT_PARTIAL = 1;
+    /** Exit code for usage errors and input that could not be opened at all. */
+    public static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
     public static void main(String[] args) {
-        System.out.println("mailscope");
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns the exit code (tests call this). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            // Bad input must never end in a stack trace: say what went wrong in one line.
+            cmd.getErr().println("mailscope: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            return EXIT_USAGE;
+        });
+        return cl.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"mailscope " + (v == null ? "dev" : v)};
+        }
     }
 }

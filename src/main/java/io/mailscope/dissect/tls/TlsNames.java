@@ -24,4 +24,16 @@ public final class TlsNames {
     public static String cipherSuite(int c) {
         return String.format("0x%04X", c);
     }
+
+    public static String extension(int e) {
+        return "ext(" + e + ")";
+    }
+
+    public static String group(int g) {
+        return "group(" + g + ")";
+    }
+
+    public static String signatureScheme(int s) {
+        return String.format("0x%04x", s);
+    }
 }

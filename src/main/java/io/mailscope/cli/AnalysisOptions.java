@@ -1,0 +1,81 @@
+package io.mailscope.cli;
+
+import io.mailscope.dissect.PortRoles;
+import io.mailscope.tcp.ReassemblyLimits;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Options shared by analyze, explain and live: port roles, output, filters, limits. */
+public final class AnalysisOptions {
+    @Option(names = "--imap-port", split = ",", paramLabel = "PORT",
+            description = "Also treat these ports as plaintext IMAP with STARTTLS, like 143 (repeatable, comma-separated).")
+    List<Integer> imapPorts = new ArrayList<>();
+
+    @Option(names = "--imaps-port", split = ",", paramLabel = "PORT",
+            description = "Also treat these ports as implicit TLS, like 993 (repeatable, comma-separated).")
+    List<Integer> imapsPorts = new ArrayList<>();
+
+    @Option(names = "--json", description = "Write JSON Lines (docs/json.md) instead of text.")
+    boolean json;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report to FILE.")
+    String html;
+
+    @Option(names = "--summary", description = "Print only the summary and the failing sessions.")
+    boolean summaryOnly;
+
+    @Option(names = "--only-failed", description = "Show only sessions whose outcome is not ok.")
+    boolean onlyFailed;
+
+    @Option(names = "--port", split = ",", paramLabel = "PORT", description = "Show only sessions with this client or server port.")
+    List<Integer> ports = new ArrayList<>();
+
+    @Option(names = "--host", split = ",", paramLabel = "IP", description = "Show only sessions with this client or server address.")
+    List<String> hosts = new ArrayList<>();
+
+    @Option(names = "--session", split = ",", paramLabel = "N", description = "Show only the session(s) with this id.")
+    List<Long> sessions = new ArrayList<>();
+
+    @Option(names = "--show-passwords", description = "Do not redact passwords seen in cleartext (they are redacted by default).")
+    boolean showPasswords;
+
+    @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+            description = "Color the text report: auto (a terminal without NO_COLOR), always, never. Default: ${DEFAULT-VALUE}.")
+    String color;
+
+    @Option(names = "--silence", paramLabel = "SECONDS", defaultValue = "2",
+            description = "A pause longer than this is marked as silence in the timeline. Default: ${DEFAULT-VALUE} s.")
+    double silenceSeconds;
+
+    @Option(names = "--max-buffer", paramLabel = "BYTES", defaultValue = "1048576",
+            description = "Out-of-order bytes held per direction before a hole is given up as a gap. Default: ${DEFAULT-VALUE}.")
+    int maxOutOfOrderBytes;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "A connection without packets for this long (capture time) is reported and released. Default: ${DEFAULT-VALUE} s.")
+    double idleTimeoutSeconds;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "100000",
+            description = "Connections tracked at once; beyond it the least recently active is reported early. Default: ${DEFAULT-VALUE}.")
+    int maxConnections;
+
+    PortRoles roles() {
+        return new PortRoles(new LinkedHashSet<>(imapPorts), new LinkedHashSet<>(imapsPorts));
+    }
+
+    ReassemblyLimits limits() {
+        return new ReassemblyLimits(maxOutOfOrderBytes, (long) (idleTimeoutSeconds * 1e9), maxConnections);
+    }
+
+    long silenceNanos() {
+        return (long) (silenceSeconds * 1e9);
+    }
+
+    Set<Integer> portFilter() {
+        return new LinkedHashSet<>(ports);
+    }
+}

@@ -1,0 +1,57 @@
+package io.mailscope.cli;
+
+import io.mailscope.report.JsonReport;
+import io.mailscope.report.Report;
+import io.mailscope.report.Style;
+import io.mailscope.report.TextReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code mailscope analyze FILE...}: every session with its timeline and findings, then a summary. */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+        description = "Analyze pcap/pcapng captures (plain or .gz, '-' for standard input): one report per TCP connection, then a summary.")
+class AnalyzeCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Capture files, in order (a rotated capture's files are one run).")
+    List<String> files = new ArrayList<>();
+
+    @Mixin
+    AnalysisOptions options = new AnalysisOptions();
+
+    /** What the text report shows per session. */
+    TextReport.Detail detail() {
+        return options.summaryOnly ? TextReport.Detail.FINDINGS : TextReport.Detail.FULL;
+    }
+
+    @Override
+    public Integer call() {
+        PrintStream out = System.out;
+        List<Report> reports = new ArrayList<>();
+        reports.add(options.json ? new JsonReport(out) : new TextReport(out, Style.detect(options.color), detail()));
+        if (options.html != null) {
+            reports.add(HtmlReports.open(options.html));
+        }
+        Pipeline pipeline = new Pipeline(options, reports, new SessionFilter(options));
+        int bad = 0;
+        for (String f : files) {
+            if (!pipeline.read(f)) {
+                bad++;
+                System.err.println("mailscope: " + pipeline.errors().get(pipeline.errors().size() - 1));
+            }
+        }
+        pipeline.finish();
+        for (Report r : reports) {
+            r.close();
+        }
+        if (bad == 0) {
+            return 0;
+        }
+        return bad == files.size() && pipeline.errors().stream().allMatch(e -> e.contains("No such file") || e.contains("not a capture"))
+                ? Main.EXIT_USAGE : Main.EXIT_PARTIAL;
+    }
+}

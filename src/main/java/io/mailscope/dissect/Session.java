@@ -1,0 +1,107 @@
+package io.mailscope.dissect;
+
+import io.mailscope.dissect.imap.ImapEvent;
+import io.mailscope.tcp.TcpConnection;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything dissected about one TCP connection: its events in order, bounded in memory.
+ *
+ * <p>A long mailbox sync can carry millions of IMAP lines. The session keeps the first {@link #HEAD} events,
+ * then only the ones a diagnosis rests on (TLS, handoffs, problems, BYE, refusals) up to {@link #KEY} more,
+ * and always the last {@link #TAIL}; the rest are counted in {@link #omittedEvents()}.
+ */
+public final class Session {
+    static final int HEAD = 2000;
+    static final int KEY = 2000;
+    static final int TAIL = 200;
+
+    private record Entry(long seq, Event event) {}
+
+    private final TcpConnection connection;
+    private final PortRole role;
+    private final List<Entry> head = new ArrayList<>();
+    private final List<Entry> key = new ArrayList<>();
+    private final ArrayDeque<Entry> tail = new ArrayDeque<>();
+    private long seq;
+    private long omitted;
+    private long captureStartNanos;
+
+    public Session(TcpConnection connection, PortRole role) {
+        this.connection = connection;
+        this.role = role;
+    }
+
+    public TcpConnection connection() {
+        return connection;
+    }
+
+    public PortRole role() {
+        return role;
+    }
+
+    /** Timestamp of the first packet of the capture run: times are shown relative to it. */
+    public long captureStartNanos() {
+        return captureStartNanos;
+    }
+
+    public void captureStartNanos(long nanos) {
+        this.captureStartNanos = nanos;
+    }
+
+    /** Seconds since the start of the capture. */
+    public double relative(long timeNanos) {
+        return (timeNanos - captureStartNanos) / 1e9;
+    }
+
+    public void add(Event event) {
+        Entry entry = new Entry(seq++, event);
+        if (head.size() < HEAD) {
+            head.add(entry);
+            return;
+        }
+        if (isKey(event) && key.size() < KEY) {
+            key.add(entry);
+        } else {
+            tail.addLast(entry);
+            if (tail.size() > TAIL) {
+                tail.removeFirst();
+                omitted++;
+            }
+        }
+    }
+
+    private static boolean isKey(Event e) {
+        if (e instanceof ImapEvent.Response r) {
+            return "BYE".equals(r.status()) || (r.kind() == ImapEvent.Response.Kind.TAGGED && !"OK".equals(r.status()));
+        }
+        return !(e instanceof ImapEvent.Command || e instanceof ImapEvent.Literal || e instanceof ImapEvent.Capabilities
+                || e instanceof ImapEvent.AuthenticateData || e instanceof ImapEvent.Done);
+    }
+
+    /** The kept events in the order they happened. */
+    public List<Event> events() {
+        List<Entry> all = new ArrayList<>(head.size() + key.size() + tail.size());
+        all.addAll(head);
+        all.addAll(key);
+        all.addAll(tail);
+        all.sort((a, b) -> Long.compare(a.seq(), b.seq()));
+        List<Event> out = new ArrayList<>(all.size());
+        for (Entry e : all) {
+            out.add(e.event());
+        }
+        return out;
+    }
+
+    /** Events seen but not kept (see class comment). */
+    public long omittedEvents() {
+        return omitted;
+    }
+
+    public long eventCount() {
+        return seq;
+    }
+}

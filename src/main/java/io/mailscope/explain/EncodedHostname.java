@@ -1,0 +1,46 @@
+package io.mailscope.explain;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Microsoft Exchange greets with the serving host's name in UTF-16LE, base64-encoded, in brackets:
+ * {@code [TQBSADIAUAAy...AA==]} is {@code MR2P264CA0029.FRAP264.PROD.OUTLOOK.COM}. People who see it over telnet
+ * think the server answered encrypted; decoding it shows it is a name.
+ */
+final class EncodedHostname {
+    private static final Pattern BRACKETED = Pattern.compile("\\[([A-Za-z0-9+/]{8,}={0,2})\\]");
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]*");
+
+    private EncodedHostname() {
+    }
+
+    static Optional<String> decode(String greeting) {
+        Matcher m = BRACKETED.matcher(greeting);
+        while (m.find()) {
+            String blob = m.group(1);
+            if (blob.length() % 4 != 0) {
+                continue;
+            }
+            byte[] raw;
+            try {
+                raw = Base64.getDecoder().decode(blob);
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            for (var cs : new java.nio.charset.Charset[] {StandardCharsets.UTF_16LE, StandardCharsets.US_ASCII}) {
+                if (cs == StandardCharsets.UTF_16LE && raw.length % 2 != 0) {
+                    continue;
+                }
+                String text = new String(raw, cs);
+                if (HOSTNAME.matcher(text).matches() && text.contains(".")) {
+                    return Optional.of(text);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,256 @@
+package io.mailscope.explain;
+
+import io.mailscope.dissect.At;
+import io.mailscope.dissect.Event;
+import io.mailscope.dissect.Session;
+import io.mailscope.dissect.SessionEvent;
+import io.mailscope.dissect.imap.ImapEvent;
+import io.mailscope.dissect.tls.TlsEvent;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** The facts a diagnosis rests on, gathered in one pass over a session's events. */
+final class SessionFacts {
+    /** A client command and the server's tagged answer to it, if any. */
+    record Exchange(ImapEvent.Command command, ImapEvent.Response answer, boolean beforeTls) {
+        boolean ok() {
+            return answer != null && "OK".equals(answer.status());
+        }
+
+        boolean refused() {
+            return answer != null && ("NO".equals(answer.status()) || "BAD".equals(answer.status()));
+        }
+    }
+
+    final Session session;
+    SessionEvent.Detected clientDetected;
+    SessionEvent.Detected serverDetected;
+    final List<SessionEvent.Mismatch> mismatches = new ArrayList<>();
+    final List<SessionEvent.Tcp> tcp = new ArrayList<>();
+    final List<SessionEvent.Silence> silences = new ArrayList<>();
+    final List<SessionEvent.Gap> gaps = new ArrayList<>();
+    ImapEvent.Response greeting;
+    At firstServerImap;
+    final Set<String> capabilitiesBeforeTls = new LinkedHashSet<>();
+    boolean capabilitiesSeenBeforeTls;
+    final List<Exchange> exchanges = new ArrayList<>();
+    final List<ImapEvent.Response> untaggedBadOrNo = new ArrayList<>();
+    final List<ImapEvent.Response> byes = new ArrayList<>();
+    final List<ImapEvent.Problem> imapProblems = new ArrayList<>();
+    ImapEvent.Command startTlsCommand;
+    ImapEvent.StartTlsAccepted startTlsAccepted;
+    ImapEvent.StartTlsRefused startTlsRefused;
+    SessionEvent.TlsHandoff clientHandoff;
+    SessionEvent.TlsHandoff serverHandoff;
+    SessionEvent.PlaintextAfterStartTls clientPlaintextAfterStartTls;
+    SessionEvent.ServerDataAfterStartTls serverDataAfterStartTls;
+    final List<TlsEvent.ClientHelloSeen> clientHellos = new ArrayList<>();
+    final List<TlsEvent.ServerHelloSeen> serverHellos = new ArrayList<>();
+    TlsEvent.CertificatesSeen serverCertificates;
+    final List<TlsEvent.Alert> alerts = new ArrayList<>();
+    final List<TlsEvent.Problem> tlsProblems = new ArrayList<>();
+    TlsEvent.EncryptedStarted clientEncrypted;
+    TlsEvent.EncryptedStarted serverEncrypted;
+    /** Time and frame of the last payload-bearing event seen from each side (by the events). */
+    Event lastClientEvent;
+    Event lastServerEvent;
+    boolean tlsStarted;
+    boolean logoutSent;
+    ImapEvent.Response preauth;
+    long commandsAfterTls;
+
+    private final Map<String, Integer> pending = new HashMap<>();
+
+    SessionFacts(Session session) {
+        this.session = session;
+        for (Event e : session.events()) {
+            take(e);
+        }
+    }
+
+    private void take(Event e) {
+        if (e.at().fromClient()) {
+            lastClientEvent = e;
+        } else {
+            lastServerEvent = e;
+        }
+        if (e instanceof SessionEvent s) {
+            takeSession(s);
+        } else if (e instanceof ImapEvent i) {
+            takeImap(i);
+        } else if (e instanceof TlsEvent t) {
+            takeTls(t);
+        }
+    }
+
+    private void takeSession(SessionEvent e) {
+        if (e instanceof SessionEvent.Detected d) {
+            if (d.at().fromClient()) {
+                if (clientDetected == null) {
+                    clientDetected = d;
+                }
+            } else if (serverDetected == null) {
+                serverDetected = d;
+            }
+        } else if (e instanceof SessionEvent.Mismatch m) {
+            mismatches.add(m);
+        } else if (e instanceof SessionEvent.Tcp t) {
+            tcp.add(t);
+        } else if (e instanceof SessionEvent.Silence s) {
+            silences.add(s);
+        } else if (e instanceof SessionEvent.Gap g) {
+            gaps.add(g);
+        } else if (e instanceof SessionEvent.TlsHandoff h) {
+            tlsStarted = true;
+            if (h.at().fromClient()) {
+                clientHandoff = h;
+            } else {
+                serverHandoff = h;
+            }
+        } else if (e instanceof SessionEvent.PlaintextAfterStartTls p) {
+            if (p.at().fromClient() && clientPlaintextAfterStartTls == null) {
+                clientPlaintextAfterStartTls = p;
+            }
+        } else if (e instanceof SessionEvent.ServerDataAfterStartTls s) {
+            serverDataAfterStartTls = s;
+        }
+
+    }
+
+    private void takeImap(ImapEvent e) {
+        if (e instanceof ImapEvent.Command c) {
+            if (tlsStarted) {
+                commandsAfterTls++;
+            }
+            if ("STARTTLS".equals(c.name()) && startTlsCommand == null) {
+                startTlsCommand = c;
+            }
+            if ("LOGOUT".equals(c.name())) {
+                logoutSent = true;
+            }
+            exchanges.add(new Exchange(c, null, !tlsStarted));
+            if (c.tag() != null) {
+                pending.put(c.tag(), exchanges.size() - 1);
+            }
+        } else if (e instanceof ImapEvent.Response r) {
+            takeResponse(r);
+        } else if (e instanceof ImapEvent.Capabilities c) {
+            if (!tlsStarted) {
+                capabilitiesSeenBeforeTls = true;
+                capabilitiesBeforeTls.clear();
+                capabilitiesBeforeTls.addAll(c.capabilities());
+            }
+        } else if (e instanceof ImapEvent.StartTlsAccepted a) {
+            startTlsAccepted = a;
+        } else if (e instanceof ImapEvent.StartTlsRefused r) {
+            startTlsRefused = r;
+        } else if (e instanceof ImapEvent.Problem p) {
+            imapProblems.add(p);
+        }
+
+    }
+
+    private void takeResponse(ImapEvent.Response r) {
+        if (firstServerImap == null) {
+            firstServerImap = r.at();
+        }
+        if (r.greeting() && greeting == null) {
+            greeting = r;
+            if ("PREAUTH".equals(r.status())) {
+                preauth = r;
+            }
+        }
+        if ("BYE".equals(r.status()) && !r.greeting()) {
+            byes.add(r);
+        }
+        if (r.kind() == ImapEvent.Response.Kind.UNTAGGED && ("BAD".equals(r.status()) || "NO".equals(r.status()))) {
+            untaggedBadOrNo.add(r);
+        }
+        if (r.kind() == ImapEvent.Response.Kind.TAGGED && r.tag() != null) {
+            Integer i = pending.remove(r.tag());
+            if (i != null) {
+                Exchange x = exchanges.get(i);
+                exchanges.set(i, new Exchange(x.command(), r, x.beforeTls()));
+            }
+        }
+    }
+
+    private void takeTls(TlsEvent e) {
+        if (e instanceof TlsEvent.ClientHelloSeen c) {
+            clientHellos.add(c);
+            tlsStarted = true;
+        } else if (e instanceof TlsEvent.ServerHelloSeen s) {
+            serverHellos.add(s);
+        } else if (e instanceof TlsEvent.CertificatesSeen c) {
+            if (!c.at().fromClient() && serverCertificates == null) {
+                serverCertificates = c;
+            }
+        } else if (e instanceof TlsEvent.Alert a) {
+            alerts.add(a);
+        } else if (e instanceof TlsEvent.Problem p) {
+            tlsProblems.add(p);
+        } else if (e instanceof TlsEvent.EncryptedStarted s) {
+            if (s.at().fromClient()) {
+                clientEncrypted = clientEncrypted == null ? s : clientEncrypted;
+            } else {
+                serverEncrypted = serverEncrypted == null ? s : serverEncrypted;
+            }
+        }
+
+    }
+
+    /** Exchanges whose command is one of the given names (upper case). */
+    List<Exchange> exchanges(String... names) {
+        List<Exchange> out = new ArrayList<>();
+        for (Exchange x : exchanges) {
+            for (String n : names) {
+                if (n.equals(x.command().name())) {
+                    out.add(x);
+                }
+            }
+        }
+        return out;
+    }
+
+    boolean advertised(String capability) {
+        return capabilitiesBeforeTls.contains(capability.toUpperCase(Locale.ROOT));
+    }
+
+    SessionEvent.Tcp firstTcp(String what, boolean fromClient) {
+        for (SessionEvent.Tcp t : tcp) {
+            if (t.what().equals(what) && t.at().fromClient() == fromClient) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    SessionEvent.Tcp firstTcp(String what) {
+        for (SessionEvent.Tcp t : tcp) {
+            if (t.what().equals(what)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** The TLS handshake finished: both sides went encrypted, or application data flowed. */
+    boolean tlsHandshakeCompleted() {
+        return !serverHellos.isEmpty() && clientEncrypted != null && serverEncrypted != null && fatalAlert() == null;
+    }
+
+    TlsEvent.Alert fatalAlert() {
+        for (TlsEvent.Alert a : alerts) {
+            if (a.level() == 2 || (a.level() == 1 && a.description() != 0 && a.description() != 90 && !a.encrypted())) {
+                return a;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,166 @@
+package io.mailscope.explain;
+
+import io.mailscope.capture.TcpSegment;
+import io.mailscope.dissect.At;
+import io.mailscope.dissect.PortRoles;
+import io.mailscope.dissect.Session;
+import io.mailscope.dissect.SessionAnalyzer;
+import io.mailscope.dissect.SessionEvent;
+import io.mailscope.tcp.ConnectionListener;
+import io.mailscope.tcp.Direction;
+import io.mailscope.tcp.StreamConsumer;
+import io.mailscope.tcp.TcpConnection;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Glue between TCP reassembly and explanation: gives each connection a {@link Session} and a
+ * {@link SessionAnalyzer}, records TCP milestones and silences, and when the connection ends diagnoses it and
+ * hands it on. State lives only while the connection is open.
+ */
+public final class SessionTracker implements ConnectionListener {
+
+    /** Per open connection. */
+    private static final class Tracked {
+        final Session session;
+        final SessionAnalyzer analyzer;
+        long lastActivityNanos;
+        long lastActivityFrame;
+        Direction lastActivityDirection = Direction.CLIENT_TO_SERVER;
+        boolean sawSyn;
+        boolean sawSynAck;
+        boolean[] sawFin = new boolean[2];
+
+        Tracked(Session session, SessionAnalyzer analyzer) {
+            this.session = session;
+            this.analyzer = analyzer;
+        }
+    }
+
+    private final PortRoles roles;
+    private final boolean redact;
+    private final long silenceNanos;
+    private final Diagnoser diagnoser = new Diagnoser();
+    private final Consumer<AnalyzedSession> out;
+    private final Map<TcpConnection, Tracked> open = new HashMap<>();
+    private long captureStartNanos = Long.MIN_VALUE;
+
+    /**
+     * @param silenceNanos a pause longer than this with no payload either way becomes a silence in the timeline
+     */
+    public SessionTracker(PortRoles roles, boolean redactCredentials, long silenceNanos, Consumer<AnalyzedSession> out) {
+        this.roles = roles;
+        this.redact = redactCredentials;
+        this.silenceNanos = silenceNanos;
+        this.out = out;
+    }
+
+    /** Times are shown relative to this (the first packet of the run). */
+    public void captureStart(long nanos) {
+        if (captureStartNanos == Long.MIN_VALUE) {
+            captureStartNanos = nanos;
+        }
+    }
+
+    @Override
+    public StreamConsumer opened(TcpConnection connection) {
+        captureStart(connection.startNanos());
+        Session session = new Session(connection, roles.role(connection.server().port()));
+        session.captureStartNanos(captureStartNanos);
+        Tracked t = new Tracked(session, new SessionAnalyzer(session, redact));
+        t.lastActivityNanos = connection.startNanos();
+        t.lastActivityFrame = connection.firstFrame();
+        open.put(connection, t);
+        return t.analyzer;
+    }
+
+    @Override
+    public void segment(TcpConnection connection, Direction direction, TcpSegment seg) {
+        Tracked t = open.get(connection);
+        if (t == null) {
+            return;
+        }
+        At at = new At(direction, seg.frame, seg.timeNanos);
+        int flags = seg.flags;
+        if ((flags & TcpSegment.SYN) != 0) {
+            boolean ack = (flags & TcpSegment.ACK) != 0;
+            if (ack && !t.sawSynAck) {
+                t.sawSynAck = true;
+                t.session.add(new SessionEvent.Tcp(at, "SYN-ACK"));
+            } else if (!ack && !t.sawSyn) {
+                t.sawSyn = true;
+                t.session.add(new SessionEvent.Tcp(at, "SYN"));
+            }
+        }
+        boolean payload = seg.wireLength > 0;
+        if (payload) {
+            long pause = seg.timeNanos - t.lastActivityNanos;
+            if (pause > silenceNanos) {
+                t.session.add(new SessionEvent.Silence(
+                        new At(t.lastActivityDirection, t.lastActivityFrame, t.lastActivityNanos), pause, false));
+            }
+        }
+        if ((flags & TcpSegment.FIN) != 0 && !t.sawFin[direction.ordinal()]) {
+            silenceBefore(t, seg.timeNanos);
+            t.sawFin[direction.ordinal()] = true;
+            t.session.add(new SessionEvent.Tcp(at, "FIN"));
+        }
+        if ((flags & TcpSegment.RST) != 0) {
+            silenceBefore(t, seg.timeNanos);
+            t.session.add(new SessionEvent.Tcp(at, "RST"));
+        }
+        if (payload || (flags & (TcpSegment.SYN | TcpSegment.FIN | TcpSegment.RST)) != 0) {
+            t.lastActivityNanos = seg.timeNanos;
+            t.lastActivityFrame = seg.frame;
+            t.lastActivityDirection = direction;
+        }
+        if (seg.truncated() && payload) {
+            t.session.add(new SessionEvent.Truncated(at, seg.wireLength - seg.capturedLength));
+        }
+    }
+
+    private void silenceBefore(Tracked t, long nowNanos) {
+        long pause = nowNanos - t.lastActivityNanos;
+        if (pause > silenceNanos) {
+            t.session.add(new SessionEvent.Silence(
+                    new At(t.lastActivityDirection, t.lastActivityFrame, t.lastActivityNanos), pause, false));
+            t.lastActivityNanos = nowNanos;
+        }
+    }
+
+    @Override
+    public void closed(TcpConnection connection) {
+        Tracked t = open.remove(connection);
+        if (t == null) {
+            return;
+        }
+        if (connection.endReason() == TcpConnection.EndReason.CAPTURE_END || connection.endReason() == TcpConnection.EndReason.IDLE) {
+            long pause = connection.endNanos() - t.lastActivityNanos;
+            if (pause > silenceNanos) {
+                t.session.add(new SessionEvent.Silence(
+                        new At(t.lastActivityDirection, t.lastActivityFrame, t.lastActivityNanos), pause, true));
+            }
+        }
+        Diagnosis d;
+        try {
+            d = diagnoser.diagnose(t.session);
+        } catch (RuntimeException e) {
+            d = new Diagnosis(Diagnoser.firstSpeaker(connection), null, Transport.UNKNOWN, "?", Outcome.INCOMPLETE,
+                    java.util.List.of(new Finding("internal-error", Severity.WARNING,
+                            "mailscope could not diagnose this session.", e.toString(),
+                            "Please report this with the capture.", java.util.List.of())));
+        }
+        out.accept(new AnalyzedSession(t.session, d));
+    }
+
+    /** Sessions still open (for live silence checks). */
+    public Iterable<Session> openSessions() {
+        java.util.List<Session> list = new java.util.ArrayList<>();
+        for (Tracked t : open.values()) {
+            list.add(t.session);
+        }
+        return list;
+    }
+}

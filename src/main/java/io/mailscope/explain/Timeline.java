@@ -1,0 +1,189 @@
+package io.mailscope.explain;
+
+import io.mailscope.dissect.Event;
+import io.mailscope.dissect.ProtocolSniffer;
+import io.mailscope.dissect.Session;
+import io.mailscope.dissect.SessionEvent;
+import io.mailscope.dissect.imap.ImapEvent;
+import io.mailscope.dissect.tls.CertificateInfo;
+import io.mailscope.dissect.tls.ClientHello;
+import io.mailscope.dissect.tls.Grease;
+import io.mailscope.dissect.tls.ServerHello;
+import io.mailscope.dissect.tls.TlsEvent;
+import io.mailscope.dissect.tls.TlsNames;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Builds the human timeline of a session from its events: one short line per thing that happened. */
+public final class Timeline {
+    private Timeline() {
+    }
+
+    public static List<TimelineEntry> of(Session session) {
+        List<TimelineEntry> out = new ArrayList<>();
+        for (Event e : session.events()) {
+            String text = text(e);
+            if (text == null) {
+                continue;
+            }
+            String from = e instanceof SessionEvent.Silence ? "none" : e.at().direction().sender();
+            long time = e.at().timeNanos();
+            if (e instanceof SessionEvent.Silence s) {
+                time = s.at().timeNanos();
+            }
+            out.add(new TimelineEntry(e.at().frame(), time, from, kind(e), text));
+        }
+        return out;
+    }
+
+    static String kind(Event e) {
+        if (e instanceof SessionEvent.Tcp) {
+            return "tcp";
+        }
+        if (e instanceof SessionEvent.Silence) {
+            return "silence";
+        }
+        if (e instanceof ImapEvent.Problem || e instanceof TlsEvent.Problem || e instanceof SessionEvent.Mismatch) {
+            return "problem";
+        }
+        if (e instanceof ImapEvent) {
+            return "imap";
+        }
+        if (e instanceof TlsEvent) {
+            return "tls";
+        }
+        return "note";
+    }
+
+    /** The line for an event, or null when the event is not shown on its own. */
+    public static String text(Event e) {
+        if (e instanceof SessionEvent s) {
+            return sessionText(s);
+        }
+        if (e instanceof ImapEvent i) {
+            return imapText(i);
+        }
+        if (e instanceof TlsEvent t) {
+            return tlsText(t);
+        }
+        return null;
+    }
+
+    private static String sessionText(SessionEvent e) {
+        if (e instanceof SessionEvent.Tcp t) {
+            return t.what();
+        }
+        if (e instanceof SessionEvent.Detected d) {
+            if (ProtocolSniffer.IMAP.equals(d.protocol()) || ProtocolSniffer.TLS.equals(d.protocol())
+                    || ProtocolSniffer.TEXT.equals(d.protocol())) {
+                return null;
+            }
+            return d.protocol().toUpperCase(Locale.ROOT) + (d.firstBytes().isEmpty() ? "" : ": " + d.firstBytes());
+        }
+        if (e instanceof SessionEvent.Mismatch m) {
+            return "! " + m.detail();
+        }
+        if (e instanceof SessionEvent.TlsHandoff) {
+            return "TLS begins (after STARTTLS)";
+        }
+        if (e instanceof SessionEvent.PlaintextAfterStartTls p) {
+            return "! plaintext after STARTTLS instead of TLS";
+        }
+        if (e instanceof SessionEvent.ServerDataAfterStartTls s) {
+            return "! plaintext right after STARTTLS OK: " + s.display();
+        }
+        if (e instanceof SessionEvent.Gap g) {
+            return "[" + g.length() + " bytes missing from the capture]";
+        }
+        if (e instanceof SessionEvent.Silence s) {
+            return Evidence.duration(s.nanos()) + " of silence, neither side sent a byte" + (s.untilEnd() ? " (until the end)" : "");
+        }
+        return null;
+    }
+
+    private static String imapText(ImapEvent e) {
+        if (e instanceof ImapEvent.Command c) {
+            return c.display();
+        }
+        if (e instanceof ImapEvent.Response r) {
+            return r.display();
+        }
+        if (e instanceof ImapEvent.AuthenticateData a) {
+            return a.display();
+        }
+        if (e instanceof ImapEvent.Done) {
+            return "DONE";
+        }
+        if (e instanceof ImapEvent.CompressionStarted c) {
+            return "[" + c.mechanism() + " compression from here]";
+        }
+        if (e instanceof ImapEvent.Problem p) {
+            return "! " + p.code() + (p.detail() == null || p.detail().isEmpty() ? "" : ": " + p.detail());
+        }
+        return null;
+    }
+
+    private static String tlsText(TlsEvent e) {
+        if (e instanceof TlsEvent.ClientHelloSeen c) {
+            return clientHello(c.hello());
+        }
+        if (e instanceof TlsEvent.ServerHelloSeen s) {
+            return serverHello(s.hello());
+        }
+        if (e instanceof TlsEvent.CertificatesSeen c) {
+            if (c.chain().isEmpty()) {
+                return "Certificate (empty)";
+            }
+            CertificateInfo leaf = c.chain().get(0);
+            return leaf.error() != null ? "Certificate (unreadable: " + leaf.error() + ")"
+                    : "Certificate " + leaf.subject() + " valid " + leaf.notBefore() + " .. " + leaf.notAfter()
+                    + (c.chain().size() > 1 ? " (+" + (c.chain().size() - 1) + " in chain)" : "");
+        }
+        if (e instanceof TlsEvent.HandshakeMessage h) {
+            return h.name();
+        }
+        if (e instanceof TlsEvent.Alert a) {
+            return "Alert " + a.levelName() + " " + a.descriptionName();
+        }
+        if (e instanceof TlsEvent.ChangeCipherSpec) {
+            return "ChangeCipherSpec";
+        }
+        if (e instanceof TlsEvent.EncryptedStarted) {
+            return "[encrypted from here]";
+        }
+        if (e instanceof TlsEvent.Problem p) {
+            return "! TLS " + p.code() + ": " + p.detail();
+        }
+        return null;
+    }
+
+    static String clientHello(ClientHello h) {
+        StringBuilder sb = new StringBuilder("ClientHello");
+        if (h.sni() != null) {
+            sb.append(" SNI=").append(h.sni());
+        }
+        sb.append(", offers ").append(offeredVersions(h));
+        sb.append(", ").append(h.cipherSuites().size()).append(" suites");
+        if (!h.alpn().isEmpty()) {
+            sb.append(", ALPN ").append(String.join(",", h.alpn()));
+        }
+        return sb.toString();
+    }
+
+    static String offeredVersions(ClientHello h) {
+        List<String> v = new ArrayList<>();
+        for (int x : h.supportedVersions()) {
+            if (!Grease.is(x)) {
+                v.add(TlsNames.version(x));
+            }
+        }
+        return v.isEmpty() ? "up to " + TlsNames.version(h.legacyVersion()) : String.join("/", v);
+    }
+
+    static String serverHello(ServerHello h) {
+        return (h.helloRetryRequest() ? "HelloRetryRequest " : "ServerHello ") + TlsNames.version(h.selectedVersion())
+                + ", " + TlsNames.cipherSuite(h.cipherSuite()) + (h.alpn() != null ? ", ALPN " + h.alpn() : "");
+    }
+}

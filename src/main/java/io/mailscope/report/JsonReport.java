@@ -1,0 +1,445 @@
+package io.mailscope.report;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.mailscope.dissect.Event;
+import io.mailscope.dissect.Session;
+import io.mailscope.dissect.imap.ImapEvent;
+import io.mailscope.dissect.tls.CertificateInfo;
+import io.mailscope.dissect.tls.ClientHello;
+import io.mailscope.dissect.tls.Grease;
+import io.mailscope.dissect.tls.ServerHello;
+import io.mailscope.dissect.tls.TlsEvent;
+import io.mailscope.dissect.tls.TlsNames;
+import io.mailscope.explain.AnalyzedSession;
+import io.mailscope.explain.Diagnosis;
+import io.mailscope.explain.Finding;
+import io.mailscope.explain.Timeline;
+import io.mailscope.explain.TimelineEntry;
+import io.mailscope.tcp.Endpoint;
+import io.mailscope.tcp.TcpConnection;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * JSON Lines: one object per session, then one summary object. Field names are a contract: docs/json.md.
+ * Written with Jackson's streaming generator, so nothing is built in memory but the current object.
+ */
+public final class JsonReport implements Report {
+    private final JsonGenerator g;
+    private final OutputStream out;
+
+    public JsonReport(OutputStream out) {
+        try {
+            this.out = out;
+            this.g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8);
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void session(AnalyzedSession s) {
+        try {
+            writeSession(s);
+            endLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void summary(RunSummary summary) {
+        try {
+            g.writeStartObject();
+            g.writeStringField("type", "summary");
+            g.writeArrayFieldStart("files");
+            for (String f : summary.files()) {
+                g.writeString(f);
+            }
+            g.writeEndArray();
+            g.writeNumberField("frames", summary.frames());
+            g.writeNumberField("tcp_segments", summary.tcpSegments());
+            g.writeNumberField("non_tcp", summary.nonTcp());
+            g.writeNumberField("undecodable", summary.undecodable());
+            g.writeNumberField("sessions", summary.sessions());
+            g.writeNumberField("sessions_shown", summary.shown());
+            g.writeNumberField("client_bytes", summary.clientBytes());
+            g.writeNumberField("server_bytes", summary.serverBytes());
+            g.writeObjectFieldStart("outcomes");
+            for (var e : summary.outcomes().entrySet()) {
+                g.writeNumberField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("findings");
+            for (var e : summary.findings().entrySet()) {
+                g.writeNumberField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("dropped");
+            g.writeNumberField("out_of_order_bytes", summary.reassembly().droppedOutOfOrderBytes());
+            g.writeNumberField("evicted_idle", summary.reassembly().evictedIdle());
+            g.writeNumberField("evicted_for_space", summary.reassembly().evictedForSpace());
+            g.writeNumberField("late_segments", summary.reassembly().lateSegments());
+            g.writeEndObject();
+            g.writeArrayFieldStart("errors");
+            for (String e : summary.errors()) {
+                g.writeString(e);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            endLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void endLine() throws IOException {
+        g.flush();
+        out.write('\n');
+        out.flush();
+    }
+
+    private void writeSession(AnalyzedSession as) throws IOException {
+        Session s = as.session();
+        Diagnosis d = as.diagnosis();
+        TcpConnection c = s.connection();
+        g.writeStartObject();
+        g.writeStringField("type", "session");
+        g.writeNumberField("id", c.id());
+        g.writeStringField("client", endpoint(c.client()));
+        g.writeStringField("server", endpoint(c.server()));
+        g.writeStringField("port_role", s.role().label());
+        g.writeStringField("start", iso(c.startNanos()));
+        g.writeStringField("end", iso(c.endNanos()));
+        g.writeNumberField("start_epoch", c.startNanos() / 1e9);
+        g.writeNumberField("end_epoch", c.endNanos() / 1e9);
+        g.writeNumberField("duration", (c.endNanos() - c.startNanos()) / 1e9);
+        g.writeStringField("first_speaker", d.firstSpeaker());
+        if (d.expectedFirstSpeaker() != null) {
+            g.writeStringField("expected_first_speaker", d.expectedFirstSpeaker());
+        } else {
+            g.writeNullField("expected_first_speaker");
+        }
+        g.writeStringField("transport", d.transport().label());
+        g.writeStringField("protocol_path", d.protocolPath());
+        g.writeStringField("outcome", d.outcome().label());
+        writeTcp(c);
+        List<Event> events = s.events();
+        writeImap(events);
+        writeTls(events);
+        writeFindings(d.findings());
+        writeTimeline(s);
+        g.writeNumberField("events_omitted", s.omittedEvents());
+        g.writeEndObject();
+    }
+
+    private void writeTcp(TcpConnection c) throws IOException {
+        g.writeObjectFieldStart("tcp");
+        g.writeStringField("history", c.history());
+        g.writeStringField("state", c.state().name());
+        g.writeNumberField("client_bytes", c.clientBytes());
+        g.writeNumberField("server_bytes", c.serverBytes());
+        g.writeNumberField("client_packets", c.clientPackets());
+        g.writeNumberField("server_packets", c.serverPackets());
+        g.writeNumberField("gaps", c.gaps());
+        g.writeNumberField("gap_bytes", c.gapBytes());
+        g.writeNumberField("first_frame", c.firstFrame());
+        g.writeNumberField("last_frame", c.lastFrame());
+        g.writeBooleanField("midstream", c.midstream());
+        g.writeNumberField("truncated_segments", c.truncatedSegments());
+        g.writeNumberField("conflicting_overlaps", c.conflictingOverlaps());
+        g.writeStringField("end_reason", c.endReason() == null ? "capture_end" : c.endReason().name().toLowerCase(Locale.ROOT));
+        if (c.closedBy() != null) {
+            g.writeStringField("closed_by", c.closedBy().sender());
+        } else {
+            g.writeNullField("closed_by");
+        }
+        g.writeEndObject();
+    }
+
+    private void writeImap(List<Event> events) throws IOException {
+        ImapEvent.Response greeting = null;
+        java.util.Set<String> caps = null;
+        boolean any = false;
+        for (Event e : events) {
+            if (e instanceof ImapEvent) {
+                any = true;
+            }
+            if (e instanceof ImapEvent.Response r && r.greeting() && greeting == null) {
+                greeting = r;
+            }
+            if (e instanceof ImapEvent.Capabilities cap) {
+                caps = cap.capabilities();
+            }
+        }
+        if (!any) {
+            g.writeNullField("imap");
+            return;
+        }
+        g.writeObjectFieldStart("imap");
+        if (greeting != null) {
+            g.writeStringField("greeting", greeting.display());
+        } else {
+            g.writeNullField("greeting");
+        }
+        g.writeArrayFieldStart("capabilities");
+        if (caps != null) {
+            for (String cap : caps) {
+                g.writeString(cap);
+            }
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("transcript");
+        for (Event e : events) {
+            String line = null;
+            if (e instanceof ImapEvent.Command c) {
+                line = c.display();
+            } else if (e instanceof ImapEvent.Response r) {
+                line = r.display();
+            } else if (e instanceof ImapEvent.AuthenticateData a) {
+                line = a.display();
+            } else if (e instanceof ImapEvent.Done) {
+                line = "DONE";
+            }
+            if (line != null) {
+                g.writeStartObject();
+                g.writeStringField("from", e.at().direction().sender());
+                g.writeNumberField("frame", e.at().frame());
+                g.writeNumberField("time", e.at().timeNanos() / 1e9);
+                g.writeStringField("line", line);
+                g.writeEndObject();
+            }
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private void writeTls(List<Event> events) throws IOException {
+        List<TlsEvent.ClientHelloSeen> chs = new ArrayList<>();
+        List<TlsEvent.ServerHelloSeen> shs = new ArrayList<>();
+        List<TlsEvent.Alert> alerts = new ArrayList<>();
+        TlsEvent.CertificatesSeen certs = null;
+        for (Event e : events) {
+            if (e instanceof TlsEvent.ClientHelloSeen c) {
+                chs.add(c);
+            } else if (e instanceof TlsEvent.ServerHelloSeen s) {
+                shs.add(s);
+            } else if (e instanceof TlsEvent.Alert a) {
+                alerts.add(a);
+            } else if (e instanceof TlsEvent.CertificatesSeen c && certs == null && !c.at().fromClient()) {
+                certs = c;
+            }
+        }
+        if (chs.isEmpty() && shs.isEmpty() && alerts.isEmpty()) {
+            g.writeNullField("tls");
+            return;
+        }
+        g.writeObjectFieldStart("tls");
+        g.writeFieldName("client_hello");
+        if (chs.isEmpty()) {
+            g.writeNull();
+        } else {
+            writeClientHello(chs.get(0));
+        }
+        g.writeFieldName("server_hello");
+        if (shs.isEmpty()) {
+            g.writeNull();
+        } else {
+            writeServerHello(shs.get(0));
+        }
+        g.writeArrayFieldStart("certificates");
+        if (certs != null) {
+            for (CertificateInfo ci : certs.chain()) {
+                writeCertificate(ci);
+            }
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("alerts");
+        for (TlsEvent.Alert a : alerts) {
+            g.writeStartObject();
+            g.writeStringField("from", a.at().direction().sender());
+            g.writeStringField("level", a.levelName());
+            g.writeStringField("description", a.descriptionName());
+            g.writeNumberField("frame", a.at().frame());
+            g.writeNumberField("time", a.at().timeNanos() / 1e9);
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("handshakes");
+        int n = Math.max(chs.size(), shs.size());
+        for (int i = 0; i < n; i++) {
+            g.writeStartObject();
+            g.writeFieldName("client_hello");
+            if (i < chs.size()) {
+                writeClientHello(chs.get(i));
+            } else {
+                g.writeNull();
+            }
+            g.writeFieldName("server_hello");
+            if (i < shs.size()) {
+                writeServerHello(shs.get(i));
+            } else {
+                g.writeNull();
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private void writeClientHello(TlsEvent.ClientHelloSeen seen) throws IOException {
+        ClientHello h = seen.hello();
+        g.writeStartObject();
+        g.writeNumberField("frame", seen.at().frame());
+        g.writeStringField("version", TlsNames.version(h.legacyVersion()));
+        if (h.sni() != null) {
+            g.writeStringField("sni", h.sni());
+        } else {
+            g.writeNullField("sni");
+        }
+        stringArray("alpn", h.alpn());
+        g.writeArrayFieldStart("supported_versions");
+        for (int v : h.supportedVersions()) {
+            if (!Grease.is(v)) {
+                g.writeString(TlsNames.version(v));
+            }
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("cipher_suites");
+        for (int cs : h.cipherSuites()) {
+            if (!Grease.is(cs)) {
+                g.writeString(TlsNames.cipherSuite(cs));
+            }
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("extensions");
+        for (int x : h.extensions()) {
+            if (!Grease.is(x)) {
+                g.writeString(TlsNames.extension(x));
+            }
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("supported_groups");
+        for (int x : h.supportedGroups()) {
+            if (!Grease.is(x)) {
+                g.writeString(TlsNames.group(x));
+            }
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("signature_algorithms");
+        for (int x : h.signatureAlgorithms()) {
+            if (!Grease.is(x)) {
+                g.writeString(TlsNames.signatureScheme(x));
+            }
+        }
+        g.writeEndArray();
+        g.writeStringField("ja3", h.ja3());
+        g.writeStringField("ja3_string", h.ja3String());
+        g.writeStringField("ja4", h.ja4());
+        g.writeEndObject();
+    }
+
+    private void writeServerHello(TlsEvent.ServerHelloSeen seen) throws IOException {
+        ServerHello h = seen.hello();
+        g.writeStartObject();
+        g.writeNumberField("frame", seen.at().frame());
+        g.writeStringField("version", TlsNames.version(h.selectedVersion()));
+        g.writeStringField("legacy_version", TlsNames.version(h.legacyVersion()));
+        g.writeStringField("cipher_suite", TlsNames.cipherSuite(h.cipherSuite()));
+        if (h.alpn() != null) {
+            g.writeStringField("alpn", h.alpn());
+        } else {
+            g.writeNullField("alpn");
+        }
+        g.writeBooleanField("hello_retry_request", h.helloRetryRequest());
+        g.writeStringField("ja3s", h.ja3s());
+        g.writeStringField("ja3s_string", h.ja3sString());
+        g.writeEndObject();
+    }
+
+    private void writeCertificate(CertificateInfo c) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("subject", c.subject());
+        g.writeStringField("issuer", c.issuer());
+        stringArray("dns_names", c.dnsNames() == null ? List.of() : c.dnsNames());
+        g.writeStringField("not_before", c.notBefore() == null ? null : c.notBefore().toString());
+        g.writeStringField("not_after", c.notAfter() == null ? null : c.notAfter().toString());
+        g.writeStringField("key", c.key());
+        g.writeStringField("sha256", c.sha256());
+        if (c.error() != null) {
+            g.writeStringField("error", c.error());
+        }
+        g.writeEndObject();
+    }
+
+    private void writeFindings(List<Finding> findings) throws IOException {
+        g.writeArrayFieldStart("findings");
+        for (Finding f : findings) {
+            writeFinding(g, f);
+        }
+        g.writeEndArray();
+    }
+
+    static void writeFinding(JsonGenerator g, Finding f) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("code", f.code());
+        g.writeStringField("severity", f.severity().label());
+        g.writeStringField("summary", f.summary());
+        g.writeStringField("explanation", f.explanation());
+        g.writeStringField("fix", f.fix());
+        g.writeArrayFieldStart("frames");
+        for (long fr : f.frames()) {
+            g.writeNumber(fr);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private void writeTimeline(Session s) throws IOException {
+        g.writeArrayFieldStart("timeline");
+        for (TimelineEntry t : Timeline.of(s)) {
+            g.writeStartObject();
+            g.writeNumberField("frame", t.frame());
+            g.writeNumberField("time", s.relative(t.timeNanos()));
+            g.writeStringField("from", t.from());
+            g.writeStringField("kind", t.kind());
+            g.writeStringField("text", t.text());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private void stringArray(String name, List<String> values) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+
+    static String endpoint(Endpoint e) {
+        return e.toString();
+    }
+
+    static String iso(long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)).toString();
+    }
+
+    @Override
+    public void close() {
+        try {
+            g.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.mailscope.report;
+
+import io.mailscope.explain.AnalyzedSession;
+import io.mailscope.explain.Finding;
+import io.mailscope.explain.Outcome;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Counts sessions by outcome and by finding code as they finish, for the summary. */
+public final class SummaryCounter {
+    private final Map<String, Long> outcomes = new LinkedHashMap<>();
+    private final Map<String, Long> findings = new LinkedHashMap<>();
+    private long sessions;
+    private long shown;
+    private long clientBytes;
+    private long serverBytes;
+
+    public SummaryCounter() {
+        for (Outcome o : Outcome.values()) {
+            outcomes.put(o.label(), 0L);
+        }
+    }
+
+    public void count(AnalyzedSession s, boolean wasShown) {
+        sessions++;
+        if (wasShown) {
+            shown++;
+        }
+        clientBytes += s.session().connection().clientBytes();
+        serverBytes += s.session().connection().serverBytes();
+        outcomes.merge(s.diagnosis().outcome().label(), 1L, Long::sum);
+        Set<String> codes = new HashSet<>();
+        for (Finding f : s.diagnosis().findings()) {
+            if (codes.add(f.code())) {
+                findings.merge(f.code(), 1L, Long::sum);
+            }
+        }
+    }
+
+    public long sessions() {
+        return sessions;
+    }
+
+    public long shown() {
+        return shown;
+    }
+
+    public long clientBytes() {
+        return clientBytes;
+    }
+
+    public long serverBytes() {
+        return serverBytes;
+    }
+
+    /** Outcomes that occurred, in catalog order. */
+    public Map<String, Long> outcomes() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        outcomes.forEach((k, v) -> {
+            if (v > 0) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** Finding codes, most frequent first. */
+    public Map<String, Long> findings() {
+        List<Map.Entry<String, Long>> list = new ArrayList<>(findings.entrySet());
+        list.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (var e : list) {
+            out.put(e.getKey(), e.getValue());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,147 @@
+package io.mailscope.report;
+
+import io.mailscope.dissect.Session;
+import io.mailscope.explain.AnalyzedSession;
+import io.mailscope.explain.Diagnosis;
+import io.mailscope.explain.Finding;
+import io.mailscope.explain.Timeline;
+import io.mailscope.explain.TimelineEntry;
+import io.mailscope.tcp.TcpConnection;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The terminal report: a header line per session, its ladder diagram, its findings with explanation and fix,
+ * then a summary. {@code findingsOnly} is the short form of {@code mailscope explain}.
+ */
+public final class TextReport implements Report {
+    /** How much to print per session. */
+    public enum Detail { FULL, FINDINGS, NONE }
+
+    private final PrintStream out;
+    private final Style style;
+    private final Detail detail;
+    private final Ladder ladder;
+
+    public TextReport(PrintStream out, Style style, Detail detail) {
+        this.out = out;
+        this.style = style;
+        this.detail = detail;
+        this.ladder = new Ladder(style);
+    }
+
+    @Override
+    public void session(AnalyzedSession as) {
+        if (detail == Detail.NONE) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        Session s = as.session();
+        Diagnosis d = as.diagnosis();
+        header(s, d, sb);
+        if (detail == Detail.FULL) {
+            List<TimelineEntry> entries = Timeline.of(s);
+            ladder.draw(s, entries, sb);
+            if (s.omittedEvents() > 0) {
+                sb.append("    ").append(style.dim("(" + s.omittedEvents() + " events not kept in the middle of this long session)")).append('\n');
+            }
+        }
+        findings(d.findings(), sb);
+        sb.append('\n');
+        out.print(sb);
+        out.flush();
+    }
+
+    private void header(Session s, Diagnosis d, StringBuilder sb) {
+        TcpConnection c = s.connection();
+        sb.append(style.bold("#" + c.id() + " " + c.client() + " -> " + c.server()))
+                .append("  ").append(s.role() == io.mailscope.dissect.PortRole.OTHER ? "" : s.role().label() + "  ")
+                .append(String.format(Locale.ROOT, "%.3f s", (c.endNanos() - c.startNanos()) / 1e9)).append("  ")
+                .append(style.outcome(d.outcome())).append("  ").append(d.protocolPath()).append('\n');
+        sb.append("    ").append(style.dim("first speaker: ")).append(d.firstSpeaker());
+        if (d.expectedFirstSpeaker() != null) {
+            sb.append(d.firstSpeakerAsExpected() ? style.dim(" (as expected)") : style.warn(" (expected: " + d.expectedFirstSpeaker() + ")"));
+        }
+        sb.append(style.dim("   tcp: ")).append(c.state()).append(' ').append(c.history())
+                .append(style.dim(String.format(Locale.ROOT, "   bytes: %d / %d", c.clientBytes(), c.serverBytes())))
+                .append('\n');
+    }
+
+    private void findings(List<Finding> findings, StringBuilder sb) {
+        for (Finding f : findings) {
+            sb.append("  ").append(style.severity(f.severity())).append(' ').append(style.bold(f.code())).append(": ")
+                    .append(f.summary()).append('\n');
+            wrap(f.explanation(), "      ", sb);
+            wrap("Fix: " + f.fix(), "      ", sb);
+        }
+    }
+
+    static void wrap(String text, String indent, StringBuilder sb) {
+        int width = 100 - indent.length();
+        int col = 0;
+        sb.append(indent);
+        for (String word : text.split(" ")) {
+            if (col > 0 && col + 1 + word.length() > width) {
+                sb.append('\n').append(indent);
+                col = 0;
+            } else if (col > 0) {
+                sb.append(' ');
+                col++;
+            }
+            sb.append(word);
+            col += word.length();
+        }
+        sb.append('\n');
+    }
+
+    @Override
+    public void summary(RunSummary r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(style.bold("Summary")).append(": ").append(r.sessions()).append(" session").append(r.sessions() == 1 ? "" : "s")
+                .append(" in ").append(r.frames()).append(" frames (").append(r.tcpSegments()).append(" TCP, ")
+                .append(r.nonTcp()).append(" other");
+        if (r.undecodable() > 0) {
+            sb.append(", ").append(r.undecodable()).append(" undecodable");
+        }
+        sb.append(String.format(Locale.ROOT, "), %d bytes from clients, %d from servers%n", r.clientBytes(), r.serverBytes()));
+        if (!r.outcomes().isEmpty()) {
+            sb.append("  outcomes: ");
+            boolean first = true;
+            for (Map.Entry<String, Long> e : r.outcomes().entrySet()) {
+                sb.append(first ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue());
+                first = false;
+            }
+            sb.append('\n');
+        }
+        if (!r.findings().isEmpty()) {
+            sb.append("  most frequent findings: ");
+            int n = 0;
+            for (Map.Entry<String, Long> e : r.findings().entrySet()) {
+                if (n++ == 8) {
+                    break;
+                }
+                sb.append(n > 1 ? ", " : "").append(e.getKey()).append(" (").append(e.getValue()).append(')');
+            }
+            sb.append('\n');
+        }
+        var ra = r.reassembly();
+        if (ra.droppedOutOfOrderBytes() + ra.evictedIdle() + ra.evictedForSpace() > 0) {
+            sb.append(style.warn(String.format(Locale.ROOT,
+                    "  memory limits: %d out-of-order bytes dropped, %d connections closed idle, %d evicted for space%n",
+                    ra.droppedOutOfOrderBytes(), ra.evictedIdle(), ra.evictedForSpace())));
+        }
+        for (String e : r.errors()) {
+            sb.append(style.warn("  error: " + e)).append('\n');
+        }
+        out.print(sb);
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        out.flush();
+    }
+}
