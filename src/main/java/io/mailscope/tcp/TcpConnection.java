@@ -32,12 +32,16 @@ public final class TcpConnection {
     long droppedOutOfOrderBytes;
     long truncatedSegments;
     long synFrame;
+    long synNanos;
     long synAckFrame;
     long synAckNanos;
     long establishedNanos;
     EndReason endReason;
     long endFrame;
     Direction closedBy;
+    long clientGapBytes;
+    long serverGapBytes;
+    RuntimeException consumerFailure;
 
     TcpConnection(long id, Endpoint client, Endpoint server) {
         this.id = id;
@@ -76,8 +80,19 @@ public final class TcpConnection {
     /** Segments whose payload was cut by the capture's snaplen. */
     public long truncatedSegments() { return truncatedSegments; }
     public long synFrame() { return synFrame; }
+    public long synNanos() { return synNanos; }
     public long synAckFrame() { return synAckFrame; }
     public long synAckNanos() { return synAckNanos; }
+    /** Time of the client's first ACK after the SYN-ACK (handshake complete); 0 when not seen. */
+    public long establishedNanos() { return establishedNanos; }
+    /** Bytes missing from the client's stream (gaps), part of {@link #gapBytes()}. */
+    public long clientGapBytes() { return clientGapBytes; }
+    public long serverGapBytes() { return serverGapBytes; }
+    /**
+     * What the stream consumer threw, if it did: it was then no longer called for this connection
+     * (reassembly and counters went on).
+     */
+    public RuntimeException consumerFailure() { return consumerFailure; }
     public EndReason endReason() { return endReason; }
     public long endFrame() { return endFrame; }
     /** The side whose FIN or RST ended the connection; null when it did not end on the wire. */

@@ -1,0 +1,264 @@
+package io.mailscope.tcp;
+
+import io.mailscope.capture.TcpSegment;
+
+import java.util.Arrays;
+
+/**
+ * The reassembler's private state for one open connection: its two {@link HalfStream}s, the Zeek tracker and the
+ * consumer. The public {@link TcpConnection} keeps only the counters; this object is dropped when it is reported,
+ * which frees every buffer.
+ *
+ * <p>Consumer calls are guarded: a consumer that throws a RuntimeException is not called again for this connection
+ * (its failure is kept in {@link TcpConnection#consumerFailure()} and counted), while reassembly and the
+ * connection's counters go on.
+ */
+final class Flow implements HalfStream.Output {
+    /** Totals shared by all flows of one reassembler. */
+    static final class Totals {
+        long bufferedNow;
+        long peakBuffered;
+        long droppedBytes;
+        long consumerFailures;
+    }
+
+    final FlowKey key;
+    final TcpConnection conn;
+    private final byte[] clientAddr;
+    private final int clientPort;
+    private final int addrLen;
+    private final HalfStream toServer;
+    private final HalfStream toClient;
+    private final ZeekTracker zeek;
+    private final Totals totals;
+    private StreamConsumer consumer = StreamConsumer.IGNORE;
+    private boolean consumerBroken;
+    private final boolean[] endReported = new boolean[2];
+    private boolean clientIsnKnown;
+    private long clientIsn;
+    private Direction firstFin;
+
+    Flow(FlowKey key, TcpConnection conn, TcpSegment first, boolean senderIsClient, ReassemblyLimits limits,
+         Totals totals) {
+        this.key = key;
+        this.conn = conn;
+        this.totals = totals;
+        this.addrLen = first.addressLength();
+        this.clientAddr = Arrays.copyOf(senderIsClient ? first.src : first.dst, addrLen);
+        this.clientPort = senderIsClient ? first.srcPort : first.dstPort;
+        this.toServer = new HalfStream(Direction.CLIENT_TO_SERVER, this, limits.maxOutOfOrderBytes());
+        this.toClient = new HalfStream(Direction.SERVER_TO_CLIENT, this, limits.maxOutOfOrderBytes());
+        this.zeek = new ZeekTracker(conn.history);
+        if (!senderIsClient) {
+            zeek.flipped();
+        }
+    }
+
+    void consumer(StreamConsumer c) {
+        this.consumer = c == null ? StreamConsumer.IGNORE : c;
+    }
+
+    Direction directionOf(TcpSegment seg) {
+        boolean fromClient = seg.srcPort == clientPort
+                && Arrays.equals(seg.src, 0, addrLen, clientAddr, 0, addrLen);
+        return fromClient ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
+    }
+
+    /** True when a SYN from a new client ISN means the 4-tuple is being reused by a new connection. */
+    boolean reusedBy(TcpSegment seg) {
+        boolean closing = firstFin != null || zeek.orig() == ZeekTracker.Ep.CLOSED
+                || zeek.resp() == ZeekTracker.Ep.CLOSED || zeek.orig() == ZeekTracker.Ep.RESET
+                || zeek.resp() == ZeekTracker.Ep.RESET;
+        return closing && !(clientIsnKnown && seg.seq == clientIsn && directionOf(seg).fromClient());
+    }
+
+    /** Updates state and counters for one segment (before its data is delivered). */
+    Direction account(TcpSegment seg) {
+        Direction d = directionOf(seg);
+        boolean isOrig = d.fromClient();
+        boolean syn = seg.has(TcpSegment.SYN);
+        boolean ack = seg.has(TcpSegment.ACK);
+        boolean fin = seg.has(TcpSegment.FIN);
+        boolean rst = seg.has(TcpSegment.RST);
+        int wire = Math.max(0, seg.wireLength);
+        conn.lastFrame = seg.frame;
+        conn.lastActivityNanos = seg.timeNanos;
+        conn.endNanos = seg.timeNanos;
+        if (isOrig) {
+            conn.clientPackets++;
+        } else {
+            conn.serverPackets++;
+        }
+        if (syn && !ack && isOrig && conn.synFrame == 0) {
+            conn.synFrame = seg.frame;
+            conn.synNanos = seg.timeNanos;
+            clientIsnKnown = true;
+            clientIsn = seg.seq;
+        }
+        if (syn && ack && !isOrig && conn.synAckFrame == 0) {
+            conn.synAckFrame = seg.frame;
+            conn.synAckNanos = seg.timeNanos;
+        }
+        if (isOrig && ack && !syn && conn.synAckFrame != 0 && conn.establishedNanos == 0) {
+            conn.establishedNanos = seg.timeNanos;
+        }
+        HalfStream h = half(d);
+        h.start(syn ? seg.seq + 1 : seg.seq);
+        boolean keepAlive = !syn && !fin && !rst && h.isKeepAlive(seg.seq, wire);
+        zeek.letters(isOrig, seg.flags, keepAlive ? 0 : wire, seg.window);
+        zeek.update(isOrig, seg.flags, wire);
+        if (wire > 0 && !rst && !keepAlive && conn.firstSpeaker == null) {
+            conn.firstSpeaker = d;
+            conn.firstPayloadFrame = seg.frame;
+            conn.firstPayloadNanos = seg.timeNanos;
+        }
+        if (fin) {
+            h.fin(seg.seq + (syn ? 1 : 0) + wire);
+            if (firstFin == null) {
+                firstFin = d;
+            }
+        }
+        updateState();
+        return d;
+    }
+
+    /** Reassembles the segment's payload and applies its ACK; reports directions that reached their FIN. */
+    void deliver(TcpSegment seg, Direction d) {
+        boolean syn = seg.has(TcpSegment.SYN);
+        boolean rst = seg.has(TcpSegment.RST);
+        int wire = Math.max(0, seg.wireLength);
+        HalfStream h = half(d);
+        // RST payloads (diagnostic text) are not stream data; keep-alives are not data either.
+        if (wire > 0 && !rst && !(!syn && !seg.has(TcpSegment.FIN) && h.isKeepAlive(seg.seq, wire))) {
+            if (seg.truncated()) {
+                conn.truncatedSegments++;
+            }
+            int captured = Math.max(0, Math.min(seg.capturedLength, wire));
+            HalfStream.Fate fate = h.data(syn ? seg.seq + 1 : seg.seq, seg.data, seg.dataOffset, captured, wire,
+                    seg.frame, seg.timeNanos);
+            if (fate == HalfStream.Fate.OLD) {
+                zeek.retransmission(d.fromClient());
+            }
+        }
+        if (seg.has(TcpSegment.ACK) && !rst) {
+            half(d.opposite()).acked(seg.ack, seg.frame, seg.timeNanos);
+        }
+        endIfFinReached(toServer, seg.frame, seg.timeNanos);
+        endIfFinReached(toClient, seg.frame, seg.timeNanos);
+        updateState();
+    }
+
+    boolean bothFinished() {
+        return toServer.ended() && toClient.ended() && toServer.finSeen() && toClient.finSeen();
+    }
+
+    Direction firstFin() {
+        return firstFin;
+    }
+
+    /**
+     * Delivers what is left (buffered data, gaps for holes), ends both directions and fills the end fields.
+     * Frees the buffers; the caller then tells the listener.
+     */
+    void end(TcpConnection.EndReason reason, Direction closedBy, long frame, long time) {
+        toServer.flushAll(frame, time);
+        toClient.flushAll(frame, time);
+        notifyEnd(Direction.CLIENT_TO_SERVER, frame, time);
+        notifyEnd(Direction.SERVER_TO_CLIENT, frame, time);
+        toServer.close();
+        toClient.close();
+        conn.endReason = reason;
+        conn.closedBy = closedBy;
+        conn.endFrame = frame;
+        conn.endNanos = time;
+        updateState();
+    }
+
+    private void endIfFinReached(HalfStream h, long frame, long time) {
+        if (h.reachedFin()) {
+            notifyEnd(h == toServer ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT, frame, time);
+        }
+    }
+
+    private void notifyEnd(Direction d, long frame, long time) {
+        if (endReported[d.ordinal()]) {
+            return;
+        }
+        endReported[d.ordinal()] = true;
+        if (!consumerBroken) {
+            try {
+                consumer.onEnd(d, frame, time);
+            } catch (RuntimeException e) {
+                consumerFailed(e);
+            }
+        }
+    }
+
+    private void updateState() {
+        conn.state = zeek.connState(conn.clientBytes + conn.clientGapBytes, conn.serverBytes + conn.serverGapBytes);
+    }
+
+    private HalfStream half(Direction d) {
+        return d.fromClient() ? toServer : toClient;
+    }
+
+    private void consumerFailed(RuntimeException e) {
+        consumerBroken = true;
+        conn.consumerFailure = e;
+        totals.consumerFailures++;
+    }
+
+    @Override
+    public void data(Direction d, byte[] a, int off, int len, long frame, long time) {
+        if (d.fromClient()) {
+            conn.clientBytes += len;
+        } else {
+            conn.serverBytes += len;
+        }
+        if (!consumerBroken) {
+            try {
+                consumer.onData(d, a, off, len, frame, time);
+            } catch (RuntimeException e) {
+                consumerFailed(e);
+            }
+        }
+    }
+
+    @Override
+    public void gap(Direction d, long len, long frame, long time) {
+        conn.gaps++;
+        conn.gapBytes += len;
+        if (d.fromClient()) {
+            conn.clientGapBytes += len;
+        } else {
+            conn.serverGapBytes += len;
+        }
+        zeek.gap(d.fromClient());
+        if (!consumerBroken) {
+            try {
+                consumer.onGap(d, len, frame, time);
+            } catch (RuntimeException e) {
+                consumerFailed(e);
+            }
+        }
+    }
+
+    @Override
+    public void buffered(int delta) {
+        totals.bufferedNow += delta;
+        if (totals.bufferedNow > totals.peakBuffered) {
+            totals.peakBuffered = totals.bufferedNow;
+        }
+    }
+
+    @Override
+    public void conflict() {
+        conn.conflictingOverlaps++;
+    }
+
+    @Override
+    public void dropped(long bytes) {
+        conn.droppedOutOfOrderBytes += bytes;
+        totals.droppedBytes += bytes;
+    }
+}

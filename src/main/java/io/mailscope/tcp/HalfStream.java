@@ -1,0 +1,395 @@
+package io.mailscope.tcp;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reassembly of one direction of a connection into an ordered byte stream.
+ *
+ * <p>Sequence numbers are mapped to 64-bit stream offsets relative to the next byte expected
+ * ({@code offset = next + (int) (seq - nextSeq)}): all 32-bit wrap-around is handled in that one place and the
+ * rest of the code compares plain longs.
+ *
+ * <p>In-order data with nothing buffered is delivered straight from the caller's array (no copy). Out-of-order
+ * data is copied into a sorted map of non-overlapping chunks; the first copy of every byte wins. Bytes known to be
+ * missing (cut by the snaplen) are held as chunks without data and delivered as gaps.
+ *
+ * <p>Overlaps are compared with buffered chunks exactly and with the last {@value #RECENT} delivered bytes (a
+ * small ring allocated on first delivery); overlaps with older delivered bytes cannot be checked.
+ */
+final class HalfStream {
+    /** What reassembly produces; implemented by the connection that owns the two halves. */
+    interface Output {
+        void data(Direction d, byte[] a, int off, int len, long frame, long time);
+
+        void gap(Direction d, long len, long frame, long time);
+
+        /** Change of the bytes held out of order (positive or negative), for memory accounting. */
+        void buffered(int delta);
+
+        void conflict();
+
+        void dropped(long bytes);
+    }
+
+    static final int RECENT = 1024;
+
+    /** A buffered run of bytes; {@code data == null} marks bytes known to be missing. */
+    private static final class Chunk {
+        final byte[] data;
+        final int len;
+
+        Chunk(byte[] data, int len) {
+            this.data = data;
+            this.len = len;
+        }
+    }
+
+    /** Result of {@link #data}: whether the segment brought any byte not seen before. */
+    enum Fate { NEW, OLD, IGNORED }
+
+    private final Direction dir;
+    private final Output out;
+    private final int maxBuffered;
+
+    private boolean started;
+    private long next;
+    private int nextSeq;
+    private TreeMap<Long, Chunk> pending;
+    private int bufferedBytes;
+    private boolean finSeen;
+    private long finAt;
+    private boolean ended;
+    private boolean ackSeen;
+    private long ackedUpTo;
+    /** The last range given up because the out-of-order buffer was full: late bytes in it count as dropped. */
+    private long givenUpFrom;
+    private long givenUpTo;
+
+    private byte[] recent;
+    private int recentFill;
+
+    HalfStream(Direction dir, Output out, int maxBuffered) {
+        this.dir = dir;
+        this.out = out;
+        this.maxBuffered = Math.max(0, maxBuffered);
+    }
+
+    boolean started() {
+        return started;
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    boolean finSeen() {
+        return finSeen;
+    }
+
+    int bufferedBytes() {
+        return bufferedBytes;
+    }
+
+    /** The 32-bit sequence number of the next byte expected (valid once started). */
+    long nextSeq() {
+        return nextSeq & 0xffffffffL;
+    }
+
+    /** Starts the sequence space: the first data byte has sequence number {@code seq}. */
+    void start(long seq) {
+        if (!started) {
+            started = true;
+            next = 0;
+            nextSeq = (int) seq;
+        }
+    }
+
+    long offsetOf(long seq) {
+        return next + (int) ((int) seq - nextSeq);
+    }
+
+    /** True for a keep-alive (0 or 1 byte just below the next byte expected): not data, not a retransmission. */
+    boolean isKeepAlive(long seq, int wireLen) {
+        return started && wireLen <= 1 && offsetOf(seq) == next - 1;
+    }
+
+    /**
+     * One segment's payload: {@code captured} bytes present in {@code a}, {@code wire} bytes sent.
+     *
+     * @return NEW when it brought at least one byte not seen before, OLD when all of it was already seen
+     */
+    Fate data(long seq, byte[] a, int off, int captured, int wire, long frame, long time) {
+        if (!started || ended || wire <= 0) {
+            return Fate.IGNORED;
+        }
+        captured = Math.max(0, Math.min(captured, wire));
+        long start = offsetOf(seq);
+        long end = start + wire;
+        if (start < next) {
+            // Already delivered: compare what we still remember, count late bytes of a range given up on.
+            compareWithRecent(start, a, off, captured);
+            countLateGivenUp(start, Math.min(end, next));
+            if (end <= next) {
+                return Fate.OLD;
+            }
+            int skip = (int) (next - start);
+            if (skip < captured) {
+                off += skip;
+                captured -= skip;
+            } else {
+                captured = 0;
+            }
+            wire -= skip;
+            start = next;
+        }
+        if (start == next && (pending == null || pending.isEmpty())) {
+            if (captured > 0) {
+                deliver(a, off, captured, frame, time);
+            }
+            if (wire > captured) {
+                gap(wire - captured, frame, time);
+            }
+            return Fate.NEW;
+        }
+        boolean fresh = insert(start, a, off, captured, wire);
+        flush(frame, time);
+        enforceLimit(frame, time);
+        gapToAck(frame, time);
+        return fresh ? Fate.NEW : Fate.OLD;
+    }
+
+    /** The FIN's sequence number (one past the last data byte). */
+    void fin(long seq) {
+        if (started && !finSeen) {
+            finSeen = true;
+            finAt = Math.max(offsetOf(seq), next);
+        }
+    }
+
+    /** True once all data before the FIN was delivered: the direction is over. Marks it ended. */
+    boolean reachedFin() {
+        if (!ended && finSeen && next >= finAt && (pending == null || pending.isEmpty())) {
+            ended = true;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The peer acknowledged up to {@code ack}: bytes before it were on the wire. If they are missing here and data
+     * after them is buffered (or the FIN is known), the hole becomes a gap at once.
+     */
+    void acked(long ack, long frame, long time) {
+        if (!started || ended) {
+            return;
+        }
+        long at = offsetOf(ack);
+        if (!ackSeen || at > ackedUpTo) {
+            ackSeen = true;
+            ackedUpTo = at;
+        }
+        gapToAck(frame, time);
+    }
+
+    /** The connection is over: buffered data and holes are delivered, then the hole before a known FIN. */
+    void flushAll(long frame, long time) {
+        if (!started || ended) {
+            return;
+        }
+        while (pending != null && !pending.isEmpty()) {
+            long first = pending.firstKey();
+            if (first > next) {
+                gap(first - next, frame, time);
+            }
+            flush(frame, time);
+        }
+        if (finSeen && finAt > next) {
+            gap(finAt - next, frame, time);
+        }
+    }
+
+    /** Marks the direction ended without delivering anything more; frees buffers. */
+    void close() {
+        ended = true;
+        if (bufferedBytes != 0) {
+            out.buffered(-bufferedBytes);
+            bufferedBytes = 0;
+        }
+        pending = null;
+        recent = null;
+    }
+
+    private void gapToAck(long frame, long time) {
+        while (ackSeen && ackedUpTo > next) {
+            long boundary;
+            if (pending != null && !pending.isEmpty()) {
+                boundary = pending.firstKey();
+            } else if (finSeen) {
+                boundary = finAt;
+            } else {
+                return; // nothing known after the hole yet: the gap is declared when data after it arrives
+            }
+            long to = Math.min(ackedUpTo, boundary);
+            if (to <= next) {
+                return;
+            }
+            gap(to - next, frame, time);
+            flush(frame, time);
+        }
+    }
+
+    /** Gives up on holes while more than the limit is buffered. */
+    private void enforceLimit(long frame, long time) {
+        while (bufferedBytes > maxBuffered && pending != null && !pending.isEmpty()) {
+            long first = pending.firstKey();
+            if (first > next) {
+                givenUpFrom = next;
+                givenUpTo = first;
+                gap(first - next, frame, time);
+            }
+            flush(frame, time);
+        }
+    }
+
+    /** Delivers buffered chunks that are now contiguous. */
+    private void flush(long frame, long time) {
+        while (pending != null && !pending.isEmpty()) {
+            Map.Entry<Long, Chunk> e = pending.firstEntry();
+            long start = e.getKey();
+            if (start > next) {
+                return;
+            }
+            pending.pollFirstEntry();
+            Chunk c = e.getValue();
+            if (c.data != null) {
+                bufferedBytes -= c.len;
+                out.buffered(-c.len);
+            }
+            long end = start + c.len;
+            if (end <= next) {
+                continue;
+            }
+            int skip = (int) (next - start);
+            if (c.data != null) {
+                deliver(c.data, skip, c.len - skip, frame, time);
+            } else {
+                gap(c.len - skip, frame, time);
+            }
+        }
+    }
+
+    /** Adds the parts of [start, start+wire) not already buffered (first copy wins); true if any was new. */
+    private boolean insert(long start, byte[] a, int off, int captured, int wire) {
+        if (pending == null) {
+            pending = new TreeMap<>();
+        }
+        long end = start + wire;
+        long capEnd = start + captured;
+        long pos = start;
+        boolean fresh = false;
+        boolean conflict = false;
+        Map.Entry<Long, Chunk> e = pending.floorEntry(start);
+        if (e == null || e.getKey() + e.getValue().len <= start) {
+            e = pending.higherEntry(start);
+        }
+        while (pos < end) {
+            long cStart = e == null ? Long.MAX_VALUE : e.getKey();
+            if (cStart >= end) {
+                cStart = end;
+            }
+            if (pos < cStart) {
+                addNew(pos, cStart, capEnd, a, off - start);
+                fresh = true;
+                pos = cStart;
+                continue;
+            }
+            // pos lies inside chunk e: the buffered copy wins; compare where both have bytes.
+            Chunk c = e.getValue();
+            long cEnd = e.getKey() + c.len;
+            long to = Math.min(cEnd, end);
+            if (c.data != null && !conflict) {
+                long cmpEnd = Math.min(to, capEnd);
+                for (long p = pos; p < cmpEnd; p++) {
+                    if (c.data[(int) (p - e.getKey())] != a[(int) (off + p - start)]) {
+                        conflict = true;
+                        break;
+                    }
+                }
+            }
+            pos = to;
+            e = pending.higherEntry(e.getKey());
+        }
+        if (conflict) {
+            out.conflict();
+        }
+        return fresh;
+    }
+
+    /** Buffers [from, to): captured bytes as data, the rest (past capEnd) as a missing chunk. */
+    private void addNew(long from, long to, long capEnd, byte[] a, long base) {
+        long dataTo = Math.min(to, capEnd);
+        if (from < dataTo) {
+            int len = (int) (dataTo - from);
+            byte[] copy = new byte[len];
+            System.arraycopy(a, (int) (base + from), copy, 0, len);
+            pending.put(from, new Chunk(copy, len));
+            bufferedBytes += len;
+            out.buffered(len);
+        }
+        long missFrom = Math.max(from, capEnd);
+        if (missFrom < to) {
+            pending.put(missFrom, new Chunk(null, (int) (to - missFrom)));
+        }
+    }
+
+    private void deliver(byte[] a, int off, int len, long frame, long time) {
+        remember(a, off, len);
+        next += len;
+        nextSeq += len;
+        out.data(dir, a, off, len, frame, time);
+    }
+
+    private void gap(long len, long frame, long time) {
+        recentFill = 0; // the ring must hold the bytes just before `next`
+        next += len;
+        nextSeq += (int) len;
+        out.gap(dir, len, frame, time);
+    }
+
+    private void remember(byte[] a, int off, int len) {
+        if (recent == null) {
+            recent = new byte[RECENT];
+        }
+        if (len >= RECENT) {
+            System.arraycopy(a, off + len - RECENT, recent, 0, RECENT);
+            recentFill = RECENT;
+            return;
+        }
+        int keep = Math.min(recentFill, RECENT - len);
+        System.arraycopy(recent, recentFill - keep, recent, 0, keep);
+        System.arraycopy(a, off, recent, keep, len);
+        recentFill = keep + len;
+    }
+
+    /** Compares the part of an old segment that is still in the ring of recently delivered bytes. */
+    private void compareWithRecent(long start, byte[] a, int off, int captured) {
+        long ringStart = next - recentFill;
+        long from = Math.max(start, ringStart);
+        long to = Math.min(start + captured, next);
+        for (long p = from; p < to; p++) {
+            if (recent[(int) (p - ringStart)] != a[(int) (off + p - start)]) {
+                out.conflict();
+                return;
+            }
+        }
+    }
+
+    private void countLateGivenUp(long from, long to) {
+        long lo = Math.max(from, givenUpFrom);
+        long hi = Math.min(to, givenUpTo);
+        if (lo < hi) {
+            out.dropped(hi - lo);
+        }
+    }
+}
