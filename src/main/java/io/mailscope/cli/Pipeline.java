@@ -1,43 +1,31 @@
 package io.mailscope.cli;
 
 import io.mailscope.capture.CaptureFormatException;
-import io.mailscope.capture.CaptureReader;
 import io.mailscope.capture.CaptureStats;
-import io.mailscope.capture.PacketDecoder;
 import io.mailscope.explain.AnalyzedSession;
-import io.mailscope.explain.SessionTracker;
+import io.mailscope.explain.Analysis;
 import io.mailscope.report.Report;
 import io.mailscope.report.RunSummary;
 import io.mailscope.report.SummaryCounter;
-import io.mailscope.tcp.TcpReassembler;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
-/**
- * capture -> tcp -> dissect -> explain -> report, for files. Push-based: each frame goes all the way through
- * before the next is read, so memory does not depend on the capture's size.
- */
+/** An {@link Analysis} whose sessions go through the user's filters to the chosen reports, with a summary at the end. */
 final class Pipeline {
     private final List<Report> reports;
     private final Predicate<AnalyzedSession> filter;
     private final SummaryCounter counter = new SummaryCounter();
-    private final SessionTracker tracker;
-    private final TcpReassembler reassembler;
-    private final PacketDecoder decoder;
+    private final Analysis analysis;
     private final List<String> errors = new ArrayList<>();
     private final List<String> files = new ArrayList<>();
-    private long nextFrame = 1;
 
     Pipeline(AnalysisOptions o, List<Report> reports, Predicate<AnalyzedSession> filter) {
         this.reports = reports;
         this.filter = filter;
-        this.tracker = new SessionTracker(o.roles(), !o.showPasswords, o.silenceNanos(), this::finished);
-        var roles = o.roles();
-        this.reassembler = new TcpReassembler(tracker, o.limits(), roles::isMailPort);
-        this.decoder = new PacketDecoder(reassembler);
+        this.analysis = new Analysis(o.roles(), o.limits(), !o.showPasswords, o.silenceNanos(), this::finished);
     }
 
     private void finished(AnalyzedSession s) {
@@ -50,16 +38,17 @@ final class Pipeline {
         }
     }
 
-    /** Reads one file ("-" for standard input) through the pipeline. Returns false when it had a fault. */
+    Analysis analysis() {
+        return analysis;
+    }
+
+    /** Reads one file ("-" for standard input). Returns false when it had a fault (recorded in errors()). */
     boolean read(String file) {
         files.add(file);
-        try (CaptureReader reader = CaptureReader.open(file)) {
-            reader.firstFrameNumber(nextFrame);
-            long frames = reader.readFrames(this::frame);
-            nextFrame += frames;
+        try {
+            analysis.read(file);
             return true;
         } catch (CaptureFormatException e) {
-            nextFrame = e.frame() + 1;
             errors.add(e.getMessage());
             return false;
         } catch (IOException e) {
@@ -68,18 +57,13 @@ final class Pipeline {
         }
     }
 
-    private void frame(long frameNumber, long timeNanos, int linkType, byte[] buf, int offset, int capLen, int origLen) {
-        tracker.captureStart(timeNanos);
-        decoder.frame(frameNumber, timeNanos, linkType, buf, offset, capLen, origLen);
-    }
-
-    /** Reports every connection still open and the summary. */
+    /** Reports every connection still open, then the summary. */
     void finish() {
-        reassembler.finish();
-        CaptureStats cs = decoder.stats();
+        analysis.finish();
+        CaptureStats cs = analysis.captureStats();
         RunSummary summary = new RunSummary(List.copyOf(files), cs.frames(), cs.tcp(), cs.nonTcp(), cs.undecodable(),
                 counter.sessions(), counter.shown(), counter.clientBytes(), counter.serverBytes(),
-                counter.outcomes(), counter.findings(), reassembler.stats(), List.copyOf(errors));
+                counter.outcomes(), counter.findings(), analysis.reassemblyStats(), List.copyOf(errors));
         for (Report r : reports) {
             r.summary(summary);
         }

@@ -1,0 +1,76 @@
+package io.mailscope.explain;
+
+import io.mailscope.capture.CaptureFormatException;
+import io.mailscope.capture.CaptureReader;
+import io.mailscope.capture.CaptureStats;
+import io.mailscope.capture.FrameSink;
+import io.mailscope.capture.PacketDecoder;
+import io.mailscope.dissect.PortRoles;
+import io.mailscope.tcp.ReassemblyLimits;
+import io.mailscope.tcp.ReassemblyStats;
+import io.mailscope.tcp.TcpReassembler;
+
+import java.io.IOException;
+import java.util.function.Consumer;
+
+/**
+ * The whole analysis chain, capture -> tcp -> dissect -> explain, push-based: frames go in (from files or a
+ * live interface), diagnosed sessions come out as their connections end. Memory does not grow with the input.
+ */
+public final class Analysis implements FrameSink {
+    private final SessionTracker tracker;
+    private final TcpReassembler reassembler;
+    private final PacketDecoder decoder;
+    private long nextFrame = 1;
+
+    public Analysis(PortRoles roles, ReassemblyLimits limits, boolean redactCredentials, long silenceNanos,
+                    Consumer<AnalyzedSession> out) {
+        this.tracker = new SessionTracker(roles, redactCredentials, silenceNanos, out);
+        this.reassembler = new TcpReassembler(tracker, limits, roles::isMailPort);
+        this.decoder = new PacketDecoder(reassembler);
+    }
+
+    @Override
+    public void frame(long frameNumber, long timeNanos, int linkType, byte[] buf, int offset, int capLen, int origLen) {
+        tracker.captureStart(timeNanos);
+        decoder.frame(frameNumber, timeNanos, linkType, buf, offset, capLen, origLen);
+    }
+
+    /**
+     * Reads one capture ("-" for standard input) through the chain; frame numbers continue from the previous file.
+     * On a fault everything before it has been analyzed and the exception says where.
+     */
+    public void read(String file) throws IOException, CaptureFormatException {
+        try (CaptureReader reader = CaptureReader.open(file)) {
+            reader.firstFrameNumber(nextFrame);
+            try {
+                nextFrame += reader.readFrames(this);
+            } catch (CaptureFormatException e) {
+                nextFrame = Math.max(nextFrame, e.frame() + 1);
+                throw e;
+            }
+        }
+    }
+
+    /** Reports connections idle since before {@code nowNanos} minus the idle timeout (live capture's clock). */
+    public void expireIdle(long nowNanos) {
+        reassembler.expireIdle(nowNanos);
+    }
+
+    /** End of input: every connection still open is diagnosed and reported. */
+    public void finish() {
+        reassembler.finish();
+    }
+
+    public CaptureStats captureStats() {
+        return decoder.stats();
+    }
+
+    public ReassemblyStats reassemblyStats() {
+        return reassembler.stats();
+    }
+
+    public SessionTracker tracker() {
+        return tracker;
+    }
+}
