@@ -123,8 +123,12 @@ final class Conversation {
                 case END -> analyzer.onEnd(step.direction(), at);
                 case GAP -> analyzer.onGap(step.direction(), step.gap(), at);
                 case PLAINTEXT -> {
+                    // what a caller does: the bytes it held back turned out to be plaintext, so IMAP gets them
                     analyzer.continuePlaintext(step.direction());
+                    byte[] held = left.toByteArray();
                     left.reset();
+                    int used = analyzer.onData(step.direction(), held, 0, held.length, at);
+                    left.write(held, used, held.length - used);
                 }
                 case DATA -> { }
             }
