@@ -2,18 +2,56 @@ package io.mailscope.dissect.imap;
 
 import io.mailscope.dissect.At;
 import io.mailscope.dissect.EventSink;
+import io.mailscope.dissect.imap.ImapEvent.Response.Kind;
 import io.mailscope.tcp.Direction;
 
 import java.util.Set;
+import java.util.zip.DataFormatException;
 
 /**
- * Parses the IMAP of both directions of one connection and emits {@link ImapEvent}s. (Stub: filled in by the IMAP work.)
+ * Parses the IMAP of both directions of one connection and emits {@link ImapEvent}s (the Zeek model: bytes in,
+ * events out; what they mean is decided elsewhere).
+ *
+ * <p>Each direction has a {@link LineFramer} (lines and literals, bounded, never buffering a literal) and, after
+ * COMPRESS DEFLATE, a {@link DeflateInput}. The conversation state that needs both directions lives here: the
+ * pending STARTTLS/COMPRESS/AUTHENTICATE/IDLE tags, the tags in use and the server's capabilities.
+ *
+ * <p>Nothing is thrown out of the public methods: bad input becomes {@link ImapEvent.Problem} events, and an
+ * unexpected failure becomes a Problem {@code internal-error} after which that direction is no longer parsed.
  */
 public final class ImapAnalyzer {
+    /** Literals above this are reported (they are still skipped by counting, whatever their size). */
+    static final long LARGE_LITERAL = 64L * 1024 * 1024;
+    private static final String UNTERMINATED = " [unterminated]";
+
     private final EventSink sink;
+    private final boolean redact;
+    private final Side client;
+    private final Side server;
+    private final TagTracker tags = new TagTracker();
+    private final Capabilities capabilities = new Capabilities();
+
+    /** Time and frame of the chunk being parsed: events carry the At of the chunk that completed them. */
+    private At current;
+
+    private String startTlsTag;
+    private boolean startTlsAccepted;
+    private String compressTag;
+    private String compressMechanism;
+    private boolean compressed;
+    private String authenticateTag;
+    private String idleTag;
+    private boolean serverSpoke;
 
     public ImapAnalyzer(EventSink sink, boolean redactCredentials) {
+        this(sink, redactCredentials, LineFramer.DEFAULT_MAX_LINE);
+    }
+
+    ImapAnalyzer(EventSink sink, boolean redactCredentials, int maxLine) {
         this.sink = sink;
+        this.redact = redactCredentials;
+        this.client = new Side(Direction.CLIENT_TO_SERVER, maxLine);
+        this.server = new Side(Direction.SERVER_TO_CLIENT, maxLine);
     }
 
     /**
@@ -22,30 +60,335 @@ public final class ImapAnalyzer {
      * switching line are left for the next analyzer. Once tlsPending(direction) is true this returns 0.
      */
     public int onData(Direction direction, byte[] data, int offset, int length, At at) {
-        return length;
+        Side side = side(direction);
+        if (side.tlsPending) return 0;
+        if (side.stopped) {
+            side.ignoredBytes += length;
+            return length;
+        }
+        current = at;
+        try {
+            if (side.inflater != null) {
+                inflate(side, data, offset, length);
+                return length;
+            }
+            int used = 0;
+            while (used < length) {
+                used += side.framer.feed(data, offset + used, length - used);
+                if (side.tlsPending) return used;          // the rest is TLS: not ours
+                if (side.inflater != null && used < length) { // the rest is compressed
+                    inflate(side, data, offset + used, length - used);
+                    return length;
+                }
+            }
+            return length;
+        } catch (RuntimeException e) {
+            internalError(side, e);
+            return length;
+        }
     }
 
     public void onGap(Direction direction, long length, At at) {
+        Side side = side(direction);
+        if (side.tlsPending || side.stopped) return;
+        current = at;
+        try {
+            if (side.inflater != null) {
+                // a deflate stream cannot be resumed after missing bytes
+                problem("gap", length + " bytes missing inside the compressed stream; " + direction.sender()
+                        + " side no longer parsed");
+                stop(side);
+                return;
+            }
+            long literalLeft = side.framer.literalLeft();
+            LineFramer.GapEffect effect = side.framer.gap(length);
+            if (effect == LineFramer.GapEffect.INSIDE_LITERAL) {
+                problem("gap", length + " bytes missing inside a literal (" + (literalLeft - length)
+                        + " of it still to come); parsing goes on after it");
+            } else {
+                problem("gap", length + " bytes missing; the line in progress is dropped and parsing resumes at the"
+                        + " next line");
+            }
+        } catch (RuntimeException e) {
+            internalError(side, e);
+        }
     }
 
     public void onEnd(Direction direction, At at) {
+        Side side = side(direction);
+        current = at;
+        try {
+            if (!side.tlsPending && !side.stopped) {
+                LineFramer framer = side.framer;
+                if (framer.inLiteral()) {
+                    problem("unterminated-line", "the stream ended " + framer.literalLeft() + " bytes before the end"
+                            + " of a literal of " + framer.literalSize());
+                } else if (framer.hasPartialLine()) {
+                    // consistent rule: a partial last line is parsed as a line (display marked), never acted on,
+                    // and reported as unterminated-line
+                    line(side, framer.buffer(), framer.length(), framer.truncated(), false);
+                    problem("unterminated-line", "the stream ended inside a line (no CRLF)");
+                }
+            }
+            side.framer.clear();
+        } catch (RuntimeException e) {
+            internalError(side, e);
+        } finally {
+            if (side.inflater != null) side.inflater.end();
+            side.inflater = null;
+        }
     }
 
     /** True once the server's tagged OK to STARTTLS was seen: the next bytes of this direction should be TLS. */
     public boolean tlsPending(Direction direction) {
-        return false;
+        return side(direction).tlsPending;
     }
 
     /** The direction went on in plaintext after STARTTLS: keep parsing it as IMAP. */
     public void continuePlaintext(Direction direction) {
+        Side side = side(direction);
+        if (!side.tlsPending) return;
+        side.tlsPending = false;
+        if (current != null) {
+            if (direction == Direction.SERVER_TO_CLIENT) {
+                problem("server-data-after-starttls", "the server went on in plaintext after accepting STARTTLS");
+            } else {
+                problem("plaintext-after-starttls", "the client went on in plaintext after STARTTLS was accepted");
+            }
+        }
     }
 
     /** The capabilities the server has advertised so far (upper-case). */
     public Set<String> capabilities() {
-        return Set.of();
+        return capabilities.current();
     }
 
     EventSink sink() {
         return sink;
+    }
+
+    /** Lines that ended with a bare LF in this direction. */
+    int bareLfCount(Direction direction) {
+        return side(direction).bareLf;
+    }
+
+    long ignoredBytes(Direction direction) {
+        return side(direction).ignoredBytes;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private Side side(Direction direction) {
+        return direction == Direction.CLIENT_TO_SERVER ? client : server;
+    }
+
+    private void inflate(Side side, byte[] data, int offset, int length) {
+        try {
+            side.inflater.feed(data, offset, length, side.framer);
+        } catch (DataFormatException e) {
+            problem("inflate-error", side.direction.sender() + " side: " + e.getMessage()
+                    + "; no longer parsed");
+            stop(side);
+        }
+    }
+
+    private void stop(Side side) {
+        side.stopped = true;
+        if (side.inflater != null) side.inflater.end();
+        side.inflater = null;
+    }
+
+    private void internalError(Side side, RuntimeException e) {
+        try {
+            problem("internal-error", side.direction.sender() + " side no longer parsed: " + e);
+        } catch (RuntimeException ignored) {
+            // the sink itself failed: nothing more we can say
+        }
+        stop(side);
+    }
+
+    private void emit(ImapEvent event) {
+        sink.emit(event);
+    }
+
+    private void problem(String code, String detail) {
+        emit(new ImapEvent.Problem(current, code, detail));
+    }
+
+    /** Dispatches a complete (or, at the end, unterminated) line. Returns false to stop the framer after it. */
+    private boolean line(Side side, byte[] buffer, int length, boolean truncated, boolean terminated) {
+        String text = ImapText.decode(buffer, length);
+        if (truncated) text = text + "…";
+        return side.direction == Direction.CLIENT_TO_SERVER
+                ? clientLine(text, terminated)
+                : serverLine(text, terminated);
+    }
+
+    private boolean clientLine(String text, boolean terminated) {
+        String mark = terminated ? "" : UNTERMINATED;
+        if (authenticateTag != null) {
+            boolean cancelled = text.trim().equals("*");
+            String display = redact && !cancelled ? "***" : ImapText.bound(text);
+            emit(new ImapEvent.AuthenticateData(current, display + mark, cancelled));
+            return true;
+        }
+        if (idleTag != null && text.trim().equalsIgnoreCase("DONE")) {
+            if (terminated) idleTag = null;
+            emit(new ImapEvent.Done(current));
+            return true;
+        }
+        if (text.isBlank()) {
+            problem("bad-syntax", "empty command line");
+            return true;
+        }
+        ClientLine line = ClientLine.parse(text, redact);
+        String display = line.display() + mark;
+        emit(new ImapEvent.Command(current, line.tag(), line.name(), display, line.credentials()));
+        if (line.missingTag()) problem("missing-tag", "command without a tag: " + display);
+        if (!terminated) return true;
+
+        if (startTlsTag != null) {
+            problem("pipelined-after-starttls", "command sent after STARTTLS before the server answered: " + display);
+        }
+        String tag = line.tag();
+        if (tag != null) {
+            switch (tags.use(tag)) {
+                case PENDING -> problem("tag-reused", "tag " + tag + " reused while the earlier command with that"
+                        + " tag was still pending");
+                case COMPLETED -> problem("tag-reused", "tag " + tag + " reused; the earlier command with that tag"
+                        + " had completed");
+                case NONE -> { }
+            }
+        }
+        switch (line.name()) {
+            case "STARTTLS" -> {
+                if (startTlsTag != null || startTlsAccepted) {
+                    problem("starttls-twice", startTlsAccepted
+                            ? "STARTTLS sent again after TLS was already accepted"
+                            : "STARTTLS sent again while the first one (tag " + startTlsTag + ") was pending");
+                }
+                if (tag != null && !startTlsAccepted) startTlsTag = tag;
+            }
+            case "AUTHENTICATE" -> {
+                if (tag != null) authenticateTag = tag;
+            }
+            case "IDLE" -> {
+                if (tag != null) idleTag = tag;
+            }
+            case "COMPRESS" -> {
+                if (tag != null && !compressed) {
+                    compressTag = tag;
+                    compressMechanism = line.firstArg();
+                }
+            }
+            default -> { }
+        }
+        return true;
+    }
+
+    private boolean serverLine(String text, boolean terminated) {
+        ServerLine line = ServerLine.parse(text);
+        boolean greeting = !serverSpoke && line.kind() == Kind.UNTAGGED
+                && (line.status().equals("OK") || line.status().equals("PREAUTH") || line.status().equals("BYE"));
+        serverSpoke = true;
+        String display = terminated ? line.display() : line.display() + UNTERMINATED;
+        emit(new ImapEvent.Response(current, line.kind(), line.tag(), line.status(), line.code(), line.text(),
+                display, greeting));
+        if (!line.wellFormed()) problem("bad-syntax", "not an IMAP response: " + display);
+        if (!terminated) return true;
+
+        if (line.kind() != Kind.TAGGED) {
+            if ("CAPABILITY".equals(line.status())) {
+                capabilitiesChanged(capabilities.replace(line.text()));
+            } else if (line.code() != null && line.status() != null && line.status().equals("OK")) {
+                capabilitiesChanged(capabilities.fromCode(line.code()));
+            }
+            return true;
+        }
+        String tag = line.tag();
+        String status = line.status();
+        boolean ok = status.equals("OK");
+        tags.complete(tag);
+        if (tag.equals(authenticateTag)) authenticateTag = null;
+        if (tag.equals(idleTag)) idleTag = null;
+        if (tag.equals(startTlsTag)) {
+            startTlsTag = null;
+            if (!ok) {
+                emit(new ImapEvent.StartTlsRefused(current, tag, status, line.text()));
+                return true;
+            }
+            if (compressed) {
+                // RFC 4978 forbids STARTTLS after COMPRESS; the TLS would be inside the deflate stream
+                problem("bad-syntax", "STARTTLS accepted inside a COMPRESS stream; not switching to TLS");
+                return true;
+            }
+            startTlsAccepted = true;
+            emit(new ImapEvent.StartTlsAccepted(current, tag, line.text()));
+            // RFC 3501 6.2.1: the client must discard what it knew of the capabilities
+            capabilitiesChanged(capabilities.clear());
+            client.tlsPending = true;
+            server.tlsPending = true;
+            return false;
+        }
+        if (ok && line.code() != null) capabilitiesChanged(capabilities.fromCode(line.code()));
+        if (tag.equals(compressTag)) {
+            compressTag = null;
+            if (ok) {
+                compressed = true;
+                emit(new ImapEvent.CompressionStarted(current, compressMechanism));
+                client.inflater = new DeflateInput();
+                server.inflater = new DeflateInput();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void capabilitiesChanged(boolean changed) {
+        if (changed) emit(new ImapEvent.Capabilities(current, capabilities.current()));
+    }
+
+    /** One direction: its framer, and whether it is compressed, switched to TLS or given up. */
+    private final class Side implements LineFramer.Listener {
+        final Direction direction;
+        final LineFramer framer;
+        DeflateInput inflater;
+        boolean tlsPending;
+        boolean stopped;
+        long ignoredBytes;
+        int bareLf;
+
+        Side(Direction direction, int maxLine) {
+            this.direction = direction;
+            this.framer = new LineFramer(maxLine, this);
+        }
+
+        @Override
+        public void literal(long size, boolean nonSynchronizing) {
+            emit(new ImapEvent.Literal(current, size, nonSynchronizing));
+            if (size > LARGE_LITERAL) {
+                problem("literal-too-large", direction.sender() + " announced a literal of " + size
+                        + " bytes; skipped by counting");
+            }
+        }
+
+        @Override
+        public void overlong(int maxLine) {
+            problem("overlong-line", direction.sender() + " line longer than " + maxLine
+                    + " bytes; the rest of it is skipped");
+        }
+
+        @Override
+        public void bareLf() {
+            if (bareLf++ == 0) {
+                problem("bare-lf", direction.sender() + " ended a line with LF instead of CRLF (reported once per"
+                        + " direction)");
+            }
+        }
+
+        @Override
+        public boolean line(byte[] buffer, int length, boolean truncated) {
+            return ImapAnalyzer.this.line(this, buffer, length, truncated, true);
+        }
     }
 }
