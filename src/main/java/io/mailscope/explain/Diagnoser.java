@@ -579,9 +579,9 @@ public final class Diagnoser {
                         why.append("The server had advertised LOGINDISABLED: no login until TLS is on. ");
                     }
                     if (untagged != null && untagged != ans) {
-                        why.append("It answered ").append(Evidence.quote(untagged.display())).append(" (").append(ev.at(untagged.at())).append(") and ");
+                        why.append("The server answered ").append(Evidence.quote(untagged.display())).append(" (").append(ev.at(untagged.at())).append(") and ");
                     } else {
-                        why.append("It answered ");
+                        why.append("The server answered ");
                     }
                     why.append(Evidence.quote(ans.display())).append(" (").append(ev.at(ans.at())).append(").");
                     add("login-before-starttls", Severity.ERROR, "The server refused to log in before TLS.",
@@ -743,7 +743,9 @@ public final class Diagnoser {
                 outcome(Outcome.REFUSED);
             }
             for (ImapEvent.Response bye : f.byes) {
-                if (f.logoutSent && logoutBefore(bye.at())) {
+                if ((f.logoutSent && logoutBefore(bye.at())) || taggedAnswerAfter(bye.at())) {
+                    // BYE then a tagged OK is the orderly answer to LOGOUT (even when a hand-typed LOGOUT line
+                    // ended in a bare CR the server accepted before its LF reached us).
                     continue;
                 }
                 add("server-bye", Severity.WARNING, "The server ended the session with BYE.",
@@ -775,6 +777,21 @@ public final class Diagnoser {
                     outcome(Outcome.DROPPED);
                 }
             }
+        }
+
+        private boolean taggedAnswerAfter(At at) {
+            for (SessionFacts.Exchange x : f.exchanges) {
+                if (x.answer() != null && x.answer().at().frame() >= at.frame() && "OK".equals(x.answer().status())) {
+                    return true;
+                }
+            }
+            for (var e : s.events()) {
+                if (e instanceof ImapEvent.Response r && r.kind() == ImapEvent.Response.Kind.TAGGED
+                        && r.at().frame() >= at.frame() && "OK".equals(r.status())) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private boolean logoutBefore(At at) {
