@@ -780,11 +780,6 @@ public final class Diagnoser {
         }
 
         private boolean taggedAnswerAfter(At at) {
-            for (SessionFacts.Exchange x : f.exchanges) {
-                if (x.answer() != null && x.answer().at().frame() >= at.frame() && "OK".equals(x.answer().status())) {
-                    return true;
-                }
-            }
             for (var e : s.events()) {
                 if (e instanceof ImapEvent.Response r && r.kind() == ImapEvent.Response.Kind.TAGGED
                         && r.at().frame() >= at.frame() && "OK".equals(r.status())) {
