@@ -168,7 +168,7 @@ class RecordedStacksTest {
         assertEquals(List.of(23, 29), ch.keyShareGroups(), "tshark: tls.handshake.extensions_key_share_group");
         assertEquals(List.of(1, 0), ch.pskModes(), "psk_dhe_ke, psk_ke (tshark: tls.extension.psk_ke_mode)");
         assertTrue(ch.ja4().startsWith("t13d"), ch.ja4());
-        assertTrue(ch.ja4().matches("t13d\\d{4}im_[0-9a-f]{12}_[0-9a-f]{12}"), ch.ja4());
+        assertTrue(ch.ja4().matches("t13d\\d{4}ip_[0-9a-f]{12}_[0-9a-f]{12}"), ch.ja4());
     }
 
     static String sha256OfPem(String pem) throws Exception {
