@@ -2,14 +2,36 @@ package io.mailscope.dissect.tls;
 
 import io.mailscope.dissect.At;
 import io.mailscope.dissect.EventSink;
+import io.mailscope.dissect.tls.WireReader.Malformed;
 import io.mailscope.tcp.Direction;
+
+import java.util.List;
 
 /**
  * Follows the TLS record layer of both directions of one connection and emits {@link TlsEvent}s.
- * Decoder in Netty's style: consumes what it can, keeps the rest (bounded). (Stub: filled in by the TLS work.)
+ * Decoder in Netty's style: consumes what it can, keeps the rest (bounded): per direction only a record header,
+ * a handshake header and the hello/Certificate message being reassembled are kept (see
+ * {@link HandshakeReassembler} for the caps); encrypted records are counted, never buffered.
+ *
+ * <p>When a direction turns encrypted:
+ * <ul>
+ *   <li>TLS 1.2 and earlier (or version not known yet): after that side's ChangeCipherSpec, every record.</li>
+ *   <li>TLS 1.3, once the ServerHello (not a HelloRetryRequest) selected it: every record of either side except
+ *   ChangeCipherSpec and a 2-byte alert record. TLS 1.3 always wraps encrypted records as application_data, so a
+ *   2-byte alert record is in the clear (OpenSSL's client sends unknown_ca that way before switching keys).</li>
+ *   <li>Application data before any of that (TLS 1.3 early data, or a handshake we did not see) is encrypted too.</li>
+ * </ul>
  */
 public final class TlsAnalyzer {
     private final EventSink sink;
+    private final Side client = new Side(Direction.CLIENT_TO_SERVER);
+    private final Side server = new Side(Direction.SERVER_TO_CLIENT);
+    /** Version chosen by the ServerHello or HelloRetryRequest, -1 until seen. */
+    private int negotiatedVersion = -1;
+    /** A TLS 1.3 ServerHello (not HRR) was seen: both directions are encrypted from here on. */
+    private boolean tls13Keys;
+    /** Where the bytes being processed arrived; events take it. */
+    private At at;
 
     public TlsAnalyzer(EventSink sink) {
         this.sink = sink;
@@ -17,20 +39,258 @@ public final class TlsAnalyzer {
 
     /** Bytes of one direction, in order. The array is only valid during the call. */
     public void onData(Direction direction, byte[] data, int offset, int length, At at) {
+        this.at = at;
+        Side side = side(direction);
+        try {
+            side.records.feed(data, offset, length);
+        } catch (RuntimeException e) {
+            // A bug, not bad input (bad input is handled where it is read); keep it from taking the
+            // connection's other analyzers down, and say so.
+            side.records.stop();
+            emit(new TlsEvent.Problem(at, "internal-error", e.toString()));
+        }
     }
 
     public void onGap(Direction direction, long length, At at) {
+        this.at = at;
+        side(direction).gap(length);
     }
 
     public void onEnd(Direction direction, At at) {
+        this.at = at;
+        side(direction).end();
     }
 
-    /** Application-data (encrypted) bytes counted in this direction. */
+    /** Application-data (encrypted) bytes counted in this direction: bodies of encrypted records. */
     public long encryptedBytes(Direction direction) {
-        return 0;
+        return side(direction).encryptedBytes();
+    }
+
+    /** Bytes of this direction that were not parsed: after a bad record or a gap that lost the record framing. */
+    public long unparsedBytes(Direction direction) {
+        return side(direction).records.ignoredBytes();
+    }
+
+    /** Records seen in this direction. */
+    public long records(Direction direction) {
+        return side(direction).records.records();
+    }
+
+    /** The version chosen by the server (ServerHello or HelloRetryRequest), or -1 if not seen. */
+    public int negotiatedVersion() {
+        return negotiatedVersion;
     }
 
     EventSink sink() {
         return sink;
+    }
+
+    private Side side(Direction d) {
+        return d == Direction.CLIENT_TO_SERVER ? client : server;
+    }
+
+    private void emit(TlsEvent e) {
+        sink.emit(e);
+    }
+
+    private enum Mode { HANDSHAKE, ALERT, CHANGE_CIPHER_SPEC, ENCRYPTED, SKIP }
+
+    /** One direction: record layer, handshake reassembly and its encryption state. */
+    private final class Side implements RecordLayerDecoder.Listener, HandshakeReassembler.Listener {
+        final Direction direction;
+        final RecordLayerDecoder records = new RecordLayerDecoder(this);
+        final HandshakeReassembler handshakes = new HandshakeReassembler(this);
+        Mode mode = Mode.SKIP;
+        int recordType;
+        boolean afterChangeCipherSpec;
+        boolean encryptedStarted;
+        boolean handshakeStopped;
+        boolean gapReported;
+        long encryptedBytes;
+        int alertLevel = -1; // first byte of an alert split across records
+        int messageRecordVersion; // version of the record that began the current handshake message
+        /** Framing was lost in an encrypted stream: the bytes the record layer ignores from then on count too. */
+        boolean lostWhileEncrypted;
+        long ignoredAtLoss;
+
+        long encryptedBytes() {
+            return encryptedBytes + (lostWhileEncrypted ? records.ignoredBytes() - ignoredAtLoss : 0);
+        }
+
+        Side(Direction direction) {
+            this.direction = direction;
+        }
+
+        @Override
+        public void recordStart(int type, int version, int length) {
+            recordType = type;
+            if (type == 22 && !handshakes.midMessage()) {
+                messageRecordVersion = version;
+            }
+            if (type == 20) {
+                mode = Mode.CHANGE_CIPHER_SPEC;
+                emit(new TlsEvent.ChangeCipherSpec(at));
+                // TLS 1.3's ChangeCipherSpec is a middlebox-compatibility dummy (also sent after a
+                // HelloRetryRequest): it switches nothing.
+                if (negotiatedVersion != 0x0304) {
+                    afterChangeCipherSpec = true;
+                }
+            } else if (type == 21 && tls13Keys && length == 2 && !afterChangeCipherSpec) {
+                mode = Mode.ALERT;
+            } else if (afterChangeCipherSpec || tls13Keys || type == 23) {
+                mode = Mode.ENCRYPTED;
+                if (!encryptedStarted) {
+                    encryptedStarted = true;
+                    emit(new TlsEvent.EncryptedStarted(at, type));
+                }
+                if (type == 21) {
+                    emit(new TlsEvent.Alert(at, -1, -1, true));
+                }
+            } else if (type == 22) {
+                mode = handshakeStopped ? Mode.SKIP : Mode.HANDSHAKE;
+            } else if (type == 21) {
+                mode = Mode.ALERT;
+            } else {
+                mode = Mode.SKIP; // heartbeat
+            }
+        }
+
+        @Override
+        public void recordBody(byte[] buf, int off, int len) {
+            switch (mode) {
+                case HANDSHAKE -> handshakes.feed(buf, off, len);
+                case ENCRYPTED -> encryptedBytes += len;
+                case ALERT -> alerts(buf, off, len);
+                default -> {
+                    // ChangeCipherSpec body (one byte) and heartbeats carry nothing we report
+                }
+            }
+        }
+
+        private void alerts(byte[] buf, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                int b = buf[i] & 0xff;
+                if (alertLevel < 0) {
+                    alertLevel = b;
+                } else {
+                    emit(new TlsEvent.Alert(at, alertLevel, b, false));
+                    alertLevel = -1;
+                }
+            }
+        }
+
+        @Override
+        public void recordEnd() {
+            mode = Mode.SKIP;
+        }
+
+        @Override
+        public void badRecord(String code, String detail) {
+            emit(new TlsEvent.Problem(at, code, direction.sender() + ": " + detail));
+        }
+
+        @Override
+        public void message(int type, byte[] body, int length) {
+            switch (type) {
+                case 1 -> clientHello(body, length);
+                case 2 -> serverHello(body, length);
+                case 11 -> certificates(body, length);
+                default -> skippedMessage(type, length);
+            }
+        }
+
+        private void clientHello(byte[] body, int length) {
+            if (!direction.fromClient()) {
+                unexpected(1);
+                return;
+            }
+            try {
+                emit(new TlsEvent.ClientHelloSeen(at, ClientHelloParser.parse(body, 0, length, recordVersion())));
+            } catch (Malformed e) {
+                emit(new TlsEvent.Problem(at, "malformed-hello", "client_hello: " + e.getMessage()));
+            }
+        }
+
+        private void serverHello(byte[] body, int length) {
+            if (direction.fromClient()) {
+                unexpected(2);
+                return;
+            }
+            ServerHello hello;
+            try {
+                hello = ServerHelloParser.parse(body, 0, length);
+            } catch (Malformed e) {
+                emit(new TlsEvent.Problem(at, "malformed-hello", "server_hello: " + e.getMessage()));
+                return;
+            }
+            negotiatedVersion = hello.selectedVersion();
+            if (hello.selectedVersion() == 0x0304 && !hello.helloRetryRequest()) {
+                tls13Keys = true;
+            }
+            emit(new TlsEvent.ServerHelloSeen(at, hello));
+        }
+
+        private void certificates(byte[] body, int length) {
+            try {
+                List<CertificateInfo> chain = CertificateParser.parseChain(body, 0, length);
+                emit(new TlsEvent.CertificatesSeen(at, chain));
+            } catch (Malformed e) {
+                emit(new TlsEvent.Problem(at, "malformed-certificate", direction.sender() + ": " + e.getMessage()));
+            }
+        }
+
+        private void unexpected(int type) {
+            emit(new TlsEvent.Problem(at, "unexpected-message",
+                    TlsNames.handshakeType(type) + " sent by the " + direction.sender()));
+        }
+
+        private int recordVersion() {
+            return messageRecordVersion;
+        }
+
+        @Override
+        public void skippedMessage(int type, int length) {
+            emit(new TlsEvent.HandshakeMessage(at, type, TlsNames.handshakeType(type), length));
+        }
+
+        @Override
+        public void tooLong(int type, int length, int cap) {
+            emit(new TlsEvent.Problem(at, "handshake-too-long", direction.sender() + ": "
+                    + TlsNames.handshakeType(type) + " of " + length + " bytes exceeds " + cap));
+        }
+
+        void gap(long length) {
+            boolean wasEncrypted = mode == Mode.ENCRYPTED || afterChangeCipherSpec || tls13Keys;
+            Mode before = mode;
+            boolean wasStopped = records.stopped();
+            long ignoredBefore = records.ignoredBytes();
+            boolean framingKept = records.skipGap(length);
+            if (framingKept && before == Mode.ENCRYPTED) {
+                encryptedBytes += length; // a hole in ciphertext we only count anyway
+            } else if (!framingKept && !wasStopped && wasEncrypted) {
+                lostWhileEncrypted = true; // the gap and everything after it is ciphertext we can only count
+                ignoredAtLoss = ignoredBefore;
+            }
+            if (framingKept && before != Mode.HANDSHAKE && before != Mode.ALERT) {
+                return;
+            }
+            handshakeStopped = true;
+            if (!gapReported) {
+                gapReported = true;
+                emit(new TlsEvent.Problem(at, "gap", direction.sender() + ": " + length + " bytes missing"
+                        + (framingKept ? " inside a " + TlsNames.contentType(recordType) + " record"
+                        : ", record framing lost; the rest of this direction is only counted")));
+            }
+        }
+
+        void end() {
+            if (records.midRecord()) {
+                emit(new TlsEvent.Problem(at, "truncated", direction.sender() + ": stream ended inside a "
+                        + TlsNames.contentType(recordType) + " record"));
+            } else if (!handshakeStopped && handshakes.midMessage() && !afterChangeCipherSpec) {
+                emit(new TlsEvent.Problem(at, "truncated", direction.sender()
+                        + ": stream ended inside a handshake message"));
+            }
+        }
     }
 }

@@ -43,7 +43,8 @@ public sealed interface TlsEvent extends Event {
 
     /**
      * Something wrong: codes bad-record (not a TLS record header), record-too-long, handshake-too-long,
-     * malformed-hello, malformed-certificate, unexpected-message, gap.
+     * malformed-hello, malformed-certificate, unexpected-message, gap, truncated (the stream ended inside a
+     * record or handshake message), internal-error (a bug in the analyzer, never expected).
      */
     record Problem(At at, String code, String detail) implements TlsEvent {}
 }

@@ -1,0 +1,124 @@
+package io.mailscope.dissect.tls;
+
+/**
+ * Handshake messages of one direction, reassembled across records and TCP segments (a ClientHello may span
+ * several records; several messages may share one). Messages the analyzer reads (hellos, Certificate) are
+ * buffered up to a cap; the others are only measured and skipped. A message above its cap is reported and its
+ * bytes skipped without buffering them, so a hostile 16 MB length costs nothing.
+ */
+final class HandshakeReassembler {
+    interface Listener {
+        /** A complete message the analyzer asked to see (see {@link #wantsBody}). */
+        void message(int type, byte[] body, int length);
+
+        /** A complete message that was only measured. */
+        void skippedMessage(int type, int length);
+
+        void tooLong(int type, int length, int cap);
+    }
+
+    static final int HELLO_CAP = 64 * 1024;
+    static final int CERTIFICATE_CAP = 256 * 1024;
+    static final int OTHER_CAP = 256 * 1024;
+    /** First allocation for a buffered message; grown as bytes arrive, never beyond the claimed length. */
+    private static final int INITIAL_BUFFER = 4096;
+
+    private final Listener listener;
+    private final byte[] header = new byte[4];
+    private int headerFill;
+    private int type;
+    private int length;
+    private int bodyFill;
+    private byte[] body; // null while skipping or reading a header
+    private boolean inBody;
+    private boolean tooLong;
+
+    HandshakeReassembler(Listener listener) {
+        this.listener = listener;
+    }
+
+    static boolean wantsBody(int type) {
+        return type == 1 || type == 2 || type == 11;
+    }
+
+    static int cap(int type) {
+        return switch (type) {
+            case 1, 2 -> HELLO_CAP;
+            case 11 -> CERTIFICATE_CAP;
+            default -> OTHER_CAP;
+        };
+    }
+
+    void feed(byte[] buf, int off, int len) {
+        int end = off + len;
+        while (off < end) {
+            if (!inBody) {
+                header[headerFill++] = buf[off++];
+                if (headerFill == 4) {
+                    headerFill = 0;
+                    startMessage();
+                }
+                continue;
+            }
+            int n = Math.min(end - off, length - bodyFill);
+            if (body != null) {
+                ensureCapacity(bodyFill + n);
+                System.arraycopy(buf, off, body, bodyFill, n);
+            }
+            bodyFill += n;
+            off += n;
+            if (bodyFill == length) {
+                finishMessage();
+            }
+        }
+    }
+
+    private void startMessage() {
+        type = header[0] & 0xff;
+        length = (header[1] & 0xff) << 16 | (header[2] & 0xff) << 8 | (header[3] & 0xff);
+        bodyFill = 0;
+        tooLong = length > cap(type);
+        if (tooLong) {
+            listener.tooLong(type, length, cap(type));
+        }
+        body = !tooLong && wantsBody(type) ? new byte[Math.min(length, INITIAL_BUFFER)] : null;
+        inBody = true;
+        if (length == 0) {
+            finishMessage();
+        }
+    }
+
+    private void ensureCapacity(int needed) {
+        if (needed > body.length) {
+            int size = body.length;
+            while (size < needed) {
+                size = Math.min(length, Math.max(size * 2, INITIAL_BUFFER));
+            }
+            body = java.util.Arrays.copyOf(body, size);
+        }
+    }
+
+    private void finishMessage() {
+        inBody = false;
+        byte[] b = body;
+        body = null;
+        if (tooLong) {
+            return;
+        }
+        if (b != null) {
+            listener.message(type, b, length);
+        } else {
+            listener.skippedMessage(type, length);
+        }
+    }
+
+    /** Inside a message (or its header): used to report truncation at the end of the stream. */
+    boolean midMessage() {
+        return inBody || headerFill > 0;
+    }
+
+    /** Type of the message being read, for reports; -1 while reading a header. */
+    int currentType() {
+        return inBody ? type : -1;
+    }
+}
