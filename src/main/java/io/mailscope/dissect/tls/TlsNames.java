@@ -149,16 +149,4 @@ public final class TlsNames {
         String name = table.get(code);
         return name != null ? name : String.format("0x%04X", code);
     }
-
-    public static String extension(int e) {
-        return "ext(" + e + ")";
-    }
-
-    public static String group(int g) {
-        return "group(" + g + ")";
-    }
-
-    public static String signatureScheme(int s) {
-        return String.format("0x%04x", s);
-    }
 }
