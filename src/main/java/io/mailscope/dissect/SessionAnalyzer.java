@@ -19,6 +19,8 @@ public final class SessionAnalyzer implements StreamConsumer {
         Stage stage = Stage.DETECT;
         final byte[] probe = new byte[ProtocolSniffer.PROBE_SIZE];
         int probeLen;
+        /** Where the first probed byte arrived: detection events point there, not at the byte that decided. */
+        At probeStart;
         String protocol;
 
         Side(Direction direction) {
@@ -66,6 +68,9 @@ public final class SessionAnalyzer implements StreamConsumer {
         while (len > 0) {
             switch (side.stage) {
                 case DETECT, AFTER_STARTTLS -> {
+                    if (side.probeLen == 0) {
+                        side.probeStart = at;
+                    }
                     int take = Math.min(len, side.probe.length - side.probeLen);
                     System.arraycopy(data, off, side.probe, side.probeLen, take);
                     side.probeLen += take;
@@ -111,7 +116,8 @@ public final class SessionAnalyzer implements StreamConsumer {
     }
 
     /** The probe decided what this direction speaks: record it, switch stage, replay the probe into it. */
-    private void decide(Side side, String protocol, At at) {
+    private void decide(Side side, String protocol, At decidedAt) {
+        At at = side.probeStart != null ? side.probeStart : decidedAt;
         boolean afterStartTls = side.stage == Stage.AFTER_STARTTLS;
         byte[] probe = side.probe;
         int probeLen = side.probeLen;

@@ -190,6 +190,12 @@ public final class Diagnoser {
         private void tlsFailures() {
             TlsEvent.Alert alert = f.fatalAlert();
             ClientHello ch = f.clientHellos.isEmpty() ? null : f.clientHellos.get(0).hello();
+            At serverClose = closeAt(Direction.SERVER_TO_CLIENT);
+            if (alert != null && alert.at().fromClient() && f.serverHellos.isEmpty() && serverClose != null
+                    && serverClose.frame() < alert.at().frame()) {
+                // The server hung up on the ClientHello; the client's own alert only says it noticed (dovecot, lab notes).
+                alert = null;
+            }
             if (alert != null) {
                 String from = alert.at().fromClient() ? "client" : "server";
                 String name = alert.descriptionName();
@@ -209,9 +215,12 @@ public final class Diagnoser {
             if (ch != null && f.serverHellos.isEmpty() && !f.clientHellos.get(0).at().fromClient()) {
                 return;
             }
-            if (ch != null && f.serverHellos.isEmpty() && serverClosed()) {
+            boolean toPlaintextPort = f.mismatches.stream().anyMatch(m -> m.code().equals("tls-to-plaintext-port"));
+            if (ch != null && f.serverHellos.isEmpty() && serverClosed() && !toPlaintextPort) {
                 At close = closeAt(Direction.SERVER_TO_CLIENT);
-                String how = "the server closed the connection (" + (close != null ? ev.at(close) : "end") + ") without a ServerHello or an alert";
+                TlsEvent.Alert clientAlert = f.fatalAlert();
+                String how = "the server closed the connection (" + (close != null ? ev.at(close) : "end") + ") without a ServerHello or an alert"
+                        + (clientAlert != null ? "; the client then gave up with its own " + clientAlert.descriptionName() + " alert (" + ev.at(clientAlert.at()) + ")" : "");
                 if (offersOnlyOldVersions(ch)) {
                     versionMismatch(ch, how, f.clientHellos.get(0).at());
                 } else if (offersOnlyWeakCiphers(ch)) {
@@ -496,7 +505,7 @@ public final class Diagnoser {
                         "Enable TLS on the server, or use implicit TLS on port 993.",
                         f.startTlsCommand.at().frame());
             } else if (f.startTlsCommand == null && f.capabilitiesSeenBeforeTls && !f.advertised("STARTTLS")
-                    && !f.tlsStarted && s.role() != PortRole.IMAPS && !f.exchanges("LOGIN", "AUTHENTICATE").isEmpty()) {
+                    && !f.tlsStarted && s.role() != PortRole.IMAPS) {
                 add("starttls-not-advertised", Severity.WARNING, "The server did not offer STARTTLS, so the session stayed in plaintext.",
                         "The server's capabilities (" + String.join(" ", f.capabilitiesBeforeTls) + ") do not include STARTTLS.",
                         "Enable TLS on the server so clients can protect the session.");
@@ -687,7 +696,7 @@ public final class Diagnoser {
                 outcome(Outcome.STALLED);
             }
             if (f.serverDetected != null && ProtocolSniffer.IMAP.equals(f.serverDetected.protocol())
-                    && c.firstSpeaker() == Direction.CLIENT_TO_SERVER) {
+                    && c.firstSpeaker() == Direction.CLIENT_TO_SERVER && !c.midstream()) {
                 add("client-spoke-first", Severity.INFO, "The client spoke before the server's greeting.",
                         "The client's first bytes (frame " + c.firstPayloadFrame() + ") came before the server's greeting"
                                 + (f.greeting != null ? " (" + ev.at(f.greeting.at()) + ")" : "")
@@ -762,6 +771,13 @@ public final class Diagnoser {
                     rst = t;
                     break;
                 }
+            }
+            boolean afterOwnFin = rst != null && f.firstTcp("FIN", rst.at().fromClient()) != null
+                    && f.firstTcp("FIN", rst.at().fromClient()).at().frame() < rst.at().frame();
+            boolean afterOrderlyEnd = rst != null && success() && (f.firstTcp("FIN", true) != null || f.firstTcp("FIN", false) != null);
+            if (afterOwnFin || afterOrderlyEnd) {
+                // A RST answering data that arrives after a side closed is the aftermath of that close, not news.
+                rst = null;
             }
             if (rst != null && c.state() != ConnState.REJ && c.state() != ConnState.RSTOS0 && (c.synAckFrame() > 0 || c.midstream())) {
                 String by = rst.at().direction().sender();
@@ -889,7 +905,7 @@ public final class Diagnoser {
                         c.truncatedSegments() + " segments of this connection were captured only in part, so their payload is missing from the analysis.",
                         "Capture full packets: `tcpdump -s 0` (or -s 262144).", c.firstFrame());
             }
-            if (c.gaps() > 0) {
+            if (c.gaps() > c.truncatedSegments()) {
                 long first = f.gaps.isEmpty() ? 0 : f.gaps.get(0).at().frame();
                 add("capture-gap", Severity.WARNING, "Bytes are missing from the capture.",
                         c.gaps() + " hole" + (c.gaps() > 1 ? "s" : "") + " (" + c.gapBytes() + " bytes) in this connection's streams"

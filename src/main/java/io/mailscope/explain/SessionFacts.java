@@ -141,9 +141,9 @@ final class SessionFacts {
         } else if (e instanceof ImapEvent.Response r) {
             takeResponse(r);
         } else if (e instanceof ImapEvent.Capabilities c) {
+            // Union: dovecot drops STARTTLS from the capabilities it lists after login, yet it offered it.
             if (!tlsStarted) {
                 capabilitiesSeenBeforeTls = true;
-                capabilitiesBeforeTls.clear();
                 capabilitiesBeforeTls.addAll(c.capabilities());
             }
         } else if (e instanceof ImapEvent.StartTlsAccepted a) {
