@@ -1,0 +1,536 @@
+#!/usr/bin/env bash
+# Regenerates every capture in src/test/resources/captures (and the copies in samples/) from real
+# servers and clients talking on loopback. Needs root, dovecot-imapd, tcpdump, tshark/editcap,
+# openssl, gnutls-bin, curl, python3, nftables (for no-answer). Takes ~4 minutes (the 180 s
+# server-timeout story runs in the background meanwhile).
+#
+#   record-all.sh               record everything
+#   record-all.sh NAME...       record only the named stories (function names below, without rec_)
+#   KEEP_WORK=1 record-all.sh   keep the temp dir (dovecot logs, tcpdump stderr)
+#
+# Ports: 10143 = IMAP (plaintext + STARTTLS), 10993 = IMAPS (implicit TLS). The fake servers and the
+# openssl s_server stories reuse these ports while no dovecot holds them. The server-timeout story uses
+# 11993 so it can run alongside the others.
+set -u
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+setup_work
+trap cleanup_all EXIT
+trap 'exit 130' INT TERM
+mkdir -p "$CAPTURES"
+BOTH="tcp port $IMAP_PORT or tcp port $IMAPS_PORT"
+C="$CAPTURES"
+
+need_main() {
+    if [ -z "${MAIN_UP:-}" ]; then
+        LISTEN="127.0.0.1, ::1" dovecot_start main || exit 1
+        MAIN_UP=1
+        MAIN_CONF="$DOVECOT_CONF"
+    fi
+}
+no_main() {
+    if [ -n "${MAIN_UP:-}" ]; then
+        dovecot_stop main
+        MAIN_UP=
+    fi
+}
+certs() { make_certs; CERTS="$WORK/certs"; }
+
+# openssl s_server on the IMAPS port for one connection; output in $WORK/s_server.log.
+# Its stdin is a FIFO held open by this shell: on EOF from stdin s_server would close the connection at once.
+s_server_start() {
+    certs
+    rm -f "$WORK/s_server.in"
+    mkfifo "$WORK/s_server.in"
+    openssl s_server -accept 127.0.0.1:$IMAPS_PORT -naccept 1 "$@" <"$WORK/s_server.in" >>"$WORK/s_server.log" 2>&1 &
+    BG_PID=$!
+    register_pid "$BG_PID"
+    exec 7>"$WORK/s_server.in"
+    wait_port "$IMAPS_PORT"
+}
+s_server_stop() {
+    sleep 0.3
+    exec 7>&-
+    kill "$BG_PID" 2>/dev/null
+    wait "$BG_PID" 2>/dev/null
+}
+
+# --------------------------------------------------------------------------------------------------
+# 1. telnet to the implicit TLS port: both sides wait
+rec_implicit_tls_mutual_wait() {
+    need_main
+    local f="$C/implicit-tls-mutual-wait.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAPS_PORT sleep:8
+    capture_stop; summary "$f"
+}
+
+# 1b. the same, until dovecot's own 180 s pre-login timeout closes it (own instance on 11143/11993)
+rec_implicit_tls_mutual_wait_server_timeout() {
+    IMAP_PORT=11143 IMAPS_PORT=11993 dovecot_start timeout || return 1
+    local f="$C/implicit-tls-mutual-wait-server-timeout.pcap"
+    local pid
+    capture_start "$f" "tcp port 11993"
+    pid=$CAP_PID
+    client --timeout 240 127.0.0.1 11993 waitclose:240
+    capture_stop "$pid" "$WORK/tcpdump.$(basename "$f").err"; summary "$f"
+    dovecot_stop timeout
+}
+
+# 2. ". LOGIN alice secret" typed into the implicit TLS port
+rec_plaintext_to_tls_port() {
+    need_main
+    local f="$C/plaintext-to-tls-port.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAPS_PORT "type:. LOGIN alice secret" waitclose:5
+    capture_stop; summary "$f"
+}
+
+# 3. LOGIN before STARTTLS, from 127.0.0.2 so dovecot does not consider the connection secure
+rec_login_before_starttls() {
+    need_main
+    local f="$C/login-before-starttls.pcap"
+    capture_start "$f" "$BOTH"
+    client --bind 127.0.0.2 127.0.0.1 $IMAP_PORT "expect:ready." "send:. LOGIN alice secret" \
+        "expect:PRIVACYREQUIRED" "send:. LOGOUT" waitclose:5
+    capture_stop; summary "$f"
+}
+
+# 4. plaintext LOGIN accepted (127.0.0.1 -> 127.0.0.1 counts as secure for dovecot)
+rec_cleartext_credentials() {
+    need_main
+    local f="$C/cleartext-credentials.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 LOGIN alice secret" "expect:a1 " \
+        "send:a2 SELECT INBOX" "expect:a2 " "send:a3 LOGOUT" waitclose:5
+    capture_stop; summary "$f"
+}
+
+# 5. STARTTLS accepted, then plaintext LOGIN
+rec_plaintext_after_starttls() {
+    need_main
+    local f="$C/plaintext-after-starttls.pcap"
+    capture_start "$f" "$BOTH"
+    client --bind 127.0.0.2 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 STARTTLS" "expect:a1 " \
+        "sleep:1" "send:a2 LOGIN alice secret" waitclose:5
+    capture_stop; summary "$f"
+}
+
+# 6. STARTTLS accepted, then silence
+rec_starttls_mutual_wait() {
+    need_main
+    local f="$C/starttls-mutual-wait.pcap"
+    capture_start "$f" "$BOTH"
+    client --bind 127.0.0.2 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 STARTTLS" "expect:a1 " sleep:8
+    capture_stop; summary "$f"
+}
+
+# 7. healthy STARTTLS with imaplib (TLS 1.3, certificate verified against the lab CA, SNI sent)
+rec_starttls_ok_python() {
+    need_main; certs
+    local f="$C/starttls-ok-python.pcap"
+    rm -f "$C/starttls-ok-python.keylog"
+    capture_start "$f" "$BOTH"
+    pyclient starttls 127.0.0.1 $IMAP_PORT --cafile "$CERTS/ca.pem" --sni mail.example.test \
+        --keylog "$C/starttls-ok-python.keylog"
+    capture_stop; summary "$f"
+}
+
+# 8. healthy implicit TLS: imaplib (TLS 1.3), openssl s_client TLS 1.2, curl
+rec_imaps_ok_python() {
+    need_main; certs
+    local f="$C/imaps-ok-python.pcap"
+    rm -f "$C/imaps-ok-python.keylog"
+    capture_start "$f" "$BOTH"
+    pyclient imaps 127.0.0.1 $IMAPS_PORT --cafile "$CERTS/ca.pem" --sni mail.example.test \
+        --keylog "$C/imaps-ok-python.keylog"
+    capture_stop; summary "$f"
+}
+
+rec_imaps_ok_tls12() {
+    need_main; certs
+    local f="$C/imaps-ok-tls12.pcap"
+    rm -f "$C/imaps-ok-tls12.keylog"
+    capture_start "$f" "$BOTH"
+    { sleep 1; printf 'a1 LOGIN alice secret\n'; sleep 1; printf 'a2 LOGOUT\n'; sleep 2; } |
+        openssl s_client -tls1_2 -connect 127.0.0.1:$IMAPS_PORT -servername mail.example.test \
+            -CAfile "$CERTS/ca.pem" -crlf -ign_eof -keylogfile "$C/imaps-ok-tls12.keylog" \
+            >"$WORK/imaps-ok-tls12.out" 2>&1
+    capture_stop; summary "$f"
+}
+
+rec_imaps_ok_curl() {
+    need_main
+    local f="$C/imaps-ok-curl.pcap"
+    rm -f "$C/imaps-ok-curl.keylog"
+    capture_start "$f" "$BOTH"
+    SSLKEYLOGFILE="$C/imaps-ok-curl.keylog" curl -sS -k --max-time 10 "imaps://127.0.0.1:$IMAPS_PORT/" \
+        -u alice:secret >"$WORK/imaps-ok-curl.out" 2>&1
+    capture_stop; summary "$f"
+}
+
+# 9. gnutls-cli STARTTLS: sends CAPABILITY before the greeting arrives
+rec_starttls_gnutls() {
+    need_main
+    local f="$C/starttls-gnutls.pcap"
+    capture_start "$f" "$BOTH"
+    { sleep 2; printf 'a1 LOGIN alice secret\n'; sleep 1; printf 'a2 LOGOUT\n'; sleep 2; } |
+        timeout 15 gnutls-cli --insecure --crlf --starttls-proto=imap -p $IMAP_PORT 127.0.0.1 \
+            >"$WORK/starttls-gnutls.out" 2>&1
+    capture_stop; summary "$f"
+}
+
+# 10. a TLS ClientHello sent to the plaintext port
+rec_tls_to_plaintext_port() {
+    need_main
+    local f="$C/tls-to-plaintext-port.pcap"
+    capture_start "$f" "$BOTH"
+    timeout 10 openssl s_client -connect 127.0.0.1:$IMAP_PORT -servername mail.example.test \
+        </dev/null >"$WORK/tls-to-plaintext-port.out" 2>&1
+    capture_stop; summary "$f"
+}
+
+# 13. the client does not trust the server's CA (TLS 1.2 and TLS 1.3)
+rec_certificate_rejected() {
+    need_main; certs
+    local v
+    for v in 12 13; do
+        local f="$C/certificate-rejected-tls$v.pcap"
+        capture_start "$f" "$BOTH"
+        timeout 10 openssl s_client -tls1_${v#1} -connect 127.0.0.1:$IMAPS_PORT -servername mail.example.test \
+            -verify_return_error -CAfile "$CERTS/other-ca.pem" </dev/null >"$WORK/cert-rejected-$v.out" 2>&1
+        capture_stop; summary "$f"
+    done
+}
+
+# 19. logged-in session ended by the administrator (doveadm kick) with a BYE
+rec_server_bye() {
+    need_main
+    local f="$C/server-bye.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 LOGIN alice secret" "expect:a1 " \
+        "send:a2 SELECT INBOX" "expect:a2 " waitclose:10 &
+    local cpid=$!
+    sleep 2
+    doveadm -c "$MAIN_CONF" kick alice >&2
+    wait $cpid
+    capture_stop; summary "$f"
+}
+
+# 20. hand-typed mistakes: missing tag, bare LF, reused tag
+rec_hand_typed_mistakes() {
+    need_main
+    local f="$C/hand-typed-mistakes.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." "type:LOGIN alice secret" "read:1" \
+        "typelf:. LOGIN alice secret" "read:1" "type:. SELECT INBOX" "read:1" \
+        "type:. LOGOUT" waitclose:5
+    capture_stop; summary "$f"
+}
+
+# 21. capture started mid-session; snaplen 96; a data segment cut out
+rec_capture_midstream() {
+    need_main
+    local f="$C/capture-midstream.pcap"
+    local sync="$WORK/midstream"
+    mkdir -p "$sync"
+    pyclient plain 127.0.0.1 $IMAP_PORT --pause "$sync" &
+    local cpid=$!
+    local i
+    for i in $(seq 100); do [ -e "$sync/ready" ] && break; sleep 0.1; done
+    capture_start "$f" "$BOTH"
+    touch "$sync/go"
+    wait $cpid
+    capture_stop; summary "$f"
+}
+
+rec_snaplen_truncated() {
+    need_main; certs
+    local f="$C/snaplen-truncated.pcap"
+    capture_start "$f" "$BOTH" -s 96
+    pyclient starttls 127.0.0.1 $IMAP_PORT --cafile "$CERTS/ca.pem" --sni mail.example.test
+    capture_stop; summary "$f"
+}
+
+rec_capture_gap() {
+    need_main
+    local f="$C/capture-gap.pcap" full="$WORK/capture-gap-full.pcap"
+    capture_start "$full" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 LOGIN alice secret" "expect:a1 " \
+        "send:a2 SELECT INBOX" "expect:a2 " "send:a3 LOGOUT" waitclose:5
+    capture_stop
+    # remove the server's answer to a2 SELECT (the segment carrying "a2 OK")
+    local frame
+    frame="$(tshark -r "$full" -Y 'tcp.srcport == 10143 && tcp.payload contains "a2 OK"' -T fields -e frame.number | head -1)"
+    editcap "$full" "$f" "$frame"
+    log "capture-gap: removed frame $frame (server's SELECT response)"
+    echo "$frame" > "$WORK/capture-gap.frame"
+    summary "$f"
+}
+
+# 22. HTTP client on the IMAP port
+rec_http_on_imap_port() {
+    need_main
+    local f="$C/http-on-imap-port.pcap"
+    capture_start "$f" "$BOTH"
+    curl -sS --max-time 5 "http://127.0.0.1:$IMAP_PORT/" >"$WORK/http.out" 2>&1
+    capture_stop; summary "$f"
+}
+
+# 23. healthy implicit TLS over IPv6
+rec_ipv6_imaps_ok() {
+    need_main; certs
+    local f="$C/ipv6-imaps-ok.pcap"
+    capture_start "$f" "$BOTH"
+    pyclient imaps ::1 $IMAPS_PORT --cafile "$CERTS/ca.pem" --sni mail.example.test
+    capture_stop; summary "$f"
+}
+
+# 24. the same healthy stories in other file formats / link types
+rec_imaps_ok_python_pcapng() {
+    need_main; certs
+    local f="$C/imaps-ok-python.pcapng"
+    local err="$WORK/tshark.err"
+    rm -f "$f"
+    tshark -i lo -F pcapng -w "$f" -f "$BOTH" 2>"$err" &
+    local tpid=$!
+    register_pid "$tpid"
+    local i
+    for i in $(seq 50); do grep -q "Capturing on" "$err" && break; sleep 0.1; done
+    sleep 0.5
+    pyclient imaps 127.0.0.1 $IMAPS_PORT --cafile "$CERTS/ca.pem" --sni mail.example.test
+    capture_stop "$tpid" "$err"; summary "$f"
+}
+
+rec_starttls_ok_any() {
+    need_main; certs
+    local f="$C/starttls-ok-any.pcap"
+    CAP_IF=any capture_start "$f" "$BOTH"
+    pyclient starttls 127.0.0.1 $IMAP_PORT --cafile "$CERTS/ca.pem" --sni mail.example.test
+    capture_stop; summary "$f"
+}
+
+# ------------------------------------------------------------------ special dovecot configurations
+# 11. dovecot demands TLS 1.3, client offers only TLS 1.2
+rec_tls_version_mismatch_dovecot() {
+    no_main
+    dovecot_start tls13 "ssl_min_protocol = TLSv1.3" || return 1
+    local f="$C/tls-version-mismatch-dovecot.pcap"
+    capture_start "$f" "$BOTH"
+    timeout 10 openssl s_client -tls1_2 -connect 127.0.0.1:$IMAPS_PORT -servername mail.example.test \
+        </dev/null >"$WORK/tls-version-mismatch-dovecot.out" 2>&1
+    capture_stop; summary "$f"
+    dovecot_stop tls13
+}
+
+# 12b. dovecot with one TLS 1.2 cipher, client offers only another
+rec_tls_no_common_cipher_dovecot() {
+    no_main
+    dovecot_start cipher "ssl_cipher_list = ECDHE-RSA-AES256-GCM-SHA384" || return 1
+    local f="$C/tls-no-common-cipher-dovecot.pcap"
+    capture_start "$f" "$BOTH"
+    timeout 10 openssl s_client -tls1_2 -cipher AES128-SHA -connect 127.0.0.1:$IMAPS_PORT \
+        -servername mail.example.test </dev/null >"$WORK/tls-no-common-cipher-dovecot.out" 2>&1
+    capture_stop; summary "$f"
+    dovecot_stop cipher
+}
+
+# 22b. dovecot without TLS: STARTTLS not advertised, and refused when sent anyway
+rec_starttls_not_advertised() {
+    no_main
+    SSL=no NO_IMAPS=1 dovecot_start nossl || return 1
+    local f="$C/starttls-not-advertised.pcap"
+    capture_start "$f" "$BOTH"
+    client --bind 127.0.0.2 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 CAPABILITY" "expect:a1 " \
+        "send:a2 LOGOUT" waitclose:5
+    capture_stop; summary "$f"
+    f="$C/starttls-refused.pcap"
+    capture_start "$f" "$BOTH"
+    client --bind 127.0.0.2 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 STARTTLS" "expect:a1 " \
+        "send:a2 LOGOUT" waitclose:5
+    capture_stop; summary "$f"
+    dovecot_stop nossl
+}
+
+# ------------------------------------------------------------------ openssl s_server stories
+# 11b. server TLS 1.3 only, client TLS 1.2 only: protocol_version alert
+rec_tls_version_mismatch_alert() {
+    no_main; certs
+    local f="$C/tls-version-mismatch-alert.pcap"
+    capture_start "$f" "$BOTH"
+    s_server_start -tls1_3 -cert "$CERTS/server.pem" -key "$CERTS/server.key"
+    timeout 10 openssl s_client -tls1_2 -connect 127.0.0.1:$IMAPS_PORT -servername mail.example.test \
+        </dev/null >"$WORK/tls-version-mismatch-alert.out" 2>&1
+    s_server_stop
+    capture_stop; summary "$f"
+}
+
+# 12. no common cipher: handshake_failure alert
+rec_tls_no_common_cipher() {
+    no_main; certs
+    local f="$C/tls-no-common-cipher.pcap"
+    capture_start "$f" "$BOTH"
+    s_server_start -tls1_2 -cipher ECDHE-RSA-AES256-GCM-SHA384 -cert "$CERTS/server.pem" -key "$CERTS/server.key"
+    timeout 10 openssl s_client -tls1_2 -cipher AES128-SHA -connect 127.0.0.1:$IMAPS_PORT \
+        -servername mail.example.test </dev/null >"$WORK/tls-no-common-cipher.out" 2>&1
+    s_server_stop
+    capture_stop; summary "$f"
+}
+
+# 14. expired certificate; certificate for another name
+rec_certificate_expired() {
+    no_main; certs
+    local f="$C/certificate-expired.pcap"
+    capture_start "$f" "$BOTH"
+    s_server_start -tls1_2 -cert "$CERTS/expired.pem" -key "$CERTS/expired.key"
+    { sleep 1; } | timeout 10 openssl s_client -tls1_2 -connect 127.0.0.1:$IMAPS_PORT \
+        -servername mail.example.test -CAfile "$CERTS/ca.pem" >"$WORK/certificate-expired.out" 2>&1
+    s_server_stop
+    capture_stop; summary "$f"
+}
+
+rec_certificate_name_mismatch() {
+    no_main; certs
+    local f="$C/certificate-name-mismatch.pcap"
+    capture_start "$f" "$BOTH"
+    s_server_start -tls1_2 -cert "$CERTS/other.pem" -key "$CERTS/other.key"
+    { sleep 1; } | timeout 10 openssl s_client -tls1_2 -connect 127.0.0.1:$IMAPS_PORT \
+        -servername mail.example.test -verify_hostname mail.example.test -CAfile "$CERTS/ca.pem" \
+        >"$WORK/certificate-name-mismatch.out" 2>&1
+    s_server_stop
+    capture_stop; summary "$f"
+}
+
+# ------------------------------------------------------------------ python fake servers
+# 15. Exchange-style greeting with base64 UTF-16 host name; LOGIN answered "Invalid state"
+rec_greeting_encoded_hostname() {
+    no_main
+    local f="$C/greeting-encoded-hostname.pcap"
+    capture_start "$f" "$BOTH"
+    bg_start fakeserver exchange $IMAP_PORT --life 30
+    wait_port $IMAP_PORT
+    client 127.0.0.1 $IMAP_PORT "expect:]" "type:. LOGIN alice@example.test secret" "expect:Invalid state." read:1
+    wait "$BG_PID"
+    capture_stop; summary "$f"
+}
+
+# 16. server accepts and never greets
+rec_no_greeting() {
+    no_main
+    local f="$C/no-greeting.pcap"
+    capture_start "$f" "$BOTH"
+    bg_start fakeserver silent $IMAP_PORT --life 30
+    wait_port $IMAP_PORT
+    client 127.0.0.1 $IMAP_PORT sleep:8
+    wait "$BG_PID"
+    capture_stop; summary "$f"
+}
+
+# 18. server resets mid-session
+rec_reset() {
+    no_main
+    local f="$C/reset.pcap"
+    capture_start "$f" "$BOTH"
+    bg_start fakeserver reset $IMAP_PORT --life 30
+    wait_port $IMAP_PORT
+    client 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 LOGIN alice secret" waitclose:5
+    wait "$BG_PID"
+    capture_stop; summary "$f"
+}
+
+# 19b. server ends a logged-in session with "* BYE Autologout; idle for too long"
+rec_server_bye_autologout() {
+    no_main
+    local f="$C/server-bye-autologout.pcap"
+    capture_start "$f" "$BOTH"
+    bg_start fakeserver bye $IMAP_PORT --life 30
+    wait_port $IMAP_PORT
+    client 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 LOGIN alice secret" "expect:a1 " waitclose:10
+    wait "$BG_PID"
+    capture_stop; summary "$f"
+}
+
+# ------------------------------------------------------------------ connection-level failures
+# 17. closed port: RST,ACK
+rec_connection_refused() {
+    no_main
+    local f="$C/connection-refused.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT
+    capture_stop; summary "$f"
+}
+
+# 17b. SYN never answered: in a private network namespace, nftables drops SYNs to the IMAP port on lo
+rec_no_answer() {
+    local ns="mailscope-rec-$$"
+    ip netns add "$ns" || { log "cannot create netns"; return 1; }
+    echo "$ns" >> "$WORK/netns"
+    ip netns exec "$ns" ip link set lo up
+    ip netns exec "$ns" nft -f - <<EOF || { log "nft failed"; ip netns del "$ns"; return 1; }
+table inet blackhole {
+  chain input {
+    type filter hook input priority 0; policy accept;
+    tcp dport $IMAP_PORT tcp flags syn drop
+  }
+}
+EOF
+    local f="$C/no-answer.pcap"
+    NSEXEC="ip netns exec $ns" capture_start "$f" "$BOTH"
+    ip netns exec "$ns" "$PY" "$RECORD_DIR/imapclient.py" --timeout 3.5 127.0.0.1 $IMAP_PORT
+    capture_stop; summary "$f"
+    ip netns del "$ns"
+}
+
+# --------------------------------------------------------------------------------------------------
+ORDER=(
+    implicit_tls_mutual_wait plaintext_to_tls_port login_before_starttls cleartext_credentials
+    plaintext_after_starttls starttls_mutual_wait starttls_ok_python imaps_ok_python imaps_ok_tls12
+    imaps_ok_curl starttls_gnutls tls_to_plaintext_port certificate_rejected server_bye
+    hand_typed_mistakes capture_midstream snaplen_truncated capture_gap http_on_imap_port ipv6_imaps_ok
+    imaps_ok_python_pcapng starttls_ok_any
+    tls_version_mismatch_dovecot tls_no_common_cipher_dovecot starttls_not_advertised
+    tls_version_mismatch_alert tls_no_common_cipher certificate_expired certificate_name_mismatch
+    greeting_encoded_hostname no_greeting reset server_bye_autologout connection_refused no_answer
+)
+
+copy_samples() {
+    local S="$REPO_DIR/samples"
+    mkdir -p "$S"
+    cp "$C/implicit-tls-mutual-wait.pcap" "$S/telnet-993-blank-screen.pcap"
+    cp "$C/login-before-starttls.pcap" "$S/login-before-starttls.pcap"
+    cp "$C/plaintext-after-starttls.pcap" "$S/plaintext-after-starttls.pcap"
+    cp "$C/imaps-ok-python.pcap" "$S/imaps-ok.pcap"
+    cp "$C/starttls-ok-python.pcap" "$S/starttls-ok.pcap"
+}
+
+# record one story, again (up to 3 times) if tcpdump lost packets
+run_story() {
+    local attempt
+    for attempt in 1 2 3; do
+        CAPTURE_INCOMPLETE=
+        "rec_${1//-/_}"
+        [ -z "$CAPTURE_INCOMPLETE" ] && return 0
+        log "recording $1 again"
+    done
+}
+
+if [ $# -gt 0 ]; then
+    for name in "$@"; do
+        run_story "$name"
+    done
+    no_main
+    exit 0
+fi
+
+# the 180 s story runs in the background while the others are recorded
+rec_implicit_tls_mutual_wait_server_timeout &
+TIMEOUT_JOB=$!
+register_pid "$TIMEOUT_JOB"
+sleep 1
+for name in "${ORDER[@]}"; do
+    run_story "$name"
+done
+no_main
+log "waiting for the server-timeout story to finish"
+wait "$TIMEOUT_JOB"
+copy_samples
+log "done"
