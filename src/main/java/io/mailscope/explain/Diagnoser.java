@@ -378,7 +378,8 @@ public final class Diagnoser {
                     case "tls-to-plaintext-port" -> tlsToPlaintextPort(m);
                     case "http-on-imap-port", "smtp-on-imap-port", "pop3-on-imap-port", "unknown-on-mail-port" -> {
                         add(m.code(), Severity.ERROR, "Something other than IMAP was spoken on a mail port.",
-                                m.detail() + " (" + ev.at(m.at()) + "). The client is talking the wrong protocol to this port.",
+                                m.detail() + " (" + ev.at(m.at()) + "). The client is talking the wrong protocol to this port. "
+                                        + serverReplyAfter(m.at()),
                                 "Point the client at the right port: IMAP is 143 (STARTTLS) or 993 (implicit TLS).",
                                 m.at().frame());
                         outcome(reaction(Direction.SERVER_TO_CLIENT, m.at()));
@@ -464,6 +465,11 @@ public final class Diagnoser {
                 if (a.at().direction() == by && a.at().frame() >= after.frame()) {
                     return Outcome.ALERT;
                 }
+            }
+            ImapEvent.Response answer = firstResponseAfter(after);
+            if (by == Direction.SERVER_TO_CLIENT && answer != null
+                    && ("BAD".equals(answer.status()) || "NO".equals(answer.status()) || "BYE".equals(answer.status()))) {
+                return Outcome.REFUSED;
             }
             if (firstTcpAfter("FIN", by, after) != null || firstTcpAfter("RST", by, after) != null) {
                 return Outcome.DROPPED;
@@ -821,6 +827,9 @@ public final class Diagnoser {
             }
             if (t.contains("kick") || t.contains("admin")) {
                 return "an administrator disconnected the session.";
+            }
+            if (t.contains("invalid") || t.contains("too many")) {
+                return "the client sent too many commands the server could not understand.";
             }
             if (t.contains("shutdown") || t.contains("shutting down")) {
                 return "the server is shutting down.";

@@ -1,0 +1,58 @@
+package io.mailscope.explain;
+
+import io.mailscope.capture.CaptureFormatException;
+import io.mailscope.dissect.PortRoles;
+import io.mailscope.tcp.ReassemblyLimits;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Runs the whole analysis chain on the real captures in src/test/resources/captures (see its README). */
+public final class Captures {
+    /** The ports the recordings used: private dovecot and openssl instances on high loopback ports. */
+    public static final PortRoles ROLES = new PortRoles(Set.of(10143, 11143), Set.of(10993, 11993));
+    public static final Path DIR = Path.of("src/test/resources/captures");
+
+    private Captures() {
+    }
+
+    public static Path path(String name) {
+        Path p = DIR.resolve(name);
+        if (!Files.exists(p)) {
+            throw new IllegalArgumentException("no such capture: " + p);
+        }
+        return p;
+    }
+
+    public static List<AnalyzedSession> analyze(String name) {
+        return analyze(name, true);
+    }
+
+    public static List<AnalyzedSession> analyze(String name, boolean redact) {
+        List<AnalyzedSession> out = new ArrayList<>();
+        Analysis a = new Analysis(ROLES, ReassemblyLimits.DEFAULT, redact, 2_000_000_000L, out::add);
+        try {
+            a.read(path(name).toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (CaptureFormatException e) {
+            throw new AssertionError(e.getMessage(), e);
+        }
+        a.finish();
+        return out;
+    }
+
+    /** The only session of a one-connection capture. */
+    public static AnalyzedSession only(String name) {
+        List<AnalyzedSession> all = analyze(name);
+        if (all.size() != 1) {
+            throw new AssertionError(name + ": expected one session, got " + all.size());
+        }
+        return all.get(0);
+    }
+}
