@@ -109,9 +109,14 @@ final class HalfStream {
         return next + (int) ((int) seq - nextSeq);
     }
 
-    /** True for a keep-alive (0 or 1 byte just below the next byte expected): not data, not a retransmission. */
+    /**
+     * True for a keep-alive or a Linux-style zero-window probe: 0 or 1 byte just below the next byte expected,
+     * after the peer acknowledged everything up to it. Not data, not a retransmission. (Without that ACK, a
+     * 1-byte segment there is a real retransmission of the last byte.)
+     */
     boolean isKeepAlive(long seq, int wireLen) {
-        return started && wireLen <= 1 && offsetOf(seq) == next - 1;
+        return started && wireLen <= 1 && offsetOf(seq) == next - 1
+                && (wireLen == 0 || (ackSeen && ackedUpTo >= next));
     }
 
     /**

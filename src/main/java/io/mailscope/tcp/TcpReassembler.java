@@ -53,7 +53,8 @@ public final class TcpReassembler implements SegmentSink {
     private final Flow.Totals totals = new Flow.Totals();
 
     private long nextId = 1;
-    private long lastExpiryCheck = Long.MIN_VALUE;
+    private boolean expiryChecked;
+    private long lastExpiryCheck;
     private long evictedIdle;
     private long evictedForSpace;
     private long lateSegments;
@@ -71,7 +72,8 @@ public final class TcpReassembler implements SegmentSink {
     @Override
     public void segment(TcpSegment seg) {
         long now = seg.timeNanos;
-        if (now - lastExpiryCheck >= EXPIRY_CHECK_INTERVAL || now < lastExpiryCheck) {
+        if (!expiryChecked || now - lastExpiryCheck >= EXPIRY_CHECK_INTERVAL || now < lastExpiryCheck) {
+            expiryChecked = true;
             lastExpiryCheck = now;
             expireIdle(now);
         }

@@ -220,6 +220,7 @@ class StreamReassemblyTest {
     void keepAliveBelowTheNextByteIsNeitherDataNorGapNorRetransmission() {
         w.handshake(1000, 5000);
         w.clientSends("hello");
+        w.serverAck();
         w.client(ACK, w.cSeq - 1, w.sSeq, "\0");
         w.client(ACK, w.cSeq - 1, w.sSeq, "");
         w.clientSends(" again");
