@@ -133,7 +133,9 @@ final class Flow implements HalfStream.Output {
             if (seg.truncated()) {
                 conn.truncatedSegments++;
             }
-            int captured = Math.max(0, Math.min(seg.capturedLength, wire));
+            // Never trust lengths beyond the array (bad input must not throw out of the reassembler).
+            int available = seg.data == null || seg.dataOffset < 0 ? 0 : Math.max(0, seg.data.length - seg.dataOffset);
+            int captured = Math.max(0, Math.min(Math.min(seg.capturedLength, wire), available));
             HalfStream.Fate fate = h.data(syn ? seg.seq + 1 : seg.seq, seg.data, seg.dataOffset, captured, wire,
                     seg.frame, seg.timeNanos);
             if (fate == HalfStream.Fate.OLD) {

@@ -33,6 +33,11 @@ final class HalfStream {
     }
 
     static final int RECENT = 1024;
+    /**
+     * Data or a FIN further ahead than this (the largest TCP window, 2^30) cannot be real: it is ignored rather
+     * than allowed to turn everything before it into a gap.
+     */
+    static final long MAX_AHEAD = 1L << 30;
 
     /** A buffered run of bytes; {@code data == null} marks bytes known to be missing. */
     private static final class Chunk {
@@ -130,6 +135,9 @@ final class HalfStream {
         }
         captured = Math.max(0, Math.min(captured, wire));
         long start = offsetOf(seq);
+        if (start - next > MAX_AHEAD) {
+            return Fate.IGNORED;
+        }
         long end = start + wire;
         if (start < next) {
             // Already delivered: compare what we still remember, count late bytes of a range given up on.
@@ -166,7 +174,7 @@ final class HalfStream {
 
     /** The FIN's sequence number (one past the last data byte). */
     void fin(long seq) {
-        if (started && !finSeen) {
+        if (started && !finSeen && offsetOf(seq) - next <= MAX_AHEAD) {
             finSeen = true;
             finAt = Math.max(offsetOf(seq), next);
         }

@@ -262,4 +262,37 @@ class StreamReassemblyTest {
         assertEquals("x", rec.conn(1).clientText());
         assertEquals("y", rec.conn(1).serverText());
     }
+
+    @Test
+    void segmentImpossiblyFarAheadIsIgnoredInsteadOfBecomingAHugeGap() {
+        w.handshake(1000, 5000);
+        w.client(ACK | PSH, 1000 + (1L << 31) - 10, 5001, "bogus");
+        w.client(ACK | PSH, 1001, 5001, "real");
+        r.finish();
+        assertEquals("real", conn().clientText());
+        assertEquals(0, conn().conn.gaps());
+    }
+
+    @Test
+    void capturedLengthBeyondThePayloadArrayIsClampedNotThrown() {
+        w.handshake(1000, 5000);
+        io.mailscope.capture.TcpSegment seg = new io.mailscope.capture.TcpSegment();
+        seg.frame = 10;
+        seg.timeNanos = w.now() + 1;
+        seg.ipVersion = 4;
+        seg.src[0] = 10; seg.src[3] = 1;
+        seg.dst[0] = 10; seg.dst[3] = 2;
+        seg.srcPort = 50000;
+        seg.dstPort = 143;
+        seg.seq = 1001;
+        seg.ack = 5001;
+        seg.flags = ACK;
+        seg.data = new byte[] {'a', 'b'};
+        seg.dataOffset = 0;
+        seg.capturedLength = 100;
+        seg.wireLength = 100;
+        r.segment(seg);
+        assertEquals("ab", conn().clientText());
+        assertEquals(98, conn().conn.gapBytes());
+    }
 }
