@@ -81,10 +81,12 @@ public final class TcpReassembler implements SegmentSink {
         boolean newSyn = seg.has(TcpSegment.SYN) && !seg.has(TcpSegment.ACK);
         Flow flow = flows.get(probe);
         if (flow != null && newSyn && flow.reusedBy(seg)) {
-            // Port reuse: the old connection is over, the SYN starts a new one.
+            // Port reuse: the old connection is over, the SYN starts a new one. It ended with its FIN if it
+            // sent one; an unanswered attempt is reported as IDLE (it was given up).
             flows.remove(flow.key);
-            report(flow, TcpConnection.EndReason.FIN, flow.firstFin(), flow.conn.lastFrame,
-                    flow.conn.lastActivityNanos);
+            Direction finBy = flow.firstFin();
+            report(flow, finBy != null ? TcpConnection.EndReason.FIN : TcpConnection.EndReason.IDLE, finBy,
+                    flow.conn.lastFrame, flow.conn.lastActivityNanos);
             flow = null;
         }
         if (flow == null) {

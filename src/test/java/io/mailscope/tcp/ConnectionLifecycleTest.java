@@ -106,6 +106,15 @@ class ConnectionLifecycleTest {
     }
 
     @Test
+    void unansweredSynRetriedWithANewIsnIsANewAttempt() {
+        w.client(SYN, 1000, 0, "");
+        w.client(SYN, 777_000, 0, "");
+        assertEquals(2, rec.byId.size());
+        assertEquals(ConnState.S0, rec.conn(1).conn.state());
+        assertEquals(TcpConnection.EndReason.IDLE, rec.conn(1).conn.endReason());
+    }
+
+    @Test
     void retransmittedSynWithTheSameIsnStaysInTheSameConnection() {
         w.client(SYN, 1000, 0, "");
         w.client(SYN, 1000, 0, "");
