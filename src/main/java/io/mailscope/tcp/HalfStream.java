@@ -56,6 +56,11 @@ final class HalfStream {
     private final Direction dir;
     private final Output out;
     private final int maxBuffered;
+    /**
+     * Each buffered chunk also costs bookkeeping (a map entry, a chunk object): their number is bounded too, so
+     * a flood of 1-byte or snaplen-cut segments cannot grow memory while staying under the byte limit.
+     */
+    private final int maxChunks;
 
     private boolean started;
     private long next;
@@ -78,6 +83,7 @@ final class HalfStream {
         this.dir = dir;
         this.out = out;
         this.maxBuffered = Math.max(0, maxBuffered);
+        this.maxChunks = Math.max(64, this.maxBuffered / 64);
     }
 
     boolean started() {
@@ -254,7 +260,7 @@ final class HalfStream {
 
     /** Gives up on holes while more than the limit is buffered. */
     private void enforceLimit(long frame, long time) {
-        while (bufferedBytes > maxBuffered && pending != null && !pending.isEmpty()) {
+        while (pending != null && !pending.isEmpty() && (bufferedBytes > maxBuffered || pending.size() > maxChunks)) {
             long first = pending.firstKey();
             if (first > next) {
                 givenUpFrom = next;

@@ -295,4 +295,15 @@ class StreamReassemblyTest {
         assertEquals("ab", conn().clientText());
         assertEquals(98, conn().conn.gapBytes());
     }
+
+    @Test
+    void floodOfTinyOutOfOrderSegmentsIsBoundedByChunkCountToo() {
+        use(new ReassemblyLimits(64 * 64, ReassemblyLimits.DEFAULT.idleTimeoutNanos(), 100)); // at most 64 chunks
+        w.handshake(1000, 5000);
+        for (int i = 0; i < 100; i++) {
+            w.client(ACK | PSH, 1002 + 2L * i, 5001, "x"); // one byte, then a one-byte hole, ...
+        }
+        assertTrue(conn().conn.gaps() > 0, "holes given up long before 4096 bytes were held");
+        assertTrue(r.stats().peakBufferedBytes() <= 65, "peak " + r.stats().peakBufferedBytes());
+    }
 }
