@@ -376,28 +376,35 @@ final class HalfStream {
         out.gap(dir, len, frame, time);
     }
 
+    /** Keeps the delivered bytes [next, next+len) in the ring; byte at offset p lives at {@code p & (RECENT-1)}. */
     private void remember(byte[] a, int off, int len) {
         if (recent == null) {
             recent = new byte[RECENT];
         }
         if (len >= RECENT) {
-            System.arraycopy(a, off + len - RECENT, recent, 0, RECENT);
+            off += len - RECENT;
+            long from = next + len - RECENT;
+            copyIntoRing(a, off, from, RECENT);
             recentFill = RECENT;
             return;
         }
-        int keep = Math.min(recentFill, RECENT - len);
-        System.arraycopy(recent, recentFill - keep, recent, 0, keep);
-        System.arraycopy(a, off, recent, keep, len);
-        recentFill = keep + len;
+        copyIntoRing(a, off, next, len);
+        recentFill = Math.min(RECENT, recentFill + len);
+    }
+
+    private void copyIntoRing(byte[] a, int off, long from, int len) {
+        int at = (int) (from & (RECENT - 1));
+        int first = Math.min(len, RECENT - at);
+        System.arraycopy(a, off, recent, at, first);
+        System.arraycopy(a, off + first, recent, 0, len - first);
     }
 
     /** Compares the part of an old segment that is still in the ring of recently delivered bytes. */
     private void compareWithRecent(long start, byte[] a, int off, int captured) {
-        long ringStart = next - recentFill;
-        long from = Math.max(start, ringStart);
+        long from = Math.max(start, next - recentFill);
         long to = Math.min(start + captured, next);
         for (long p = from; p < to; p++) {
-            if (recent[(int) (p - ringStart)] != a[(int) (off + p - start)]) {
+            if (recent[(int) (p & (RECENT - 1))] != a[(int) (off + p - start)]) {
                 out.conflict();
                 return;
             }

@@ -28,6 +28,10 @@ import java.util.function.IntPredicate;
  *
  * <p>A consumer that throws is not called again for that connection (see {@link TcpConnection#consumerFailure()});
  * exceptions from the listener itself are not caught.
+ *
+ * <p>Not thread-safe: one capture thread feeds it. The in-order path allocates nothing per segment; memory grows
+ * only with open connections and, per direction, with out-of-order data (at most
+ * {@link ReassemblyLimits#maxOutOfOrderBytes()}).
  */
 public final class TcpReassembler implements SegmentSink {
     /** How long a 4-tuple closed by FIN/RST absorbs late segments: 2 MSL as in RFC 793's TIME-WAIT. */

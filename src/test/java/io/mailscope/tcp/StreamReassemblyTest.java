@@ -306,4 +306,21 @@ class StreamReassemblyTest {
         assertTrue(conn().conn.gaps() > 0, "holes given up long before 4096 bytes were held");
         assertTrue(r.stats().peakBufferedBytes() <= 65, "peak " + r.stats().peakBufferedBytes());
     }
+
+    @Test
+    void retransmissionOfRecentBytesIsComparedAcrossManySmallSegments() {
+        w.handshake(1000, 5000);
+        StringBuilder typed = new StringBuilder();
+        for (int i = 0; i < 1500; i++) {          // keystrokes: more than the remembered window
+            String key = String.valueOf((char) ('a' + i % 26));
+            w.clientSends(key);
+            typed.append(key);
+        }
+        long last10 = w.cSeq - 10;
+        w.client(ACK | PSH, last10, w.sSeq, typed.substring(typed.length() - 10));          // same bytes
+        assertEquals(0, conn().conn.conflictingOverlaps());
+        w.client(ACK | PSH, last10, w.sSeq, typed.substring(typed.length() - 10).toUpperCase()); // changed
+        assertEquals(1, conn().conn.conflictingOverlaps());
+        assertEquals(typed.toString(), conn().clientText());
+    }
 }

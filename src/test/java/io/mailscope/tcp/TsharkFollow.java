@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,21 +37,54 @@ final class TsharkFollow {
 
     /** Runs tshark on {@code capture} and returns Wireshark's view of TCP stream {@code streamIndex} (0-based). */
     static TsharkFollow of(Path capture, int streamIndex) throws IOException, InterruptedException {
+        return first(capture, streamIndex + 1).get(streamIndex);
+    }
+
+    /** Wireshark's view of TCP streams 0 .. count-1, in one tshark run. */
+    static List<TsharkFollow> first(Path capture, int count) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", capture.toString(), "-q",
+                "-o", "tcp.reassemble_out_of_order:TRUE"));
+        for (int i = 0; i < count; i++) {
+            cmd.add("-z");
+            cmd.add("follow,tcp,raw," + i);
+        }
         Path out = Files.createTempFile("follow", ".txt");
         try {
-            Process p = new ProcessBuilder("tshark", "-n", "-r", capture.toString(), "-q",
-                    "-o", "tcp.reassemble_out_of_order:TRUE",
-                    "-z", "follow,tcp,raw," + streamIndex)
-                    .redirectErrorStream(false).redirectOutput(out.toFile())
+            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IOException("tshark did not finish");
             }
-            return parse(Files.readString(out, StandardCharsets.US_ASCII));
+            return parseAll(Files.readString(out, StandardCharsets.US_ASCII), count);
         } finally {
             Files.deleteIfExists(out);
         }
+    }
+
+    /** Splits tshark's output into its follow blocks ("Filter: tcp.stream eq N") and parses each. */
+    static List<TsharkFollow> parseAll(String text, int count) {
+        TsharkFollow[] byIndex = new TsharkFollow[count];
+        String[] blocks = text.split("\n(?=Follow: )");
+        for (String block : blocks) {
+            int at = block.indexOf("Filter: tcp.stream eq ");
+            if (at < 0) {
+                continue;
+            }
+            int end = block.indexOf('\n', at);
+            int index = Integer.parseInt(block.substring(at + 22, end < 0 ? block.length() : end).trim());
+            if (index < count) {
+                byIndex[index] = parse(block);
+            }
+        }
+        List<TsharkFollow> result = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            if (byIndex[i] == null) {
+                throw new IllegalStateException("tshark printed no stream " + i);
+            }
+            result.add(byIndex[i]);
+        }
+        return result;
     }
 
     static TsharkFollow parse(String text) {
