@@ -38,6 +38,8 @@ final class HalfStream {
      * than allowed to turn everything before it into a gap.
      */
     static final long MAX_AHEAD = 1L << 30;
+    /** An ACK number of 0 this far ahead is taken as broken, as Zeek's TOO_LARGE_SEQ_DELTA. */
+    static final long BROKEN_ZERO_ACK = 1L << 20;
 
     /** A buffered run of bytes; {@code data == null} marks bytes known to be missing. */
     private static final class Chunk {
@@ -204,6 +206,9 @@ final class HalfStream {
             return;
         }
         long at = offsetOf(ack);
+        if (at - next > MAX_AHEAD || (ack == 0 && at - next > BROKEN_ZERO_ACK)) {
+            return; // cannot be real; an ACK of 0 far ahead is a broken stack's (Zeek ignores it too)
+        }
         if (!ackSeen || at > ackedUpTo) {
             ackSeen = true;
             ackedUpTo = at;

@@ -323,4 +323,16 @@ class StreamReassemblyTest {
         assertEquals(1, conn().conn.conflictingOverlaps());
         assertEquals(typed.toString(), conn().clientText());
     }
+
+    @Test
+    void brokenAckOfZeroDoesNotTurnAHoleIntoAGap() {
+        w.handshake(0xF000_0000L, 5000);
+        w.client(ACK | PSH, 0xF000_0001L, 5001, "aaaaa");
+        w.client(ACK | PSH, 0xF000_000BL, 5001, "ccccc");
+        w.server(ACK, 5001, 0, "");
+        assertEquals(List.of("C data 5 #4"), conn().events);
+        w.client(ACK | PSH, 0xF000_0006L, 5001, "bbbbb");
+        assertEquals("aaaaabbbbbccccc", conn().clientText());
+        assertEquals(0, conn().conn.gaps());
+    }
 }
