@@ -263,6 +263,45 @@ class RealCaptureFilesTest {
         return r;
     }
 
+    /** A pipe delivers whatever it has: the same file in random chunks reads the same frames. */
+    @Test
+    void everyFileReadInRandomChunksGivesTheSameFrames() throws Exception {
+        java.util.Random random = new java.util.Random(11);
+        for (String file : List.of("lo-ipv4-usec.pcap", "lo-ipv4-nsec.pcap", "any-sll2.pcap", "dumpcap-lo-and-any.pcapng",
+                "two-sections.pcapng", "two-sections.pcapng.gz", "lo-snaplen96.pcap")) {
+            Result whole = read(file);
+            byte[] bytes = java.nio.file.Files.readAllBytes(DIR.resolve(file));
+            for (int round = 0; round < 20; round++) {
+                try (CaptureReader reader = CaptureReader.open(file, new RandomChunks(bytes, random))) {
+                    Result chunked = read(reader);
+                    assertArrayEquals(whole.frames().times(), chunked.frames().times(), file);
+                    assertEquals(whole.segments().segments().stream().map(Recorded.Segment::text).toList(),
+                            chunked.segments().segments().stream().map(Recorded.Segment::text).toList(), file);
+                }
+            }
+        }
+    }
+
+    static final class RandomChunks extends InputStream {
+        private final java.io.ByteArrayInputStream in;
+        private final java.util.Random random;
+
+        RandomChunks(byte[] data, java.util.Random random) {
+            this.in = new java.io.ByteArrayInputStream(data);
+            this.random = random;
+        }
+
+        @Override
+        public int read() {
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            return len == 0 ? 0 : in.read(b, off, 1 + random.nextInt(Math.min(len, 300)));
+        }
+    }
+
     @Test
     void missingFileIsAnIoException() {
         IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
