@@ -205,6 +205,18 @@ class RealCaptureFilesTest {
     }
 
     @Test
+    void tcprewriteVlanTaggedFrames() throws Exception {
+        // tshark: same times and tcp.len as lo-ipv4-usec.pcap, vlan.id 100
+        assertWholeExchange(read("vlan100-tcprewrite.pcap"), LO_IPV4_USEC, sameLinkType(LinkTypes.ETHERNET, 12), 1);
+    }
+
+    @Test
+    void tcprewriteQinqFramesWith8021adOuterTag() throws Exception {
+        // tshark: eth.type 0x88a8, then 0x8100 id 100, then IPv4; same times and tcp.len as lo-ipv4-usec.pcap
+        assertWholeExchange(read("qinq-8021ad-tcprewrite.pcap"), LO_IPV4_USEC, sameLinkType(LinkTypes.ETHERNET, 12), 1);
+    }
+
+    @Test
     void gzipPcapIsRecognisedByItsMagic() throws Exception {
         assertWholeExchange(read("lo-ipv4-usec.pcap.gz"), LO_IPV4_USEC, sameLinkType(LinkTypes.ETHERNET, 12), 1);
     }
