@@ -252,6 +252,21 @@ class BadCaptureInputTest {
         f.expect(frame, f.error().offset(), "cut short");
     }
 
+    @Test
+    void gzipHeaderCutShort() {
+        read(new byte[] {0x1f, (byte) 0x8b, 8}).expect(1, 0, "gzip data is corrupt or cut short");
+    }
+
+    @Test
+    void pcapngWithMoreInterfacesThanAnySectionNeeds() {
+        PcapngBuilder b = new PcapngBuilder().section();
+        for (int i = 0; i < PcapngReader.MAX_INTERFACES; i++) {
+            b.iface(1);
+        }
+        int at = b.size();
+        read(b.iface(1).bytes()).expect(1, at, "more than 65536 interfaces");
+    }
+
     static byte[] gzip(byte[] data) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
