@@ -32,12 +32,18 @@ public final class CaptureReader implements Closeable {
         this.input = input;
     }
 
-    /** Opens a file by path, or standard input for "-". Gzip is recognised by its magic bytes. */
+    /** Name of standard input in messages and {@link #name()}. */
+    public static final String STANDARD_INPUT = "standard input";
+
+    /**
+     * Opens a file by path, or standard input for "-" (then named {@value #STANDARD_INPUT}). Gzip is recognised by
+     * its magic bytes.
+     */
     public static CaptureReader open(String name) throws IOException {
-        InputStream in = "-".equals(name) ? new UnclosedStream(new FileInputStream(FileDescriptor.in))
-                : new FileInputStream(name);
+        boolean stdin = "-".equals(name);
+        InputStream in = stdin ? new UnclosedStream(new FileInputStream(FileDescriptor.in)) : new FileInputStream(name);
         try {
-            return open(name, in);
+            return open(stdin ? STANDARD_INPUT : name, in);
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
@@ -131,6 +137,7 @@ public final class CaptureReader implements Closeable {
         return new CaptureStats(framesRead(), bytesRead(), 0, 0, 0, 0);
     }
 
+    /** The name used in messages: the path, or {@value #STANDARD_INPUT}. */
     public String name() {
         return name;
     }
