@@ -248,6 +248,15 @@ class PacketDecoderTest {
     }
 
     @Test
+    void zeroIpv6PayloadLengthFromOffloadTakesTheFrameLength() {
+        byte[] ip = IPV6_TCP.clone();
+        ip[4] = 0;
+        ip[5] = 0;
+        decode(LinkTypes.IPV6, ip);
+        assertPayloadSegment(6);
+    }
+
+    @Test
     void espEndsTheChainAsNotTcp() {
         decode(LinkTypes.IPV6, ipv6(50, new byte[32]));
         assertEquals(counts(0, 1, 0, 0), decoder.stats());

@@ -65,6 +65,16 @@ class PcapngFormatTest {
     }
 
     @Test
+    void malformedInterfaceOptionEndsTheOptionsNotTheFile() throws Exception {
+        // if_tsresol claims 200 bytes inside a 4-byte option area: options are ignored, the default (µs) holds.
+        java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        body.putShort((short) 1).putShort((short) 0).putInt(0).putShort((short) 9).putShort((short) 200);
+        byte[] file = new PcapngBuilder().section().block(PcapngReader.INTERFACE_DESCRIPTION, body.array())
+                .epb(0, 3, ETHER_FRAME).bytes();
+        assertEquals(3_000, readAll(file).frames().get(0).timeNanos());
+    }
+
+    @Test
     void interfacesWithDifferentLinkTypesAndResolutions() throws Exception {
         byte[] file = new PcapngBuilder().section()
                 .iface(1, 0, 6, null)
