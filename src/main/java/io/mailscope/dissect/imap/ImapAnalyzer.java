@@ -90,7 +90,7 @@ public final class ImapAnalyzer {
 
     public void onGap(Direction direction, long length, At at) {
         Side side = side(direction);
-        if (side.tlsPending || side.stopped) return;
+        if (side.tlsPending || side.stopped || length <= 0) return;
         current = at;
         try {
             if (side.inflater != null) {
@@ -134,8 +134,8 @@ public final class ImapAnalyzer {
         } catch (RuntimeException e) {
             internalError(side, e);
         } finally {
-            if (side.inflater != null) side.inflater.end();
-            side.inflater = null;
+            // nothing may follow the end; never parse compressed bytes as plaintext should it happen anyway
+            stop(side);
         }
     }
 
