@@ -28,7 +28,8 @@ class ImapFuzzTest {
     private static final long SEED = 0x1D1E5EEDL;
     private static final long BUDGET_NANOS = 3_000_000_000L;
     private static final String[] TRANSCRIPTS = {"dovecot-logindisabled", "dovecot-starttls", "dovecot-session",
-            "dovecot-literals", "dovecot-authenticate", "dovecot-sasl-ir-idle-compress", "dovecot-typed-by-hand"};
+            "dovecot-literals", "dovecot-authenticate", "dovecot-sasl-ir-idle-compress", "dovecot-typed-by-hand",
+            "dovecot-starttls-then-plaintext", "dovecot-starttls-pipelined", "dovecot-client-first"};
     private static final String[] NASTY = {"{4294967296}\r\n", "{99999999999999999999}\r\n", "{5+}\r\n", "~{3}\r\n",
             "\r\n", "\n", "\r", "a1 STARTTLS\r\n", "a1 OK go\r\n", "a1 COMPRESS DEFLATE\r\n", "DONE\r\n", "*\r\n",
             "a1 AUTHENTICATE PLAIN\r\n", "+ \r\n", "* OK [CAPABILITY X", "\"unterminated", "[", "]", "\0", "\u001b"};

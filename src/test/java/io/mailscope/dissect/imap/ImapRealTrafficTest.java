@@ -167,4 +167,41 @@ class ImapRealTrafficTest {
         assertEquals("BAD", bad.status());
         assertFalse(run.all(Problem.class).stream().anyMatch(p -> p.detail().contains("secret")));
     }
+
+    @Test
+    void dovecotStartTlsThenPlaintextClientIsParsedOnceTheCallerSaysSo() {
+        Conversation c = new Conversation();
+        for (Chunk chunk : chunks("dovecot-starttls-then-plaintext")) {
+            if (chunk.bytes().length == 0) {
+                c.end(chunk.direction());
+                continue;
+            }
+            c.add(chunk.direction(), chunk.bytes());
+            if (chunk.direction() == C && new String(chunk.bytes(), StandardCharsets.US_ASCII).startsWith("a2 ")) {
+                c.continuePlaintext(C); // what the detector does when the next client bytes are not TLS
+            }
+        }
+        var run = c.runAllWays();
+        assertEquals(1, run.all(StartTlsAccepted.class).size());
+        assertEquals(List.of("a1 STARTTLS", "a2 LOGIN alice ***"), map(run.all(Command.class), Command::display));
+        assertEquals(List.of("plaintext-after-starttls"), run.problems());
+        assertTrue(run.analyzer().tlsPending(S), "the server side still waits for TLS");
+    }
+
+    @Test
+    void dovecotStartTlsWithPipelinedLoginIsReported() {
+        var run = conversation("dovecot-starttls-pipelined").runAllWays();
+        assertEquals(List.of("pipelined-after-starttls"), run.problems());
+        Problem p = run.all(Problem.class).get(0);
+        assertTrue(p.detail().endsWith("a2 LOGIN alice ***"), p.detail());
+        assertEquals(1, run.all(StartTlsAccepted.class).size(), "Dovecot still answered OK to the STARTTLS");
+    }
+
+    @Test
+    void dovecotClientSpeakingFirstStillGetsAGreeting() {
+        var run = conversation("dovecot-client-first").runAllWays();
+        assertEquals(0, run.all(Command.class).get(0).at().frame(), "the client's command came first");
+        assertTrue(run.all(Response.class).get(0).greeting());
+        assertEquals(List.of(), run.problems());
+    }
 }
