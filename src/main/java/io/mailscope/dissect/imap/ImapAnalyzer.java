@@ -300,7 +300,7 @@ public final class ImapAnalyzer {
         if (line.kind() != Kind.TAGGED) {
             if ("CAPABILITY".equals(line.status())) {
                 capabilitiesChanged(capabilities.replace(line.text()));
-            } else if (line.code() != null && line.status() != null && line.status().equals("OK")) {
+            } else if (line.code() != null && (line.status().equals("OK") || line.status().equals("PREAUTH"))) {
                 capabilitiesChanged(capabilities.fromCode(line.code()));
             }
             return true;
