@@ -29,7 +29,8 @@ public sealed interface ImapEvent extends Event {
      *
      * @param kind    TAGGED ("a1 OK ..."), UNTAGGED ("* ..."), CONTINUATION ("+ ...")
      * @param tag     the tag for TAGGED, else null
-     * @param status  OK, NO, BAD, PREAUTH, BYE for status responses; else the untagged keyword (CAPABILITY, 3 EXISTS -> EXISTS...)
+     * @param status  OK, NO, BAD, PREAUTH, BYE for status responses; else the untagged keyword (CAPABILITY, 3 EXISTS -> EXISTS...);
+     *                "" for a continuation (never null)
      * @param code    the response code in brackets without them, upper-cased keyword first (e.g. "PRIVACYREQUIRED", "CAPABILITY IMAP4rev1 ..."), or null
      * @param text    human-readable text after the code
      * @param display the whole line as shown in a transcript (bounded)
