@@ -12,8 +12,9 @@ final class ImapText {
     }
 
     /**
-     * Decodes a line (UTF-8, malformed bytes become U+FFFD) and escapes control characters as \xNN (bidirectional overrides as \uNNNN) so that a
-     * transcript printed on a terminal cannot be steered by the traffic (ESC sequences, CR tricks).
+     * Decodes a line (UTF-8, malformed bytes become U+FFFD) and escapes control characters as backslash-x-NN
+     * (bidirectional overrides as backslash-u-NNNN) so that a transcript printed on a terminal cannot be steered by
+     * the traffic (ESC sequences, CR tricks, right-to-left overrides).
      */
     static String decode(byte[] bytes, int length) {
         String s = new String(bytes, 0, length, StandardCharsets.UTF_8);
