@@ -80,8 +80,10 @@ final class LineFramer {
             }
             lineStarted = true;
             if (pendingCr) {
+                // a CR not followed by LF is content: "{5}\r\r\n" announces no literal
                 pendingCr = false;
-                store((byte) '\r');
+                recognise((byte) '\r');
+                if (!discarding) store((byte) '\r');
             }
             if (b == '\r') {
                 pendingCr = true;   // stored only if no LF follows

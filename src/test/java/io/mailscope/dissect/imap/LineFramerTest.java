@@ -76,6 +76,11 @@ class LineFramerTest {
     }
 
     @Test
+    void strayCrBetweenBraceAndLineEndIsNoLiteral() {
+        assertEquals(List.of("line a {5}\r", "line b"), frameAllWays("a {5}\r\r\nb\r\n"));
+    }
+
+    @Test
     void zeroLengthLiteralSkipsNothing() {
         assertEquals(List.of("literal 0", "line a {0}"), frameAllWays("a {0}\r\n\r\n"));
     }
