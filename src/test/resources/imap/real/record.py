@@ -259,6 +259,43 @@ def typed_by_hand(port):
     s.close()
 
 
+def read_to_close(s):
+    try:
+        while s.recv(65536):
+            pass
+    except OSError:
+        pass
+    s.close()
+
+
+def starttls_then_plaintext(port):
+    """STARTTLS accepted, then the client goes on in plaintext: dovecot closes (lab-notes.md)."""
+    s = raw(port)
+    read_until(s, b"\r\n")
+    s.sendall(b"a1 STARTTLS\r\n")
+    read_until(s, b"a1 ")
+    s.sendall(b"a2 LOGIN alice secret\r\n")
+    read_to_close(s)
+
+
+def starttls_pipelined(port):
+    """A command pipelined behind STARTTLS in the same segment (the CVE-2011-0411 pattern)."""
+    s = raw(port)
+    read_until(s, b"\r\n")
+    s.sendall(b"a1 STARTTLS\r\na2 LOGIN alice secret\r\n")
+    read_to_close(s)
+
+
+def client_first(port):
+    """Like gnutls-cli --starttls-proto=imap: the client speaks before the greeting."""
+    s = raw(port)
+    s.sendall(b"a CAPABILITY\r\n")
+    read_until(s, b"a ")
+    s.sendall(b"b LOGOUT\r\n")
+    read_until(s, b"b ")
+    s.close()
+
+
 SCENARIOS = [
     ("dovecot-logindisabled", "127.0.0.2", logindisabled),
     ("dovecot-starttls", "127.0.0.2", starttls),
@@ -267,6 +304,9 @@ SCENARIOS = [
     ("dovecot-authenticate", "127.0.0.1", authenticate),
     ("dovecot-sasl-ir-idle-compress", "127.0.0.1", sasl_ir_idle_compress),
     ("dovecot-typed-by-hand", "127.0.0.1", typed_by_hand),
+    ("dovecot-starttls-then-plaintext", "127.0.0.2", starttls_then_plaintext),
+    ("dovecot-starttls-pipelined", "127.0.0.2", starttls_pipelined),
+    ("dovecot-client-first", "127.0.0.2", client_first),
 ]
 
 

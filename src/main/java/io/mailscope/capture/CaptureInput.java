@@ -3,6 +3,7 @@ package io.mailscope.capture;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -11,10 +12,13 @@ import java.util.zip.ZipException;
  */
 final class CaptureInput {
     static final int BUFFER_SIZE = 4 << 20;
+    private static final int GZIP_BUFFER = 64 * 1024;
 
     private final String name;
-    private final InputStream in;
+    private InputStream in;
     private final boolean gzip;
+    /** The gzip stream is made at the first read, so a cut gzip header is reported like any other fault. */
+    private boolean gzipPending;
     final byte[] buf;
     /** Next unread byte and end of valid data in {@link #buf}. */
     int pos;
@@ -27,6 +31,7 @@ final class CaptureInput {
         this.name = name;
         this.in = in;
         this.gzip = gzip;
+        this.gzipPending = gzip;
         this.buf = new byte[bufferSize];
     }
 
@@ -52,12 +57,19 @@ final class CaptureInput {
         if (eof) {
             return false;
         }
+        if (n > buf.length) {
+            throw new IllegalArgumentException(n + " bytes do not fit a buffer of " + buf.length);
+        }
         if (pos + n > buf.length) {
             compact();
         }
         while (limit - pos < n) {
             int r;
             try {
+                if (gzipPending) {
+                    gzipPending = false;
+                    in = new GZIPInputStream(in, GZIP_BUFFER);
+                }
                 r = in.read(buf, limit, buf.length - limit);
             } catch (ZipException | EOFException e) {
                 if (!gzip) {

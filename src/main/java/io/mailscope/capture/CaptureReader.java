@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.util.function.IntPredicate;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Streams pcap and pcapng files (plain or gzip, file or standard input) frame by frame with our own reader:
@@ -22,8 +21,6 @@ import java.util.zip.GZIPInputStream;
  * }</pre>
  */
 public final class CaptureReader implements Closeable {
-    private static final int GZIP_BUFFER = 64 * 1024;
-
     private final String name;
     private final CaptureInput input;
     private long firstFrame = 1;
@@ -35,12 +32,18 @@ public final class CaptureReader implements Closeable {
         this.input = input;
     }
 
-    /** Opens a file by path, or standard input for "-". Gzip is recognised by its magic bytes. */
+    /** Name of standard input in messages and {@link #name()}. */
+    public static final String STANDARD_INPUT = "standard input";
+
+    /**
+     * Opens a file by path, or standard input for "-" (then named {@value #STANDARD_INPUT}). Gzip is recognised by
+     * its magic bytes.
+     */
     public static CaptureReader open(String name) throws IOException {
-        InputStream in = "-".equals(name) ? new UnclosedStream(new FileInputStream(FileDescriptor.in))
-                : new FileInputStream(name);
+        boolean stdin = "-".equals(name);
+        InputStream in = stdin ? new UnclosedStream(new FileInputStream(FileDescriptor.in)) : new FileInputStream(name);
         try {
-            return open(name, in);
+            return open(stdin ? STANDARD_INPUT : name, in);
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
@@ -59,8 +62,7 @@ public final class CaptureReader implements Closeable {
         int n = peek.readNBytes(magic, 0, 2);
         peek.unread(magic, 0, n);
         boolean gzip = n == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
-        InputStream source = gzip ? new GZIPInputStream(peek, GZIP_BUFFER) : peek;
-        return new CaptureReader(name, new CaptureInput(name, source, gzip, bufferSize));
+        return new CaptureReader(name, new CaptureInput(name, peek, gzip, bufferSize));
     }
 
     /** Frame numbers handed out start at this number (1 by default); a run over several files continues the count. */
@@ -135,6 +137,7 @@ public final class CaptureReader implements Closeable {
         return new CaptureStats(framesRead(), bytesRead(), 0, 0, 0, 0);
     }
 
+    /** The name used in messages: the path, or {@value #STANDARD_INPUT}. */
     public String name() {
         return name;
     }

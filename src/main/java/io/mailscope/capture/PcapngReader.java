@@ -27,6 +27,9 @@ final class PcapngReader extends FormatReader {
     /** Blocks we skip are streamed through, never held, but a length beyond this is corruption, not data. */
     static final long MAX_SKIPPED_BLOCK = 64L << 20;
 
+    /** Interface ids are 32-bit; a section describing more than this many is corrupt (and would cost memory). */
+    static final int MAX_INTERFACES = 1 << 16;
+
     private static final int OPT_END = 0;
     private static final int IF_TSRESOL = 9;
     private static final int IF_TSOFFSET = 14;
@@ -165,6 +168,9 @@ final class PcapngReader extends FormatReader {
     private void interfaceDescription(long blockOffset, int at, int len) throws CaptureFormatException {
         if (len < 20) {
             throw fault(blockOffset, "interface description block of " + len + " bytes is shorter than 20");
+        }
+        if (interfaces.size() == MAX_INTERFACES) {
+            throw fault(blockOffset, "more than " + MAX_INTERFACES + " interfaces described in one section");
         }
         byte[] b = input.buf;
         int linkType = Bytes.u16(b, at + 8, bigEndian);

@@ -64,12 +64,20 @@ final class Flow implements HalfStream.Output {
         return fromClient ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
     }
 
-    /** True when a SYN from a new client ISN means the 4-tuple is being reused by a new connection. */
+    /**
+     * True when a SYN (without ACK) means the 4-tuple is being reused by a new connection: the SYN does not repeat
+     * the client's ISN, and this connection is closing (a FIN or RST was seen) or was never answered (a new
+     * attempt from the same port).
+     */
     boolean reusedBy(TcpSegment seg) {
+        if (clientIsnKnown && seg.seq == clientIsn && directionOf(seg).fromClient()) {
+            return false; // a retransmitted SYN
+        }
         boolean closing = firstFin != null || zeek.orig() == ZeekTracker.Ep.CLOSED
                 || zeek.resp() == ZeekTracker.Ep.CLOSED || zeek.orig() == ZeekTracker.Ep.RESET
                 || zeek.resp() == ZeekTracker.Ep.RESET;
-        return closing && !(clientIsnKnown && seg.seq == clientIsn && directionOf(seg).fromClient());
+        boolean unanswered = clientIsnKnown && conn.serverPackets == 0;
+        return closing || unanswered;
     }
 
     /** Updates state and counters for one segment (before its data is delivered). */
@@ -133,7 +141,10 @@ final class Flow implements HalfStream.Output {
             if (seg.truncated()) {
                 conn.truncatedSegments++;
             }
-            int captured = Math.max(0, Math.min(seg.capturedLength, wire));
+            // Never trust lengths beyond the array (bad input must not throw out of the reassembler).
+            int available = seg.data == null || seg.dataOffset < 0 ? 0
+                    : Math.max(0, seg.data.length - seg.dataOffset);
+            int captured = Math.max(0, Math.min(Math.min(seg.capturedLength, wire), available));
             HalfStream.Fate fate = h.data(syn ? seg.seq + 1 : seg.seq, seg.data, seg.dataOffset, captured, wire,
                     seg.frame, seg.timeNanos);
             if (fate == HalfStream.Fate.OLD) {

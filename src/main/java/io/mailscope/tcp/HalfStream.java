@@ -33,6 +33,13 @@ final class HalfStream {
     }
 
     static final int RECENT = 1024;
+    /**
+     * Data or a FIN further ahead than this (the largest TCP window, 2^30) cannot be real: it is ignored rather
+     * than allowed to turn everything before it into a gap.
+     */
+    static final long MAX_AHEAD = 1L << 30;
+    /** An ACK number of 0 this far ahead is taken as broken, as Zeek's TOO_LARGE_SEQ_DELTA. */
+    static final long BROKEN_ZERO_ACK = 1L << 20;
 
     /** A buffered run of bytes; {@code data == null} marks bytes known to be missing. */
     private static final class Chunk {
@@ -51,6 +58,11 @@ final class HalfStream {
     private final Direction dir;
     private final Output out;
     private final int maxBuffered;
+    /**
+     * Each buffered chunk also costs bookkeeping (a map entry, a chunk object): their number is bounded too, so
+     * a flood of 1-byte or snaplen-cut segments cannot grow memory while staying under the byte limit.
+     */
+    private final int maxChunks;
 
     private boolean started;
     private long next;
@@ -73,6 +85,7 @@ final class HalfStream {
         this.dir = dir;
         this.out = out;
         this.maxBuffered = Math.max(0, maxBuffered);
+        this.maxChunks = Math.max(64, this.maxBuffered / 64);
     }
 
     boolean started() {
@@ -109,9 +122,14 @@ final class HalfStream {
         return next + (int) ((int) seq - nextSeq);
     }
 
-    /** True for a keep-alive (0 or 1 byte just below the next byte expected): not data, not a retransmission. */
+    /**
+     * True for a keep-alive or a Linux-style zero-window probe: 0 or 1 byte just below the next byte expected,
+     * after the peer acknowledged everything up to it. Not data, not a retransmission. (Without that ACK, a
+     * 1-byte segment there is a real retransmission of the last byte.)
+     */
     boolean isKeepAlive(long seq, int wireLen) {
-        return started && wireLen <= 1 && offsetOf(seq) == next - 1;
+        return started && wireLen <= 1 && offsetOf(seq) == next - 1
+                && (wireLen == 0 || (ackSeen && ackedUpTo >= next));
     }
 
     /**
@@ -125,6 +143,9 @@ final class HalfStream {
         }
         captured = Math.max(0, Math.min(captured, wire));
         long start = offsetOf(seq);
+        if (start - next > MAX_AHEAD) {
+            return Fate.IGNORED;
+        }
         long end = start + wire;
         if (start < next) {
             // Already delivered: compare what we still remember, count late bytes of a range given up on.
@@ -161,7 +182,7 @@ final class HalfStream {
 
     /** The FIN's sequence number (one past the last data byte). */
     void fin(long seq) {
-        if (started && !finSeen) {
+        if (started && !finSeen && offsetOf(seq) - next <= MAX_AHEAD) {
             finSeen = true;
             finAt = Math.max(offsetOf(seq), next);
         }
@@ -185,6 +206,9 @@ final class HalfStream {
             return;
         }
         long at = offsetOf(ack);
+        if (at - next > MAX_AHEAD || (ack == 0 && at - next > BROKEN_ZERO_ACK)) {
+            return; // cannot be real; an ACK of 0 far ahead is a broken stack's (Zeek ignores it too)
+        }
         if (!ackSeen || at > ackedUpTo) {
             ackSeen = true;
             ackedUpTo = at;
@@ -241,7 +265,7 @@ final class HalfStream {
 
     /** Gives up on holes while more than the limit is buffered. */
     private void enforceLimit(long frame, long time) {
-        while (bufferedBytes > maxBuffered && pending != null && !pending.isEmpty()) {
+        while (pending != null && !pending.isEmpty() && (bufferedBytes > maxBuffered || pending.size() > maxChunks)) {
             long first = pending.firstKey();
             if (first > next) {
                 givenUpFrom = next;
@@ -357,28 +381,35 @@ final class HalfStream {
         out.gap(dir, len, frame, time);
     }
 
+    /** Keeps the delivered bytes [next, next+len) in the ring; byte at offset p lives at {@code p & (RECENT-1)}. */
     private void remember(byte[] a, int off, int len) {
         if (recent == null) {
             recent = new byte[RECENT];
         }
         if (len >= RECENT) {
-            System.arraycopy(a, off + len - RECENT, recent, 0, RECENT);
+            off += len - RECENT;
+            long from = next + len - RECENT;
+            copyIntoRing(a, off, from, RECENT);
             recentFill = RECENT;
             return;
         }
-        int keep = Math.min(recentFill, RECENT - len);
-        System.arraycopy(recent, recentFill - keep, recent, 0, keep);
-        System.arraycopy(a, off, recent, keep, len);
-        recentFill = keep + len;
+        copyIntoRing(a, off, next, len);
+        recentFill = Math.min(RECENT, recentFill + len);
+    }
+
+    private void copyIntoRing(byte[] a, int off, long from, int len) {
+        int at = (int) (from & (RECENT - 1));
+        int first = Math.min(len, RECENT - at);
+        System.arraycopy(a, off, recent, at, first);
+        System.arraycopy(a, off + first, recent, 0, len - first);
     }
 
     /** Compares the part of an old segment that is still in the ring of recently delivered bytes. */
     private void compareWithRecent(long start, byte[] a, int off, int captured) {
-        long ringStart = next - recentFill;
-        long from = Math.max(start, ringStart);
+        long from = Math.max(start, next - recentFill);
         long to = Math.min(start + captured, next);
         for (long p = from; p < to; p++) {
-            if (recent[(int) (p - ringStart)] != a[(int) (off + p - start)]) {
+            if (recent[(int) (p & (RECENT - 1))] != a[(int) (off + p - start)]) {
                 out.conflict();
                 return;
             }

@@ -28,6 +28,10 @@ import java.util.function.IntPredicate;
  *
  * <p>A consumer that throws is not called again for that connection (see {@link TcpConnection#consumerFailure()});
  * exceptions from the listener itself are not caught.
+ *
+ * <p>Not thread-safe: one capture thread feeds it. The in-order path allocates nothing per segment; memory grows
+ * only with open connections and, per direction, with out-of-order data (at most
+ * {@link ReassemblyLimits#maxOutOfOrderBytes()}).
  */
 public final class TcpReassembler implements SegmentSink {
     /** How long a 4-tuple closed by FIN/RST absorbs late segments: 2 MSL as in RFC 793's TIME-WAIT. */
@@ -53,7 +57,8 @@ public final class TcpReassembler implements SegmentSink {
     private final Flow.Totals totals = new Flow.Totals();
 
     private long nextId = 1;
-    private long lastExpiryCheck = Long.MIN_VALUE;
+    private boolean expiryChecked;
+    private long lastExpiryCheck;
     private long evictedIdle;
     private long evictedForSpace;
     private long lateSegments;
@@ -71,7 +76,8 @@ public final class TcpReassembler implements SegmentSink {
     @Override
     public void segment(TcpSegment seg) {
         long now = seg.timeNanos;
-        if (now - lastExpiryCheck >= EXPIRY_CHECK_INTERVAL || now < lastExpiryCheck) {
+        if (!expiryChecked || now - lastExpiryCheck >= EXPIRY_CHECK_INTERVAL || now < lastExpiryCheck) {
+            expiryChecked = true;
             lastExpiryCheck = now;
             expireIdle(now);
         }
@@ -79,10 +85,12 @@ public final class TcpReassembler implements SegmentSink {
         boolean newSyn = seg.has(TcpSegment.SYN) && !seg.has(TcpSegment.ACK);
         Flow flow = flows.get(probe);
         if (flow != null && newSyn && flow.reusedBy(seg)) {
-            // Port reuse: the old connection is over, the SYN starts a new one.
+            // Port reuse: the old connection is over, the SYN starts a new one. It ended with its FIN if it
+            // sent one; an unanswered attempt is reported as IDLE (it was given up).
             flows.remove(flow.key);
-            report(flow, TcpConnection.EndReason.FIN, flow.firstFin(), flow.conn.lastFrame,
-                    flow.conn.lastActivityNanos);
+            Direction finBy = flow.firstFin();
+            report(flow, finBy != null ? TcpConnection.EndReason.FIN : TcpConnection.EndReason.IDLE, finBy,
+                    flow.conn.lastFrame, flow.conn.lastActivityNanos);
             flow = null;
         }
         if (flow == null) {

@@ -205,6 +205,18 @@ class RealCaptureFilesTest {
     }
 
     @Test
+    void tcprewriteVlanTaggedFrames() throws Exception {
+        // tshark: same times and tcp.len as lo-ipv4-usec.pcap, vlan.id 100
+        assertWholeExchange(read("vlan100-tcprewrite.pcap"), LO_IPV4_USEC, sameLinkType(LinkTypes.ETHERNET, 12), 1);
+    }
+
+    @Test
+    void tcprewriteQinqFramesWith8021adOuterTag() throws Exception {
+        // tshark: eth.type 0x88a8, then 0x8100 id 100, then IPv4; same times and tcp.len as lo-ipv4-usec.pcap
+        assertWholeExchange(read("qinq-8021ad-tcprewrite.pcap"), LO_IPV4_USEC, sameLinkType(LinkTypes.ETHERNET, 12), 1);
+    }
+
+    @Test
     void gzipPcapIsRecognisedByItsMagic() throws Exception {
         assertWholeExchange(read("lo-ipv4-usec.pcap.gz"), LO_IPV4_USEC, sameLinkType(LinkTypes.ETHERNET, 12), 1);
     }
@@ -261,6 +273,45 @@ class RealCaptureFilesTest {
         int[] r = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
+    }
+
+    /** A pipe delivers whatever it has: the same file in random chunks reads the same frames. */
+    @Test
+    void everyFileReadInRandomChunksGivesTheSameFrames() throws Exception {
+        java.util.Random random = new java.util.Random(11);
+        for (String file : List.of("lo-ipv4-usec.pcap", "lo-ipv4-nsec.pcap", "any-sll2.pcap", "dumpcap-lo-and-any.pcapng",
+                "two-sections.pcapng", "two-sections.pcapng.gz", "lo-snaplen96.pcap")) {
+            Result whole = read(file);
+            byte[] bytes = java.nio.file.Files.readAllBytes(DIR.resolve(file));
+            for (int round = 0; round < 20; round++) {
+                try (CaptureReader reader = CaptureReader.open(file, new RandomChunks(bytes, random))) {
+                    Result chunked = read(reader);
+                    assertArrayEquals(whole.frames().times(), chunked.frames().times(), file);
+                    assertEquals(whole.segments().segments().stream().map(Recorded.Segment::text).toList(),
+                            chunked.segments().segments().stream().map(Recorded.Segment::text).toList(), file);
+                }
+            }
+        }
+    }
+
+    static final class RandomChunks extends InputStream {
+        private final java.io.ByteArrayInputStream in;
+        private final java.util.Random random;
+
+        RandomChunks(byte[] data, java.util.Random random) {
+            this.in = new java.io.ByteArrayInputStream(data);
+            this.random = random;
+        }
+
+        @Override
+        public int read() {
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            return len == 0 ? 0 : in.read(b, off, 1 + random.nextInt(Math.min(len, 300)));
+        }
     }
 
     @Test

@@ -220,6 +220,7 @@ class StreamReassemblyTest {
     void keepAliveBelowTheNextByteIsNeitherDataNorGapNorRetransmission() {
         w.handshake(1000, 5000);
         w.clientSends("hello");
+        w.serverAck();
         w.client(ACK, w.cSeq - 1, w.sSeq, "\0");
         w.client(ACK, w.cSeq - 1, w.sSeq, "");
         w.clientSends(" again");
@@ -260,5 +261,78 @@ class StreamReassemblyTest {
         assertEquals("[2001:db8:0:0:0:0:0:2]:993", rec.conn(1).conn.server().toString());
         assertEquals("x", rec.conn(1).clientText());
         assertEquals("y", rec.conn(1).serverText());
+    }
+
+    @Test
+    void segmentImpossiblyFarAheadIsIgnoredInsteadOfBecomingAHugeGap() {
+        w.handshake(1000, 5000);
+        w.client(ACK | PSH, 1000 + (1L << 31) - 10, 5001, "bogus");
+        w.client(ACK | PSH, 1001, 5001, "real");
+        r.finish();
+        assertEquals("real", conn().clientText());
+        assertEquals(0, conn().conn.gaps());
+    }
+
+    @Test
+    void capturedLengthBeyondThePayloadArrayIsClampedNotThrown() {
+        w.handshake(1000, 5000);
+        io.mailscope.capture.TcpSegment seg = new io.mailscope.capture.TcpSegment();
+        seg.frame = 10;
+        seg.timeNanos = w.now() + 1;
+        seg.ipVersion = 4;
+        seg.src[0] = 10; seg.src[3] = 1;
+        seg.dst[0] = 10; seg.dst[3] = 2;
+        seg.srcPort = 50000;
+        seg.dstPort = 143;
+        seg.seq = 1001;
+        seg.ack = 5001;
+        seg.flags = ACK;
+        seg.data = new byte[] {'a', 'b'};
+        seg.dataOffset = 0;
+        seg.capturedLength = 100;
+        seg.wireLength = 100;
+        r.segment(seg);
+        assertEquals("ab", conn().clientText());
+        assertEquals(98, conn().conn.gapBytes());
+    }
+
+    @Test
+    void floodOfTinyOutOfOrderSegmentsIsBoundedByChunkCountToo() {
+        use(new ReassemblyLimits(64 * 64, ReassemblyLimits.DEFAULT.idleTimeoutNanos(), 100)); // at most 64 chunks
+        w.handshake(1000, 5000);
+        for (int i = 0; i < 100; i++) {
+            w.client(ACK | PSH, 1002 + 2L * i, 5001, "x"); // one byte, then a one-byte hole, ...
+        }
+        assertTrue(conn().conn.gaps() > 0, "holes given up long before 4096 bytes were held");
+        assertTrue(r.stats().peakBufferedBytes() <= 65, "peak " + r.stats().peakBufferedBytes());
+    }
+
+    @Test
+    void retransmissionOfRecentBytesIsComparedAcrossManySmallSegments() {
+        w.handshake(1000, 5000);
+        StringBuilder typed = new StringBuilder();
+        for (int i = 0; i < 1500; i++) {          // keystrokes: more than the remembered window
+            String key = String.valueOf((char) ('a' + i % 26));
+            w.clientSends(key);
+            typed.append(key);
+        }
+        long last10 = w.cSeq - 10;
+        w.client(ACK | PSH, last10, w.sSeq, typed.substring(typed.length() - 10));          // same bytes
+        assertEquals(0, conn().conn.conflictingOverlaps());
+        w.client(ACK | PSH, last10, w.sSeq, typed.substring(typed.length() - 10).toUpperCase()); // changed
+        assertEquals(1, conn().conn.conflictingOverlaps());
+        assertEquals(typed.toString(), conn().clientText());
+    }
+
+    @Test
+    void brokenAckOfZeroDoesNotTurnAHoleIntoAGap() {
+        w.handshake(0xF000_0000L, 5000);
+        w.client(ACK | PSH, 0xF000_0001L, 5001, "aaaaa");
+        w.client(ACK | PSH, 0xF000_000BL, 5001, "ccccc");
+        w.server(ACK, 5001, 0, "");
+        assertEquals(List.of("C data 5 #4"), conn().events);
+        w.client(ACK | PSH, 0xF000_0006L, 5001, "bbbbb");
+        assertEquals("aaaaabbbbbccccc", conn().clientText());
+        assertEquals(0, conn().conn.gaps());
     }
 }

@@ -90,7 +90,7 @@ public final class ImapAnalyzer {
 
     public void onGap(Direction direction, long length, At at) {
         Side side = side(direction);
-        if (side.tlsPending || side.stopped) return;
+        if (side.tlsPending || side.stopped || length <= 0) return;
         current = at;
         try {
             if (side.inflater != null) {
@@ -134,8 +134,8 @@ public final class ImapAnalyzer {
         } catch (RuntimeException e) {
             internalError(side, e);
         } finally {
-            if (side.inflater != null) side.inflater.end();
-            side.inflater = null;
+            // nothing may follow the end; never parse compressed bytes as plaintext should it happen anyway
+            stop(side);
         }
     }
 
@@ -300,7 +300,7 @@ public final class ImapAnalyzer {
         if (line.kind() != Kind.TAGGED) {
             if ("CAPABILITY".equals(line.status())) {
                 capabilitiesChanged(capabilities.replace(line.text()));
-            } else if (line.code() != null && line.status() != null && line.status().equals("OK")) {
+            } else if (line.code() != null && (line.status().equals("OK") || line.status().equals("PREAUTH"))) {
                 capabilitiesChanged(capabilities.fromCode(line.code()));
             }
             return true;
@@ -308,6 +308,7 @@ public final class ImapAnalyzer {
         String tag = line.tag();
         String status = line.status();
         boolean ok = status.equals("OK");
+        if (!ok) refusedLiteral(tag);
         tags.complete(tag);
         if (tag.equals(authenticateTag)) authenticateTag = null;
         if (tag.equals(idleTag)) idleTag = null;
@@ -344,6 +345,26 @@ public final class ImapAnalyzer {
         return true;
     }
 
+    /**
+     * A server that does not want a synchronizing literal answers the command with a tagged NO/BAD instead of
+     * "+" (e.g. APPEND of a message that is too big), and the client never sends the literal: end the client's
+     * line there, or its next commands would be skipped as literal bytes.
+     */
+    private void refusedLiteral(String tag) {
+        LineFramer framer = client.framer;
+        if (client.stopped || client.inflater != null || !framer.awaitingSynchronizingLiteral()) return;
+        String pending = ImapText.decode(framer.buffer(), framer.length());
+        int start = ImapText.skipSpaces(pending, 0);
+        if (!pending.startsWith(tag + " ", start)) return;
+        At answer = current;
+        current = client.literalAt;
+        try {
+            framer.refuseLiteral();
+        } finally {
+            current = answer;
+        }
+    }
+
     private void capabilitiesChanged(boolean changed) {
         if (changed) emit(new ImapEvent.Capabilities(current, capabilities.current()));
     }
@@ -357,6 +378,8 @@ public final class ImapAnalyzer {
         boolean stopped;
         long ignoredBytes;
         int bareLf;
+        /** Where the last literal was announced: a refused literal's command is reported there. */
+        At literalAt;
 
         Side(Direction direction, int maxLine) {
             this.direction = direction;
@@ -365,6 +388,7 @@ public final class ImapAnalyzer {
 
         @Override
         public void literal(long size, boolean nonSynchronizing) {
+            literalAt = current;
             emit(new ImapEvent.Literal(current, size, nonSynchronizing));
             if (size > LARGE_LITERAL) {
                 problem("literal-too-large", direction.sender() + " announced a literal of " + size

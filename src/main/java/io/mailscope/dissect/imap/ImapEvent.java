@@ -29,7 +29,8 @@ public sealed interface ImapEvent extends Event {
      *
      * @param kind    TAGGED ("a1 OK ..."), UNTAGGED ("* ..."), CONTINUATION ("+ ...")
      * @param tag     the tag for TAGGED, else null
-     * @param status  OK, NO, BAD, PREAUTH, BYE for status responses; else the untagged keyword (CAPABILITY, 3 EXISTS -> EXISTS...)
+     * @param status  OK, NO, BAD, PREAUTH, BYE for status responses; else the untagged keyword (CAPABILITY, 3 EXISTS -> EXISTS...);
+     *                "" for a continuation (never null)
      * @param code    the response code in brackets without them, upper-cased keyword first (e.g. "PRIVACYREQUIRED", "CAPABILITY IMAP4rev1 ..."), or null
      * @param text    human-readable text after the code
      * @param display the whole line as shown in a transcript (bounded)
@@ -61,6 +62,10 @@ public sealed interface ImapEvent extends Event {
      * Something wrong or noteworthy, not fatal. Codes: missing-tag, bare-lf, overlong-line, tag-reused,
      * literal-too-large, starttls-twice, pipelined-after-starttls, server-data-after-starttls, bad-syntax,
      * inflate-error, gap (bytes missing: parsing resynchronised at the next line).
+     * Also: plaintext-after-starttls (the caller found the client going on in plaintext after an accepted
+     * STARTTLS), unterminated-line (the stream ended inside a line or a literal; a partial line is still reported
+     * as a Command/Response whose display ends in " [unterminated]"), internal-error (a bug: that direction is no
+     * longer parsed).
      */
     record Problem(At at, String code, String detail) implements ImapEvent {}
 

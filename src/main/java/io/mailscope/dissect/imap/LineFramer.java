@@ -50,6 +50,7 @@ final class LineFramer {
     private boolean lineStarted;
     private long literalLeft;
     private long literalSize;
+    private boolean literalSynchronizing;
 
     private int litState = LIT_NONE;
     private long litValue;
@@ -79,8 +80,10 @@ final class LineFramer {
             }
             lineStarted = true;
             if (pendingCr) {
+                // a CR not followed by LF is content: "{5}\r\r\n" announces no literal
                 pendingCr = false;
-                store((byte) '\r');
+                recognise((byte) '\r');
+                if (!discarding) store((byte) '\r');
             }
             if (b == '\r') {
                 pendingCr = true;   // stored only if no LF follows
@@ -105,6 +108,7 @@ final class LineFramer {
             lineStarted = true;
             literalSize = size;
             literalLeft = size;
+            literalSynchronizing = !nonSync;
             listener.literal(size, nonSync);
             return true;
         }
@@ -202,6 +206,25 @@ final class LineFramer {
 
     boolean truncated() {
         return truncated;
+    }
+
+    /**
+     * True while a synchronizing literal has been announced and none of its bytes has arrived: the sender is
+     * waiting for the peer's "+" and may never send it if the peer refuses.
+     */
+    boolean awaitingSynchronizingLiteral() {
+        return literalSynchronizing && literalLeft > 0 && literalLeft == literalSize;
+    }
+
+    /**
+     * The peer refused the literal (a tagged NO/BAD instead of "+"): it will not be sent, so the logical line
+     * ends here. Returns what the listener returned for that line.
+     */
+    boolean refuseLiteral() {
+        literalLeft = 0;
+        boolean go = listener.line(buffer, length, truncated);
+        reset();
+        return go;
     }
 
     /** Forgets the line in progress (end of stream). */

@@ -9,7 +9,8 @@ import java.util.Set;
  *
  * @param kind    tagged, untagged or continuation
  * @param tag     the tag of a tagged response, else null
- * @param status  OK/NO/BAD/BYE/PREAUTH, or the untagged keyword (CAPABILITY, EXISTS...), or null for a continuation
+ * @param status  OK/NO/BAD/BYE/PREAUTH, or the untagged keyword (CAPABILITY, EXISTS...), or "" for a
+ *                continuation (never null, so that callers can compare it)
  * @param code    the response code without brackets (first word upper-cased), or null; bounded by the line bound only,
  *                so that a long CAPABILITY code is read whole
  * @param text    the text after status and code
@@ -27,7 +28,7 @@ record ServerLine(Kind kind, String tag, String status, String code, String text
         String first = line.substring(s1, e1);
         if (first.isEmpty()) return new ServerLine(Kind.UNTAGGED, null, "", null, "", display, false);
         if (first.equals("+")) {
-            return withCode(Kind.CONTINUATION, null, null, line, e1, display, true);
+            return withCode(Kind.CONTINUATION, null, "", line, e1, display, true);
         }
         int s2 = ImapText.skipSpaces(line, e1);
         int e2 = ImapText.tokenEnd(line, s2);

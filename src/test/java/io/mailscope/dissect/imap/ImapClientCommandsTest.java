@@ -157,6 +157,12 @@ class ImapClientCommandsTest {
     }
 
     @Test
+    void bidiOverrideIsEscapedInDisplay() {
+        var run = new Conversation().server(GREETING).client("a1 SELECT \u202eXOBNI\r\n").runAllWays();
+        assertEquals("a1 SELECT \\u202EXOBNI", run.all(Command.class).get(0).display());
+    }
+
+    @Test
     void loginTypedWithoutTagIsMissingTagAndStillRedacted() {
         var run = new Conversation().server(GREETING).client("LOGIN alice secret\r\n").runAllWays();
         Command c = run.all(Command.class).get(0);

@@ -42,6 +42,29 @@ class ImapFramingTest {
     }
 
     @Test
+    void refusedSynchronizingLiteralIsNotWaitedFor() {
+        var run = new Conversation().server(GREETING)
+                .client("a1 APPEND INBOX {4294967296}\r\n")
+                .server("a1 NO [TOOBIG] Mail size is larger than the maximum size allowed\r\n")
+                .client("a2 NOOP\r\n")
+                .runAllWays();
+        List<Command> cs = run.all(Command.class);
+        assertEquals(List.of("a1 APPEND INBOX {4294967296}", "a2 NOOP"), map(cs, Command::display));
+        assertEquals(1, cs.get(0).at().frame(), "reported where the client sent it");
+        assertEquals(List.of("literal-too-large"), run.problems());
+    }
+
+    @Test
+    void refusalOfAnotherTagDoesNotEndTheLiteral() {
+        var run = new Conversation().server(GREETING)
+                .client("a1 APPEND INBOX {9}\r\n")
+                .server("a0 NO something else\r\n+ go on\r\n")
+                .client("a2 NOOP\r\r\n")
+                .runAllWays();
+        assertEquals(List.of("a1 APPEND INBOX {9}"), map(run.all(Command.class), Command::display));
+    }
+
+    @Test
     void nonSynchronizingLiteralsInOneCommand() {
         var run = new Conversation().server(GREETING)
                 .client("a1 LOGIN {5+}\r\nalice {6+}\r\nsecret\r\na2 NOOP\r\n").redact(false).runAllWays();

@@ -95,6 +95,13 @@ class ImapServerResponsesTest {
     }
 
     @Test
+    void preauthGreetingCapabilitiesAreKnown() {
+        var run = new Conversation().server("* PREAUTH [CAPABILITY IMAP4rev1 IDLE] logged in as alice\r\n")
+                .runAllWays();
+        assertEquals(Set.of("IMAP4REV1", "IDLE"), run.analyzer().capabilities());
+    }
+
+    @Test
     void numberedUntaggedResponseHasKeywordAsStatus() {
         var run = new Conversation().server("* OK hi\r\n* 3 EXISTS\r\n* 0 RECENT\r\n* FLAGS (\\Seen)\r\n")
                 .runAllWays();
