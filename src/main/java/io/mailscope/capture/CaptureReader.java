@@ -41,7 +41,7 @@ public final class CaptureReader implements Closeable {
      */
     public static CaptureReader open(String name) throws IOException {
         boolean stdin = "-".equals(name);
-        InputStream in = stdin ? new UnclosedStream(new FileInputStream(FileDescriptor.in)) : new FileInputStream(name);
+        InputStream in = stdin ? new UnclosedStream(System.in) : new FileInputStream(name);
         try {
             return open(stdin ? STANDARD_INPUT : name, in);
         } catch (IOException | RuntimeException e) {

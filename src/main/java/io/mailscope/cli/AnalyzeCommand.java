@@ -51,7 +51,7 @@ class AnalyzeCommand implements Callable<Integer> {
         if (bad == 0) {
             return 0;
         }
-        return bad == files.size() && pipeline.errors().stream().allMatch(e -> e.contains("No such file") || e.contains("not a capture"))
-                ? Main.EXIT_USAGE : Main.EXIT_PARTIAL;
+        // Nothing at all could be read: a usage-level failure. Otherwise what could be read was reported.
+        return pipeline.analysis().captureStats().frames() == 0 ? Main.EXIT_USAGE : Main.EXIT_PARTIAL;
     }
 }
