@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Regenerates docs/findings.md: the catalog text below plus a real example of each finding, produced by
+running mailscope on the recorded capture that shows it. Run from the repository root after `mvn package`."""
+import json, subprocess, sys
+
+ROLES = ["--imap-port", "10143,11143", "--imaps-port", "10993,11993"]
+CATALOG = [
+ ("implicit-tls-mutual-wait", "error", "A client connected to an implicit TLS port (993) and neither side sent a byte: the server waits for a ClientHello, the client (telnet, nc) waits for a greeting. The blank screen on 993.", "TCP handshake completed, no payload either way, server port has the implicit TLS role.", "implicit-tls-mutual-wait.pcap"),
+ ("plaintext-to-tls-port", "error", "Plaintext (e.g. `. LOGIN user pass`) was sent where TLS was expected; says what the server did about it (alert, bare close, silence).", "The client's first bytes are printable text (never a TLS record) on an implicit TLS port.", "plaintext-to-tls-port.pcap"),
+ ("tls-to-plaintext-port", "error", "A TLS ClientHello was sent to a plaintext IMAP port, and the server's reply.", "The client's first bytes are a TLS record on a port with the plaintext IMAP role, before any STARTTLS.", "tls-to-plaintext-port.pcap"),
+ ("login-before-starttls", "error", "LOGIN or AUTHENTICATE was refused before TLS (LOGINDISABLED advertised, `[PRIVACYREQUIRED]`, or BAD/NO such as `Command received in Invalid state`).", "A LOGIN/AUTHENTICATE command before any TLS, answered NO/BAD (tag matched), or an untagged BAD about plaintext authentication.", "login-before-starttls.pcap"),
+ ("cleartext-credentials", "warning", "A password crossed the wire unencrypted, even when the login worked.", "A LOGIN with a password or an AUTHENTICATE exchange seen in plaintext. The password itself is redacted in every output unless `--show-passwords`.", "cleartext-credentials.pcap"),
+ ("plaintext-after-starttls", "error", "STARTTLS was accepted, then the client went on in plaintext and the server dropped it.", "Tagged OK to the client's STARTTLS (same tag), then printable client bytes instead of a TLS record.", "plaintext-after-starttls.pcap"),
+ ("starttls-mutual-wait", "error", "STARTTLS was accepted, then nobody sent anything.", "Tagged OK to STARTTLS, then no byte from the client until it or the server closed or the capture ended.", "starttls-mutual-wait.pcap"),
+ ("starttls-refused", "error", "The server answered STARTTLS with NO or BAD.", "A tagged NO/BAD whose tag matches the client's STARTTLS.", "starttls-refused.pcap"),
+ ("starttls-not-advertised", "warning", "The server's capabilities before TLS do not include STARTTLS (the session stayed in plaintext, or the client asked anyway).", "Capabilities seen before TLS (greeting code, CAPABILITY response) without STARTTLS, on a plaintext session.", "starttls-not-advertised.pcap"),
+ ("tls-alert", "error", "A TLS alert ended the handshake; its description and likely cause (protocol_version, handshake_failure, unknown_ca, certificate_expired, bad_certificate...).", "A fatal alert in the clear (or a warning alert other than close_notify/user_canceled).", "tls-version-mismatch-alert.pcap"),
+ ("tls-version-mismatch", "error", "Client and server share no TLS version, inferred from the hello contents even when the server closes without an alert.", "A protocol_version alert, or a server that closes right after a ClientHello that offers no TLS 1.3.", "tls-version-mismatch-dovecot.pcap"),
+ ("tls-no-common-cipher", "error", "Client and server share no cipher suite.", "A handshake_failure/insufficient_security alert before any ServerHello, or a bare close after a ClientHello offering only legacy suites.", "tls-no-common-cipher.pcap"),
+ ("tls-handshake-aborted", "error", "The server closed right after an ordinary ClientHello (no ServerHello, no alert): its TLS setup failed for a reason of its own.", "ClientHello, no ServerHello, server FIN/RST, and the hello offers modern versions and suites.", None),
+ ("certificate-rejected", "error", "The client aborted right after the server's certificate.", "A certificate-related fatal alert (bad_certificate, unknown_ca, certificate_expired...) from the client after the server's Certificate (TLS 1.2) or ServerHello (TLS 1.3).", "certificate-rejected-tls12.pcap"),
+ ("certificate-expired", "error", "The server's certificate was outside its validity period at the time of the connection (TLS 1.2 and earlier, where the certificate is visible).", "The leaf certificate's notAfter before (or notBefore after) the packet's timestamp.", "certificate-expired.pcap"),
+ ("certificate-name-mismatch", "error", "The server's certificate does not cover the name the client asked for (SNI).", "The ClientHello's server_name matches none of the leaf certificate's DNS names (wildcards honoured).", "certificate-name-mismatch.pcap"),
+ ("greeting-encoded-hostname", "info", "A bracketed base64 blob in the greeting is the server's host name (UTF-16LE, Microsoft Exchange / Outlook.com), not encryption.", "A `[base64]` in the greeting that decodes to a host name.", "greeting-encoded-hostname.pcap"),
+ ("no-greeting", "error", "The server accepted the connection but never greeted.", "TCP handshake completed on a plaintext IMAP port, no byte from the server.", "no-greeting.pcap"),
+ ("client-spoke-first", "info", "The client sent before the greeting on a server-first port (some clients do; not an error).", "The first payload byte came from the client on a connection whose server speaks IMAP.", "starttls-gnutls.pcap"),
+ ("no-answer", "error", "The SYN was never answered (filtered, host down, wrong address).", "SYN (and retransmissions) without SYN-ACK or RST (Zeek state S0).", "no-answer.pcap"),
+ ("connection-refused", "error", "The SYN was answered with RST: nothing listens there.", "Zeek state REJ.", "connection-refused.pcap"),
+ ("reset", "warning", "A side reset the connection mid-session.", "A RST after the handshake that is not the aftermath of that side's own FIN or of a completed session.", "reset.pcap"),
+ ("server-bye", "warning", "The server ended the session with BYE (autologout, inactivity, admin kick, too many errors), with its text.", "An untagged BYE not answering a LOGOUT (or a BYE greeting: the server refuses the connection).", "server-bye-autologout.pcap"),
+ ("missing-tag", "warning", "A command was sent without a tag (hand-typed).", "A client line whose first word is a command name.", "hand-typed-mistakes.pcap"),
+ ("bare-lf", "warning", "A line ended in LF instead of CRLF.", "A client line terminated by a bare LF.", "hand-typed-mistakes.pcap"),
+ ("tag-reused", "info", "A tag was used again.", "A client tag equal to an earlier one (still pending or completed).", "login-before-starttls.pcap"),
+ ("capture-midstream", "info", "The capture started after the connection began: the greeting, STARTTLS or handshake may be missing.", "No SYN seen for the connection.", "capture-midstream.pcap"),
+ ("snaplen-truncated", "warning", "The capture cut packets short (snaplen), so payload is missing.", "Captured length smaller than the IP payload length.", "snaplen-truncated.pcap"),
+ ("capture-gap", "warning", "Bytes that were on the wire are missing from the capture.", "A hole in a reassembled stream (the peer ACKed past it, or the connection ended with it unfilled).", "capture-gap.pcap"),
+ ("http-on-imap-port", "error", "HTTP was spoken on a mail port (likewise `smtp-on-imap-port`, `pop3-on-imap-port`, `unknown-on-mail-port`).", "The client's first line is an HTTP request (EHLO/HELO for SMTP...) on a port with a mail role.", "http-on-imap-port.pcap"),
+ ("starttls-injection", "warning", "The server sent plaintext right behind its STARTTLS OK, in the same segment (CVE-2011-0411 pattern, or a broken server).", "Non-TLS bytes following the tagged OK to STARTTLS in the same chunk.", None),
+ ("starttls-pipelining", "warning", "The client sent commands behind STARTTLS before the server answered.", "Client command lines after STARTTLS and before its tagged answer.", None),
+ ("no-data", "warning", "A connection on a port without a mail role carried no data at all.", "Handshake completed, no payload either way, no port role to say who should have spoken.", None),
+]
+
+def example(capture, code):
+    out = subprocess.run(["java", "-jar", "target/mailscope.jar", "analyze", "--json", *ROLES,
+                          "src/test/resources/captures/" + capture], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        o = json.loads(line)
+        if o["type"] != "session":
+            continue
+        for f in o["findings"]:
+            if f["code"] == code:
+                return o, f
+    return None, None
+
+print("# Findings")
+print()
+print("Every finding mailscope reports, with its stable code (a contract with scripts: codes never change meaning),")
+print("its severity, what it means, the evidence it needs, and an example: the explanation mailscope printed for a")
+print("real capture of that situation (src/test/resources/captures; how each was recorded is in its README).")
+print("Regenerate with `python3 src/test/scripts/gen-findings-doc.py > docs/findings.md` after `mvn package`.")
+print()
+print("## Outcomes")
+print()
+print("Each session gets one `outcome`: `ok` (it did what it set out to do), `stalled` (both sides waited; ended by")
+print("silence, a timeout or the end of the capture), `refused` (the server refused the connection or the client's")
+print("request), `dropped` (a side closed or reset after unexpected input, with no protocol-level message), `alert`")
+print("(a TLS alert ended it), `incomplete` (the capture does not show enough to tell).")
+print()
+print("## Catalog")
+print()
+print("| code | severity | meaning |")
+print("|---|---|---|")
+for code, sev, meaning, ev, cap in CATALOG:
+    print(f"| `{code}` | {sev} | {meaning} |")
+print()
+for code, sev, meaning, ev, cap in CATALOG:
+    print(f"### `{code}` ({sev})")
+    print()
+    print(meaning)
+    print()
+    print(f"Evidence: {ev}")
+    print()
+    if cap:
+        o, f = example(cap, code)
+        if f:
+            print(f"Example (`{cap}`, outcome `{o['outcome']}`, frames {', '.join(map(str, f['frames']))}):")
+            print()
+            print(f"> **{f['summary']}** {f['explanation']}")
+            print(">")
+            print(f"> Fix: {f['fix']}")
+            print()
+            continue
+    print("Example: no committed capture shows this yet; it is covered by unit tests with constructed input.")
+    print()
