@@ -105,8 +105,10 @@ final class Failures {
         return firstLine(message).trim();
     }
 
+    /** JNA's load errors run over several lines, the first ending in ':' before the details of each attempt. */
     private static String firstLine(String s) {
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        String line = (nl < 0 ? s : s.substring(0, nl)).trim();
+        return line.endsWith(":") ? line.substring(0, line.length() - 1) : line;
     }
 }
