@@ -106,7 +106,7 @@ public final class LiveCapture implements AutoCloseable {
                             : PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
                     .timeoutMillis(options.readTimeoutMillis())
                     .bufferSize(options.bufferBytes())
-                    .immediateMode(true)
+                    .immediateMode(options.immediate())
                     .timestampPrecision(PcapHandle.TimestampPrecision.NANO)
                     .build();
         } catch (PcapNativeException e) {

@@ -14,10 +14,17 @@ import java.util.Objects;
  * @param maxFrames      stop by itself after this many frames, 0 for no limit
  * @param maxDuration    stop by itself after this long, null for no limit
  * @param readTimeoutMillis how long one kernel read may wait before libpcap looks again for a stop request
- *                       (a safety net: libpcap 1.10 on Linux also wakes a blocked read on breakloop)
+ *                       (a safety net: libpcap 1.10 on Linux also wakes a blocked read on breakloop); without
+ *                       immediate mode, also the longest a packet waits in the kernel before it is delivered
+ * @param immediate      deliver each packet as soon as it arrives (on by default). On Linux this makes libpcap
+ *                       use TPACKET_V2, whose ring has fixed slots as large as the biggest possible packet (64 KiB
+ *                       on loopback or with offloads), so a 32 MiB buffer holds only ~500 packets. Off, libpcap
+ *                       uses TPACKET_V3, which packs packets into blocks (a 32 MiB buffer then holds hundreds of
+ *                       thousands of small ones) and hands over a block when full or after the read timeout.
+ *                       See docs/live.md, "Speed".
  */
 public record LiveOptions(String interfaceName, int snaplen, boolean promiscuous, int bufferBytes, String filter,
-                          long maxFrames, Duration maxDuration, int readTimeoutMillis) {
+                          long maxFrames, Duration maxDuration, int readTimeoutMillis, boolean immediate) {
 
     public static final int DEFAULT_SNAPLEN = 262_144;
     public static final int DEFAULT_BUFFER_BYTES = 32 * 1024 * 1024;
@@ -46,39 +53,52 @@ public record LiveOptions(String interfaceName, int snaplen, boolean promiscuous
 
     public static LiveOptions defaults() {
         return new LiveOptions(null, DEFAULT_SNAPLEN, false, DEFAULT_BUFFER_BYTES, null, 0, null,
-                DEFAULT_READ_TIMEOUT_MILLIS);
+                DEFAULT_READ_TIMEOUT_MILLIS, true);
     }
 
     public LiveOptions withInterface(String name) {
-        return new LiveOptions(name, snaplen, promiscuous, bufferBytes, filter, maxFrames, maxDuration, readTimeoutMillis);
+        return new LiveOptions(name, snaplen, promiscuous, bufferBytes, filter, maxFrames, maxDuration,
+                readTimeoutMillis, immediate);
     }
 
     public LiveOptions withSnaplen(int bytes) {
-        return new LiveOptions(interfaceName, bytes, promiscuous, bufferBytes, filter, maxFrames, maxDuration, readTimeoutMillis);
+        return new LiveOptions(interfaceName, bytes, promiscuous, bufferBytes, filter, maxFrames, maxDuration,
+                readTimeoutMillis, immediate);
     }
 
     public LiveOptions withPromiscuous(boolean on) {
-        return new LiveOptions(interfaceName, snaplen, on, bufferBytes, filter, maxFrames, maxDuration, readTimeoutMillis);
+        return new LiveOptions(interfaceName, snaplen, on, bufferBytes, filter, maxFrames, maxDuration,
+                readTimeoutMillis, immediate);
     }
 
     public LiveOptions withBufferBytes(int bytes) {
-        return new LiveOptions(interfaceName, snaplen, promiscuous, bytes, filter, maxFrames, maxDuration, readTimeoutMillis);
+        return new LiveOptions(interfaceName, snaplen, promiscuous, bytes, filter, maxFrames, maxDuration,
+                readTimeoutMillis, immediate);
     }
 
     public LiveOptions withFilter(String bpf) {
-        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, bpf, maxFrames, maxDuration, readTimeoutMillis);
+        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, bpf, maxFrames, maxDuration,
+                readTimeoutMillis, immediate);
     }
 
     public LiveOptions withMaxFrames(long frames) {
-        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, filter, frames, maxDuration, readTimeoutMillis);
+        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, filter, frames, maxDuration,
+                readTimeoutMillis, immediate);
     }
 
     public LiveOptions withMaxDuration(Duration duration) {
-        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, filter, maxFrames, duration, readTimeoutMillis);
+        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, filter, maxFrames, duration,
+                readTimeoutMillis, immediate);
     }
 
     public LiveOptions withReadTimeoutMillis(int millis) {
-        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, filter, maxFrames, maxDuration, millis);
+        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, filter, maxFrames, maxDuration,
+                millis, immediate);
+    }
+
+    public LiveOptions withImmediate(boolean on) {
+        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, filter, maxFrames, maxDuration,
+                readTimeoutMillis, on);
     }
 
     /** The same options on a named interface; used once the default interface has been chosen. */

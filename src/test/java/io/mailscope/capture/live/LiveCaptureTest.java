@@ -69,6 +69,8 @@ class LiveCaptureTest {
                 assertEquals(f.data().length, f.origLen(), "whole packets under the default snaplen");
                 assertTrue(f.threadName().startsWith("mailscope-capture-lo"), "sink runs on the capture thread");
             }
+            assertTrue(frames.stream().anyMatch(f -> f.dstPort() == imap.port())
+                    && frames.stream().anyMatch(f -> f.srcPort() == imap.port()), "both directions");
             assertEquals(frames.size(), stats.frames());
             assertTrue(stats.libpcapCountsKnown());
             assertTrue(stats.received() >= frames.size(), stats.summaryLine());
@@ -256,6 +258,22 @@ class LiveCaptureTest {
     void timestampsAreNanosecondPrecision() throws Exception {
         try (LiveCapture capture = LiveCapture.open(lo().withFilter(NOTHING))) {
             assertTrue(capture.nanosecondTimestamps(), "libpcap >= 1.5 on Linux gives nanoseconds");
+        }
+    }
+
+    @Test
+    void withoutImmediateModeFramesStillArriveAndStopIsBounded() throws Exception {
+        try (LoopbackImapExchange imap = new LoopbackImapExchange();
+             LiveCapture capture = LiveCapture.open(lo().withFilter("tcp port " + imap.port()).withImmediate(false))) {
+            RecordingSink sink = new RecordingSink();
+            capture.start(sink);
+            imap.runClient();
+            waitFor(() -> sink.sawPayload(imap.port(), "a1 OK LOGOUT"), Duration.ofSeconds(5));
+            Thread.sleep(400);
+            long start = System.nanoTime();
+            capture.stop();
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMillis < STOP_BOUND_MILLIS, "stop took " + tookMillis + " ms");
         }
     }
 
