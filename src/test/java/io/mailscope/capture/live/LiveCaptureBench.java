@@ -36,6 +36,12 @@ class LiveCaptureBench {
     private static final int PAYLOAD = 32;
     private static final Duration SEND_TIME = Duration.ofSeconds(2);
 
+    record Config(int snaplen, int bufferMiB, boolean immediate, boolean write) {
+        String mode() {
+            return (immediate ? "immediate" : "V3 blocks") + (write ? ", -w" : "");
+        }
+    }
+
     record Row(int snaplen, int bufferMiB, String sink, long targetPps, long sent, double sentPps, long frames,
                long received, long dropped) {
         String markdown() {
@@ -50,42 +56,65 @@ class LiveCaptureBench {
         assumeTrue(LiveTestSupport.libpcapLoads(), LiveTestSupport.NO_LIBPCAP);
         assumeTrue(LiveTestSupport.mayCapture(), LiveTestSupport.NO_PRIVILEGE);
         List<Row> rows = new ArrayList<>();
-        long[] rates = {25_000, 50_000, 100_000, 200_000, 400_000, 0};
-        for (int snaplen : new int[] {262_144, 65_535}) {
-            for (int bufferMiB : new int[] {2, 32}) {
-                for (long rate : rates) {
-                    rows.add(measure(snaplen, bufferMiB, "count", rate));
+        long[] rates = {25_000, 50_000, 100_000, 200_000, 0};
+        List<Config> configs = List.of(
+                new Config(262_144, 2, true, false), new Config(262_144, 32, true, false),
+                new Config(65_535, 2, true, false), new Config(65_535, 32, true, false),
+                new Config(262_144, 128, true, false), new Config(262_144, 32, true, true),
+                new Config(262_144, 2, false, false), new Config(262_144, 32, false, false));
+        for (Config config : configs) {
+            for (long rate : rates) {
+                rows.add(measure(config, rate));
+                System.out.println(rows.get(rows.size() - 1).markdown());
+            }
+        }
+        report(rows, "live-bench.md");
+    }
+
+    /** The comparison behind the recommendation in docs/live.md: each run three times, as the machine is shared. */
+    @Test
+    void immediateVersusBlockMode() throws Exception {
+        assumeTrue(LiveTestSupport.libpcapLoads(), LiveTestSupport.NO_LIBPCAP);
+        assumeTrue(LiveTestSupport.mayCapture(), LiveTestSupport.NO_PRIVILEGE);
+        List<Row> rows = new ArrayList<>();
+        List<Config> configs = List.of(new Config(262_144, 32, true, false), new Config(262_144, 128, true, false),
+                new Config(262_144, 32, false, false), new Config(262_144, 32, false, true));
+        for (long rate : new long[] {25_000, 50_000, 100_000, 0}) {
+            for (Config config : configs) {
+                for (int rep = 0; rep < 3; rep++) {
+                    rows.add(measure(config, rate));
                     System.out.println(rows.get(rows.size() - 1).markdown());
                 }
             }
         }
-        for (long rate : rates) {
-            rows.add(measure(LiveOptions.DEFAULT_SNAPLEN, 32, "write -w", rate));
-            System.out.println(rows.get(rows.size() - 1).markdown());
-        }
+        report(rows, "live-bench-modes.md");
+    }
+
+    private static void report(List<Row> rows, String name) throws IOException {
         StringBuilder md = new StringBuilder();
-        md.append("| snaplen | buffer | sink | target pps | sent | sent pps | frames captured | libpcap received"
+        md.append("| snaplen | buffer | mode | target pps | sent | sent pps | frames captured | libpcap received"
                 + " | libpcap dropped | kept up |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row r : rows) {
             md.append(r.markdown()).append('\n');
         }
         Files.createDirectories(Path.of("target"));
-        Files.writeString(Path.of("target", "live-bench.md"), md);
+        Files.writeString(Path.of("target", name), md);
         System.out.println(md);
     }
 
-    private Row measure(int snaplen, int bufferMiB, String sinkKind, long targetPps) throws Exception {
+    private Row measure(Config config, long targetPps) throws Exception {
+        int snaplen = config.snaplen();
         try (DatagramChannel receiver = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
              DatagramChannel sender = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
             int port = ((InetSocketAddress) receiver.getLocalAddress()).getPort();
             LiveOptions options = LiveOptions.defaults().withInterface("lo").withSnaplen(snaplen)
-                    .withBufferBytes(bufferMiB * 1024 * 1024).withFilter("udp and dst port " + port);
+                    .withImmediate(config.immediate()).withBufferBytes(config.bufferMiB() * 1024 * 1024).withFilter("udp and dst port " + port);
             AtomicLong frames = new AtomicLong();
             Path file = Files.createTempFile("live-bench", ".pcap");
             try (LiveCapture capture = LiveCapture.open(options);
                  PcapFileWriter writer = PcapFileWriter.create(file, 1, snaplen)) {
                 FrameSink count = (n, t, l, b, o, c, ol) -> frames.lazySet(n);
-                capture.start(sinkKind.equals("count") ? count : new Tee(writer, count));
+                capture.start(config.write() ? new Tee(writer, count) : count);
                 long[] sent = send(sender, new InetSocketAddress("127.0.0.1", port), targetPps);
                 long last = -1;
                 while (frames.get() != last) {
@@ -94,7 +123,7 @@ class LiveCaptureBench {
                 }
                 LiveStats stats = capture.stop();
                 double seconds = sent[1] / 1e9;
-                return new Row(snaplen, bufferMiB, sinkKind, targetPps, sent[0], sent[0] / seconds, stats.frames(),
+                return new Row(snaplen, config.bufferMiB(), config.mode(), targetPps, sent[0], sent[0] / seconds, stats.frames(),
                         stats.received(), stats.dropped());
             } finally {
                 Files.deleteIfExists(file);
