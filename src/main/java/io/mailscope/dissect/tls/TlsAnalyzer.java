@@ -260,7 +260,7 @@ public final class TlsAnalyzer {
         }
 
         void gap(long length) {
-            boolean wasEncrypted = mode == Mode.ENCRYPTED || afterChangeCipherSpec || tls13Keys;
+            boolean wasEncrypted = encryptedStarted || afterChangeCipherSpec || tls13Keys;
             Mode before = mode;
             boolean wasStopped = records.stopped();
             long ignoredBefore = records.ignoredBytes();
