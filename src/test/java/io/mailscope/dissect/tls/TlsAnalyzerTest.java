@@ -337,6 +337,17 @@ class TlsAnalyzerTest {
     }
 
     @Test
+    void emptyGapBetweenRecordsChangesNothing() {
+        TlsAnalyzer[] a = new TlsAnalyzer[1];
+        List<TlsEvent> events = events(a);
+        byte[] r = record(22, 0x0303, clientHello());
+        a[0].onGap(C, 0, at(C, 1));
+        a[0].onData(C, r, 0, r.length, at(C, 2));
+        assertEquals(1, only(events, TlsEvent.ClientHelloSeen.class).size());
+        assertEquals(1, events.size());
+    }
+
+    @Test
     void streamEndingInsideARecordIsTruncated() {
         TlsAnalyzer[] a = new TlsAnalyzer[1];
         List<TlsEvent> events = events(a);
