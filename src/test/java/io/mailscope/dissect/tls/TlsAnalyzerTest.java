@@ -337,6 +337,18 @@ class TlsAnalyzerTest {
     }
 
     @Test
+    void bytesAfterAGapInsideAHandshakeRecordAreNotReadAsMessages() {
+        TlsAnalyzer[] a = new TlsAnalyzer[1];
+        List<TlsEvent> events = events(a);
+        // After the hole, the record's remaining bytes happen to look like a complete server_hello_done.
+        byte[] r = record(22, 0x0303, concat(handshake(12, new byte[20]), handshake(14, new byte[0])));
+        a[0].onData(S, r, 0, 9, at(S, 1));
+        a[0].onGap(S, 20, at(S, 2));
+        a[0].onData(S, r, 29, r.length - 29, at(S, 3));
+        assertEquals(List.of("Problem gap server: 20 bytes missing inside a handshake record"), describeAll(events));
+    }
+
+    @Test
     void emptyGapBetweenRecordsChangesNothing() {
         TlsAnalyzer[] a = new TlsAnalyzer[1];
         List<TlsEvent> events = events(a);
