@@ -485,7 +485,7 @@ EOF
     local f="$C/no-answer.pcap"
     NSEXEC="ip netns exec $ns" capture_start "$f" "$BOTH"
     ip netns exec "$ns" "$PY" "$RECORD_DIR/imapclient.py" --timeout 3.5 127.0.0.1 $IMAP_PORT
-    capture_stop; summary "$f"
+    CAP_NO_END=1 capture_stop; summary "$f"
     ip netns del "$ns"
 }
 
@@ -502,7 +502,7 @@ ORDER=(
 )
 
 copy_samples() {
-    local S="$REPO_DIR/samples"
+    local S="${SAMPLES:-$REPO_DIR/samples}"
     mkdir -p "$S"
     cp "$C/implicit-tls-mutual-wait.pcap" "$S/telnet-993-blank-screen.pcap"
     cp "$C/login-before-starttls.pcap" "$S/login-before-starttls.pcap"
