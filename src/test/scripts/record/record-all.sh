@@ -298,12 +298,21 @@ rec_imaps_ok_python_pcapng() {
     for i in $(seq 50); do grep -q "Capturing on" "$err" && break; sleep 0.1; done
     sleep 0.5
     pyclient imaps 127.0.0.1 $IMAPS_PORT --cafile "$CERTS/ca.pem" --sni mail.example.test
-    capture_stop "$tpid" "$err"; summary "$f"
+    CAP_FILE="$f" capture_stop "$tpid" "$err"; summary "$f"
 }
 
+# -i any: Linux cooked capture v1 (LINUX_SLL, forced with -y) and tcpdump 4.99's default v2 (LINUX_SLL2)
 rec_starttls_ok_any() {
     need_main; certs
     local f="$C/starttls-ok-any.pcap"
+    CAP_IF=any capture_start "$f" "$BOTH" -y LINUX_SLL
+    pyclient starttls 127.0.0.1 $IMAP_PORT --cafile "$CERTS/ca.pem" --sni mail.example.test
+    capture_stop; summary "$f"
+}
+
+rec_starttls_ok_any_sll2() {
+    need_main; certs
+    local f="$C/starttls-ok-any-sll2.pcap"
     CAP_IF=any capture_start "$f" "$BOTH"
     pyclient starttls 127.0.0.1 $IMAP_PORT --cafile "$CERTS/ca.pem" --sni mail.example.test
     capture_stop; summary "$f"
@@ -476,7 +485,7 @@ EOF
     local f="$C/no-answer.pcap"
     NSEXEC="ip netns exec $ns" capture_start "$f" "$BOTH"
     ip netns exec "$ns" "$PY" "$RECORD_DIR/imapclient.py" --timeout 3.5 127.0.0.1 $IMAP_PORT
-    capture_stop; summary "$f"
+    CAP_NO_END=1 capture_stop; summary "$f"
     ip netns del "$ns"
 }
 
@@ -486,14 +495,14 @@ ORDER=(
     plaintext_after_starttls starttls_mutual_wait starttls_ok_python imaps_ok_python imaps_ok_tls12
     imaps_ok_curl starttls_gnutls tls_to_plaintext_port certificate_rejected server_bye
     hand_typed_mistakes capture_midstream snaplen_truncated capture_gap http_on_imap_port ipv6_imaps_ok
-    imaps_ok_python_pcapng starttls_ok_any
+    imaps_ok_python_pcapng starttls_ok_any starttls_ok_any_sll2
     tls_version_mismatch_dovecot tls_no_common_cipher_dovecot starttls_not_advertised
     tls_version_mismatch_alert tls_no_common_cipher certificate_expired certificate_name_mismatch
     greeting_encoded_hostname no_greeting reset server_bye_autologout connection_refused no_answer
 )
 
 copy_samples() {
-    local S="$REPO_DIR/samples"
+    local S="${SAMPLES:-$REPO_DIR/samples}"
     mkdir -p "$S"
     cp "$C/implicit-tls-mutual-wait.pcap" "$S/telnet-993-blank-screen.pcap"
     cp "$C/login-before-starttls.pcap" "$S/login-before-starttls.pcap"
@@ -502,10 +511,10 @@ copy_samples() {
     cp "$C/starttls-ok-python.pcap" "$S/starttls-ok.pcap"
 }
 
-# record one story, again (up to 3 times) if tcpdump lost packets
+# record one story, again (up to 5 times) if tcpdump lost packets
 run_story() {
     local attempt
-    for attempt in 1 2 3; do
+    for attempt in 1 2 3 4 5; do
         CAPTURE_INCOMPLETE=
         "rec_${1//-/_}"
         [ -z "$CAPTURE_INCOMPLETE" ] && return 0

@@ -54,7 +54,7 @@ final class ClientHelloParser {
             WireReader exts = r.vector(2, "extensions");
             while (exts.remaining() > 0) {
                 int type = exts.u16("extension type");
-                WireReader e = exts.vector(2, "extension " + TlsNames.extension(type));
+                WireReader e = exts.vector(2, "extension_data");
                 extensions.add(type);
                 switch (type) {
                     case EXT_SERVER_NAME -> sni = serverName(e);

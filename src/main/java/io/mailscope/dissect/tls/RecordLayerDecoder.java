@@ -101,6 +101,9 @@ final class RecordLayerDecoder {
      * framing survives; otherwise the decoder stops (framing is lost) and returns false.
      */
     boolean skipGap(long length) {
+        if (length <= 0) {
+            return true;
+        }
         if (stopped) {
             ignoredBytes += length;
             return false;

@@ -37,7 +37,7 @@ final class ServerHelloParser {
             WireReader exts = r.vector(2, "extensions");
             while (exts.remaining() > 0) {
                 int type = exts.u16("extension type");
-                WireReader e = exts.vector(2, "extension " + TlsNames.extension(type));
+                WireReader e = exts.vector(2, "extension_data");
                 extensions.add(type);
                 switch (type) {
                     case ClientHelloParser.EXT_SUPPORTED_VERSIONS -> selected = e.u16("selected_version");

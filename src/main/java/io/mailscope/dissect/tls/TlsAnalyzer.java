@@ -51,6 +51,12 @@ public final class TlsAnalyzer {
         }
     }
 
+    /**
+     * {@code length} bytes of this direction were never captured. A hole inside an encrypted record only adds to
+     * {@link #encryptedBytes}; a hole in the handshake stops handshake parsing in that direction; a hole between
+     * records loses the record framing, and the rest of the direction is only counted. The first gap that costs
+     * something is reported as Problem "gap"; later ones are counted silently.
+     */
     public void onGap(Direction direction, long length, At at) {
         this.at = at;
         side(direction).gap(length);
@@ -260,7 +266,7 @@ public final class TlsAnalyzer {
         }
 
         void gap(long length) {
-            boolean wasEncrypted = mode == Mode.ENCRYPTED || afterChangeCipherSpec || tls13Keys;
+            boolean wasEncrypted = encryptedStarted || afterChangeCipherSpec || tls13Keys;
             Mode before = mode;
             boolean wasStopped = records.stopped();
             long ignoredBefore = records.ignoredBytes();
@@ -275,6 +281,10 @@ public final class TlsAnalyzer {
                 return;
             }
             handshakeStopped = true;
+            if (mode == Mode.HANDSHAKE || mode == Mode.ALERT) {
+                mode = Mode.SKIP; // the rest of this record follows a hole: do not read it as messages
+            }
+            alertLevel = -1;
             if (!gapReported) {
                 gapReported = true;
                 emit(new TlsEvent.Problem(at, "gap", direction.sender() + ": " + length + " bytes missing"

@@ -111,6 +111,43 @@ class FingerprintsTest {
         assertEquals("t13d1516h2_8daaf6152771_e5627efa2ab1", hello.ja4());
     }
 
+    /**
+     * A Chrome 143 hello as a public fingerprinting service reported it (browserleaks.com output quoted in
+     * github.com/service0427/v2_cp_app tls.md): its extension order, groups, ALPN and signature algorithms, with
+     * the ja3_text / ja3_hash and ja4 that service computed. Rebuilt here with GREASE added, as Chrome sends it.
+     */
+    @Test
+    void chromeHelloGivesTheFingerprintsAnIndependentImplementationReported() throws Exception {
+        int[] ciphers = {0x8a8a, 4865, 4866, 4867, 49195, 49199, 49196, 49200, 52393, 52392, 49171, 49172, 156, 157,
+                47, 53};
+        byte[] body = TlsTestSupport.clientHelloBody(ciphers,
+                extension(0x1a1a, new byte[0]),
+                extension(45, vec8(new byte[] {1})),
+                extension(51, vec16(concat(u16(0x2a2a), vec16(new byte[1]), u16(29), vec16(new byte[32])))),
+                alpnExtension("h2", "http/1.1"),
+                extension(65037, new byte[] {0, 0, 1, 0, 1, 0x42, 0, 0, 0, 0}),
+                extension(23, new byte[0]),
+                extension(17613, vec16(vec8("h2".getBytes()))),
+                sniExtension("tls.browserleaks.com"),
+                extension(11, vec8(new byte[] {0})),
+                extension(10, vec16(u16s(0x3a3a, 4588, 29, 23, 24))),
+                extension(43, vec8(u16s(0x4a4a, 0x0304, 0x0303))),
+                extension(65281, new byte[] {0}),
+                extension(35, new byte[0]),
+                extension(18, new byte[0]),
+                extension(5, concat(new byte[] {1}, u16(0), u16(0))),
+                extension(13, vec16(u16s(JA4_SIGALGS))),
+                extension(27, concat(new byte[] {2}, u16(2))),
+                extension(0x5a5a, new byte[] {0}));
+        ClientHello hello = parse(body);
+        assertEquals("771,4865-4866-4867-49195-49199-49196-49200-52393-52392-49171-49172-156-157-47-53,"
+                + "45-51-16-65037-23-17613-0-11-10-43-65281-35-18-5-13-27,4588-29-23-24,0", hello.ja3String());
+        assertEquals("98487aa16281980e7d1120d399efb6a4", hello.ja3());
+        assertEquals("t13d1516h2_8daaf6152771_d8a2da3f94cd", hello.ja4());
+        assertTrue(hello.encryptedClientHello());
+        assertEquals(List.of(0x2a2a, 29), hello.keyShareGroups());
+    }
+
     @Test
     void ja4CountsAreCappedAt99() {
         List<Integer> many = IntStream.range(1, 121).boxed().toList();

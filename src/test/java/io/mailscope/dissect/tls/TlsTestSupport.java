@@ -115,6 +115,27 @@ final class TlsTestSupport {
         return feed(split(chunks, split, seed));
     }
 
+    /**
+     * Feeds the conversation as given, whole, split at every byte and in random chunks; asserts that every cut
+     * gives the same events and returns them.
+     */
+    static List<TlsEvent> feedEveryWay(List<Chunk> chunks) {
+        List<TlsEvent> events = feed(chunks, Split.SEGMENTS, 0);
+        List<String> expected = describeAll(events);
+        org.junit.jupiter.api.Assertions.assertEquals(expected, describeAll(feed(chunks, Split.WHOLE, 0)), "whole");
+        org.junit.jupiter.api.Assertions.assertEquals(expected, describeAll(feed(chunks, Split.EVERY_BYTE, 0)),
+                "split at every byte");
+        for (long seed = 1; seed <= 10; seed++) {
+            org.junit.jupiter.api.Assertions.assertEquals(expected, describeAll(feed(chunks, Split.RANDOM, seed)),
+                    "random chunks, seed " + seed);
+        }
+        return events;
+    }
+
+    static Chunk chunk(Direction d, byte[]... parts) {
+        return new Chunk(d, concat(parts));
+    }
+
     /** A stable one-line summary of an event without its position, to compare runs cut differently. */
     static String describe(Event event) {
         if (event instanceof TlsEvent.ClientHelloSeen e) {
@@ -140,7 +161,7 @@ final class TlsTestSupport {
         return event.toString();
     }
 
-    static List<String> describeAll(List<TlsEvent> events) {
+    static List<String> describeAll(List<? extends TlsEvent> events) {
         return events.stream().map(TlsTestSupport::describe).toList();
     }
 
