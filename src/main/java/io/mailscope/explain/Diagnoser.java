@@ -420,9 +420,11 @@ public final class Diagnoser {
             return r != null ? "The server replied " + Evidence.quote(r.display()) + " (" + ev.at(r.at()) + "). " + close : close;
         }
 
+        /** The server's first answer after {@code at}: a tagged response, or an untagged BAD, NO or BYE (not a greeting or "* OK"). */
         private ImapEvent.Response firstResponseAfter(At at) {
             for (var e : s.events()) {
-                if (e instanceof ImapEvent.Response r && r.at().frame() >= at.frame() && !r.greeting()) {
+                if (e instanceof ImapEvent.Response r && r.at().frame() >= at.frame() && !r.greeting()
+                        && (r.kind() == ImapEvent.Response.Kind.TAGGED || !"OK".equals(r.status()))) {
                     return r;
                 }
             }
@@ -438,9 +440,10 @@ public final class Diagnoser {
             }
             At fin = firstTcpAfter("FIN", by, after);
             At rst = firstTcpAfter("RST", by, after);
+            boolean answered = by == Direction.SERVER_TO_CLIENT && firstResponseAfter(after) != null;
             if (fin != null && (rst == null || fin.frame() <= rst.frame())) {
-                return "The " + by.sender() + " closed the connection without a word (FIN, " + ev.at(fin) + ", "
-                        + Evidence.duration(fin.timeNanos() - after.timeNanos()) + " later).";
+                return "The " + by.sender() + (answered ? " then closed the connection" : " closed the connection without a word")
+                        + " (FIN, " + ev.at(fin) + ", " + Evidence.duration(fin.timeNanos() - after.timeNanos()) + " later).";
             }
             if (rst != null) {
                 return "The " + by.sender() + " reset the connection (RST, " + ev.at(rst) + ").";

@@ -37,7 +37,7 @@ class RealCaptureDiagnosisTest {
             imaps-ok-curl.pcap                           | ok         | tls1.3                          | client |
             imaps-ok-tls12.pcap                          | ok         | tls1.2                          | client |
             ipv6-imaps-ok.pcap                           | ok         | tls1.3                          | client |
-            tls-to-plaintext-port.pcap                   | dropped    | imap                            | client | tls-to-plaintext-port client-spoke-first
+            tls-to-plaintext-port.pcap                   | refused    | imap                            | client | tls-to-plaintext-port server-bye client-spoke-first
             tls-version-mismatch-dovecot.pcap            | dropped    | tls                             | client | tls-version-mismatch
             tls-version-mismatch-alert.pcap              | alert      | tls                             | client | tls-alert tls-version-mismatch
             tls-no-common-cipher.pcap                    | alert      | tls                             | client | tls-alert tls-no-common-cipher
