@@ -29,6 +29,7 @@ public final class Session {
     private long seq;
     private long omitted;
     private long captureStartNanos;
+    private long lastActivityNanos;
 
     public Session(TcpConnection connection, PortRole role) {
         this.connection = connection;
@@ -50,6 +51,15 @@ public final class Session {
 
     public void captureStartNanos(long nanos) {
         this.captureStartNanos = nanos;
+    }
+
+    /** When a payload byte, SYN, FIN or RST last crossed, either way (kept by the session tracker). */
+    public long lastActivityNanos() {
+        return lastActivityNanos;
+    }
+
+    public void lastActivityNanos(long nanos) {
+        this.lastActivityNanos = nanos;
     }
 
     /** Seconds since the start of the capture. */

@@ -28,8 +28,21 @@ public final class Diagnoser {
 
     /** Diagnoses a session whose connection is over (or whose capture ended). */
     public Diagnosis diagnose(Session session) {
+        return diagnose(session, false);
+    }
+
+    /**
+     * Diagnoses a session that is still open (live capture): only findings that what has been seen already
+     * proves; waiting, silence and how the connection ends are judged by the caller's clock or at the end.
+     * The outcome of an open session means nothing yet.
+     */
+    public Diagnosis diagnoseOpen(Session session) {
+        return diagnose(session, true);
+    }
+
+    private Diagnosis diagnose(Session session, boolean open) {
         SessionFacts f = new SessionFacts(session);
-        Rules r = new Rules(f);
+        Rules r = new Rules(f, open);
         r.run();
         List<Finding> findings = new ArrayList<>(r.findings);
         findings.sort(Comparator.comparing(Finding::severity).reversed());
@@ -111,11 +124,13 @@ public final class Diagnoser {
         private final Session s;
         private final TcpConnection c;
         private final Evidence ev;
+        private final boolean open;
         final List<Finding> findings = new ArrayList<>();
         private Outcome outcome;
 
-        Rules(SessionFacts f) {
+        Rules(SessionFacts f, boolean open) {
             this.f = f;
+            this.open = open;
             this.s = f.session;
             this.c = s.connection();
             this.ev = new Evidence(s);
@@ -144,12 +159,16 @@ public final class Diagnoser {
         }
 
         void run() {
-            handshake();
+            if (!open) {
+                handshake();
+            }
             tlsFailures();
             mismatches();
             starttls();
             login();
-            waits();
+            if (!open) {
+                waits();
+            }
             imapMistakes();
             serverByeAndReset();
             certificates();
@@ -448,6 +467,9 @@ public final class Diagnoser {
             if (rst != null) {
                 return "The " + by.sender() + " reset the connection (RST, " + ev.at(rst) + ").";
             }
+            if (open) {
+                return "So far the " + by.sender() + " has not reacted.";
+            }
             return "The " + by.sender() + " said nothing and did not close: both sides then waited until "
                     + (c.endReason() == TcpConnection.EndReason.CAPTURE_END ? "the end of the capture" : "the client gave up") + ".";
         }
@@ -535,7 +557,7 @@ public final class Diagnoser {
                                 + c.server() + " -crlf` or `gnutls-cli --starttls-proto=imap -p " + c.server().port() + " HOST`.",
                         ok.at().frame(), p.at().frame(), reactionFrame(Direction.SERVER_TO_CLIENT, p.at()));
                 outcome(reaction(Direction.SERVER_TO_CLIENT, p.at()));
-            } else if (f.clientHandoff == null && f.clientHellos.isEmpty()) {
+            } else if (f.clientHandoff == null && f.clientHellos.isEmpty() && !open) {
                 At end = closeAt(Direction.CLIENT_TO_SERVER);
                 At sEnd = closeAt(Direction.SERVER_TO_CLIENT);
                 long endNanos = c.endNanos();

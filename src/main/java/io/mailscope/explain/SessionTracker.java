@@ -11,7 +11,6 @@ import io.mailscope.tcp.Direction;
 import io.mailscope.tcp.StreamConsumer;
 import io.mailscope.tcp.TcpConnection;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -26,7 +25,6 @@ public final class SessionTracker implements ConnectionListener {
     private static final class Tracked {
         final Session session;
         final SessionAnalyzer analyzer;
-        long lastActivityNanos;
         long lastActivityFrame;
         Direction lastActivityDirection = Direction.CLIENT_TO_SERVER;
         boolean sawSyn;
@@ -44,7 +42,8 @@ public final class SessionTracker implements ConnectionListener {
     private final long silenceNanos;
     private final Diagnoser diagnoser = new Diagnoser();
     private final Consumer<AnalyzedSession> out;
-    private final Map<TcpConnection, Tracked> open = new HashMap<>();
+    private final Map<TcpConnection, Tracked> open = new java.util.LinkedHashMap<>();
+    private Consumer<Session> onOpen = s -> { };
     private long captureStartNanos = Long.MIN_VALUE;
 
     /**
@@ -70,9 +69,10 @@ public final class SessionTracker implements ConnectionListener {
         Session session = new Session(connection, roles.role(connection.server().port()));
         session.captureStartNanos(captureStartNanos);
         Tracked t = new Tracked(session, new SessionAnalyzer(session, redact));
-        t.lastActivityNanos = connection.startNanos();
+        t.session.lastActivityNanos(connection.startNanos());
         t.lastActivityFrame = connection.firstFrame();
         open.put(connection, t);
+        onOpen.accept(session);
         return t.analyzer;
     }
 
@@ -96,10 +96,10 @@ public final class SessionTracker implements ConnectionListener {
         }
         boolean payload = seg.wireLength > 0;
         if (payload) {
-            long pause = seg.timeNanos - t.lastActivityNanos;
+            long pause = seg.timeNanos - t.session.lastActivityNanos();
             if (pause > silenceNanos) {
                 t.session.add(new SessionEvent.Silence(
-                        new At(t.lastActivityDirection, t.lastActivityFrame, t.lastActivityNanos), pause, false));
+                        new At(t.lastActivityDirection, t.lastActivityFrame, t.session.lastActivityNanos()), pause, false));
             }
         }
         if ((flags & TcpSegment.FIN) != 0 && !t.sawFin[direction.ordinal()]) {
@@ -112,7 +112,7 @@ public final class SessionTracker implements ConnectionListener {
             t.session.add(new SessionEvent.Tcp(at, "RST"));
         }
         if (payload || (flags & (TcpSegment.SYN | TcpSegment.FIN | TcpSegment.RST)) != 0) {
-            t.lastActivityNanos = seg.timeNanos;
+            t.session.lastActivityNanos(seg.timeNanos);
             t.lastActivityFrame = seg.frame;
             t.lastActivityDirection = direction;
         }
@@ -122,11 +122,11 @@ public final class SessionTracker implements ConnectionListener {
     }
 
     private void silenceBefore(Tracked t, long nowNanos) {
-        long pause = nowNanos - t.lastActivityNanos;
+        long pause = nowNanos - t.session.lastActivityNanos();
         if (pause > silenceNanos) {
             t.session.add(new SessionEvent.Silence(
-                    new At(t.lastActivityDirection, t.lastActivityFrame, t.lastActivityNanos), pause, false));
-            t.lastActivityNanos = nowNanos;
+                    new At(t.lastActivityDirection, t.lastActivityFrame, t.session.lastActivityNanos()), pause, false));
+            t.session.lastActivityNanos(nowNanos);
         }
     }
 
@@ -137,10 +137,10 @@ public final class SessionTracker implements ConnectionListener {
             return;
         }
         if (connection.endReason() == TcpConnection.EndReason.CAPTURE_END || connection.endReason() == TcpConnection.EndReason.IDLE) {
-            long pause = connection.endNanos() - t.lastActivityNanos;
+            long pause = connection.endNanos() - t.session.lastActivityNanos();
             if (pause > silenceNanos) {
                 t.session.add(new SessionEvent.Silence(
-                        new At(t.lastActivityDirection, t.lastActivityFrame, t.lastActivityNanos), pause, true));
+                        new At(t.lastActivityDirection, t.lastActivityFrame, t.session.lastActivityNanos()), pause, true));
             }
         }
         Diagnosis d;
@@ -155,7 +155,12 @@ public final class SessionTracker implements ConnectionListener {
         out.accept(new AnalyzedSession(t.session, d));
     }
 
-    /** Sessions still open (for live silence checks). */
+    /** Told about each new session as its connection opens (live reports). */
+    public void onOpen(Consumer<Session> listener) {
+        this.onOpen = listener;
+    }
+
+    /** Sessions still open (for live silence checks), in order of opening. */
     public Iterable<Session> openSessions() {
         java.util.List<Session> list = new java.util.ArrayList<>();
         for (Tracked t : open.values()) {

@@ -102,6 +102,50 @@ public final class JsonReport implements Report {
         }
     }
 
+    @Override
+    public void liveFinding(Session s, Finding f, long timeNanos) {
+        try {
+            TcpConnection c = s.connection();
+            g.writeStartObject();
+            g.writeStringField("type", "finding");
+            g.writeNumberField("session", c.id());
+            g.writeStringField("client", endpoint(c.client()));
+            g.writeStringField("server", endpoint(c.server()));
+            g.writeStringField("time", iso(timeNanos));
+            g.writeStringField("code", f.code());
+            g.writeStringField("severity", f.severity().label());
+            g.writeStringField("summary", f.summary());
+            g.writeStringField("explanation", f.explanation());
+            g.writeStringField("fix", f.fix());
+            g.writeArrayFieldStart("frames");
+            for (long fr : f.frames()) {
+                g.writeNumber(fr);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            endLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void captureStats(String interfaceName, long frames, long received, long dropped, long ifDropped) {
+        try {
+            g.writeStartObject();
+            g.writeStringField("type", "capture");
+            g.writeStringField("interface", interfaceName);
+            g.writeNumberField("frames", frames);
+            g.writeNumberField("received", received);
+            g.writeNumberField("dropped", dropped);
+            g.writeNumberField("if_dropped", ifDropped);
+            g.writeEndObject();
+            endLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void endLine() throws IOException {
         g.flush();
         out.write('\n');

@@ -98,6 +98,38 @@ public final class TextReport implements Report {
     }
 
     @Override
+    public void opened(Session s) {
+        TcpConnection c = s.connection();
+        out.println(style.dim(clock(c.startNanos())) + "  " + style.bold("#" + c.id() + " " + c.client() + " -> " + c.server())
+                + (s.role() == io.mailscope.dissect.PortRole.OTHER ? "" : " (" + s.role().label() + ")") + " connection opened");
+        out.flush();
+    }
+
+    @Override
+    public void liveFinding(Session s, Finding f, long timeNanos) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(style.dim(clock(timeNanos))).append("  ").append(style.bold("#" + s.connection().id())).append(' ')
+                .append(style.severity(f.severity())).append(' ').append(style.bold(f.code())).append(": ").append(f.summary()).append('\n');
+        wrap(f.explanation(), "      ", sb);
+        wrap("Fix: " + f.fix(), "      ", sb);
+        out.print(sb);
+        out.flush();
+    }
+
+    @Override
+    public void captureStats(String interfaceName, long frames, long received, long dropped, long ifDropped) {
+        String line = String.format(Locale.ROOT, "Capture on %s: %d frames; libpcap received %d, dropped %d (interface dropped %d)%n",
+                interfaceName, frames, received, dropped, ifDropped);
+        out.print(dropped + ifDropped > 0 ? style.warn(line) : line);
+        out.flush();
+    }
+
+    private static String clock(long nanos) {
+        return java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(java.time.ZoneId.systemDefault())
+                .format(java.time.Instant.ofEpochSecond(0, nanos));
+    }
+
+    @Override
     public void summary(RunSummary r) {
         StringBuilder sb = new StringBuilder();
         sb.append(style.bold("Summary")).append(": ").append(r.sessions()).append(" session").append(r.sessions() == 1 ? "" : "s")

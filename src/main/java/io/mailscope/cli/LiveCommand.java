@@ -1,0 +1,213 @@
+package io.mailscope.cli;
+
+import io.mailscope.capture.FrameSink;
+import io.mailscope.capture.live.LiveCapture;
+import io.mailscope.capture.live.LiveCaptureException;
+import io.mailscope.capture.live.LiveOptions;
+import io.mailscope.capture.live.LiveStats;
+import io.mailscope.capture.live.PcapFileWriter;
+import io.mailscope.capture.live.Tee;
+import io.mailscope.dissect.PortRoles;
+import io.mailscope.explain.Analysis;
+import io.mailscope.explain.AnalyzedSession;
+import io.mailscope.explain.LiveWatch;
+import io.mailscope.report.JsonReport;
+import io.mailscope.report.Report;
+import io.mailscope.report.RunSummary;
+import io.mailscope.report.Style;
+import io.mailscope.report.SummaryCounter;
+import io.mailscope.report.TextReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code mailscope live}: captures on an interface and explains sessions as they unfold, through the same
+ * analysis chain as files. One lock serialises the capture thread (packets) and the watch thread (the clock
+ * that turns silences into findings), so the analysis itself stays single-threaded.
+ */
+@Command(name = "live", mixinStandardHelpOptions = true,
+        description = "Capture on an interface and explain mail sessions as they happen (needs root or CAP_NET_RAW: docs/live.md).")
+final class LiveCommand implements Callable<Integer> {
+    @Option(names = {"-i", "--interface"}, paramLabel = "IFACE", description = "Interface to capture on (default: the one libpcap would choose; see `mailscope interfaces`).")
+    String iface;
+
+    @Option(names = "--filter", paramLabel = "BPF", description = "Capture filter in tcpdump syntax (default: the IMAP and IMAPS ports).")
+    String filter;
+
+    @Option(names = "-w", paramLabel = "FILE", description = "Also write what was captured to FILE (pcap), for `analyze` or Wireshark.")
+    Path writeTo;
+
+    @Option(names = "--count", paramLabel = "N", description = "Stop after N frames.")
+    long count;
+
+    @Option(names = "--duration", paramLabel = "D", converter = DurationConverter.class, description = "Stop after D (30s, 5m, 1h).")
+    Duration duration;
+
+    @Option(names = "--stall-after", paramLabel = "SECONDS", defaultValue = "3",
+            description = "Say that both sides are waiting once nothing has crossed for this long. Default: ${DEFAULT-VALUE} s.")
+    double stallSeconds;
+
+    @Option(names = "--snaplen", paramLabel = "BYTES", defaultValue = "262144", description = "Bytes kept of each packet. Default: ${DEFAULT-VALUE}.")
+    int snaplen;
+
+    @Option(names = "--buffer-size", paramLabel = "MiB", defaultValue = "128",
+            description = "Kernel capture buffer. A small one drops packets in bursts (docs/live.md). Default: ${DEFAULT-VALUE} MiB.")
+    int bufferMiB;
+
+    @Mixin
+    AnalysisOptions options = new AnalysisOptions();
+
+    private final Object lock = new Object();
+    private final AtomicBoolean finishing = new AtomicBoolean();
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    /** The default filter: TCP on the mail ports, so the kernel queues only what mailscope looks at. */
+    static String defaultFilter(PortRoles roles) {
+        List<String> parts = new ArrayList<>();
+        for (int p : new TreeSet<>(roles.imapPorts())) {
+            parts.add("tcp port " + p);
+        }
+        for (int p : new TreeSet<>(roles.imapsPorts())) {
+            parts.add("tcp port " + p);
+        }
+        return String.join(" or ", parts);
+    }
+
+    @Override
+    public Integer call() {
+        PortRoles roles = options.roles();
+        LiveOptions lo = LiveOptions.defaults().withInterface(iface).withSnaplen(snaplen)
+                .withBufferBytes((int) Math.min(Integer.MAX_VALUE, bufferMiB * 1024L * 1024L))
+                .withFilter(filter != null ? filter : defaultFilter(roles));
+        if (count > 0) {
+            lo = lo.withMaxFrames(count);
+        }
+        if (duration != null) {
+            lo = lo.withMaxDuration(duration);
+        }
+        LiveCapture capture;
+        try {
+            capture = LiveCapture.open(lo);
+        } catch (LiveCaptureException e) {
+            System.err.println("mailscope: " + e.getMessage());
+            return e.exitCode();
+        }
+        Report report = options.json ? new JsonReport(System.out) : new TextReport(System.out, Style.detect(options.color), TextReport.Detail.FULL);
+        SessionFilter sessionFilter = new SessionFilter(options);
+        SummaryCounter counter = new SummaryCounter();
+        Analysis analysis = new Analysis(roles, options.limits(), !options.showPasswords, options.silenceNanos(), s -> finished(s, sessionFilter, counter, report));
+        analysis.tracker().onOpen(report::opened);
+        LiveWatch watch = new LiveWatch((long) (stallSeconds * 1e9), (s, f) -> report.liveFinding(s, f, now()));
+        PcapFileWriter writer = null;
+        if (writeTo != null) {
+            try {
+                writer = PcapFileWriter.create(writeTo, capture.linkType(), capture.snaplen());
+            } catch (IOException e) {
+                capture.close();
+                System.err.println("mailscope: cannot write " + writeTo + ": " + e.getMessage());
+                return Main.EXIT_USAGE;
+            }
+        }
+        FrameSink analyze = (frame, time, link, buf, off, cap, orig) -> {
+            synchronized (lock) {
+                analysis.frame(frame, time, link, buf, off, cap, orig);
+            }
+        };
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mailscope-live-clock");
+            t.setDaemon(true);
+            return t;
+        });
+        clock.scheduleAtFixedRate(() -> {
+            synchronized (lock) {
+                long now = now();
+                watch.tick(analysis.tracker().openSessions(), now);
+                analysis.expireIdle(now);
+            }
+        }, 250, 250, TimeUnit.MILLISECONDS);
+        PcapFileWriter w = writer;
+        Runnable finish = () -> finish(capture, clock, analysis, counter, report, w);
+        Thread hook = new Thread(finish, "mailscope-live-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        capture.start(writer != null ? new Tee(writer, analyze) : analyze);
+        try {
+            capture.awaitEnd();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        finish.run();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook is already running and does the same.
+        }
+        return capture.failure() != null ? capture.failure().exitCode() : 0;
+    }
+
+    private static long now() {
+        return System.currentTimeMillis() * 1_000_000L;
+    }
+
+    private void finished(AnalyzedSession s, SessionFilter filter, SummaryCounter counter, Report report) {
+        boolean show = filter.test(s);
+        counter.count(s, show);
+        if (show) {
+            report.session(s);
+        }
+    }
+
+    /** Stops the capture and reports what is pending, once, whether the end came by itself or by Ctrl-C. */
+    private void finish(LiveCapture capture, ScheduledExecutorService clock, Analysis analysis, SummaryCounter counter,
+                        Report report, PcapFileWriter writer) {
+        if (!finishing.compareAndSet(false, true)) {
+            try {
+                finished.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        try {
+            LiveStats stats;
+            try {
+                stats = capture.stop();
+            } catch (LiveCaptureException e) {
+                System.err.println("mailscope: " + e.getMessage());
+                stats = capture.stats();
+            }
+            clock.shutdownNow();
+            synchronized (lock) {
+                analysis.finish();
+                var cs = analysis.captureStats();
+                report.captureStats(capture.interfaceName(), stats.frames(), stats.received(), stats.dropped(), stats.ifDropped());
+                report.summary(new RunSummary(List.of("live:" + capture.interfaceName()), cs.frames(), cs.tcp(), cs.nonTcp(),
+                        cs.undecodable(), counter.sessions(), counter.shown(), counter.clientBytes(), counter.serverBytes(),
+                        counter.outcomes(), counter.findings(), analysis.reassemblyStats(), List.of()));
+                report.close();
+            }
+            if (writer != null) {
+                try {
+                    writer.close();
+                } catch (IOException e) {
+                    System.err.println("mailscope: writing " + writeTo + " failed: " + e.getMessage());
+                }
+            }
+        } finally {
+            finished.countDown();
+        }
+    }
+}
