@@ -45,6 +45,8 @@ public final class HtmlReport implements Report {
     public static final int DEFAULT_LADDER_ENTRIES = 400;
     /** Rows of the failing-sessions index in the summary. */
     static final int INDEX_ROWS = 500;
+    /** File names listed before the rest are folded away. */
+    static final int FILES_SHOWN = 4;
     private static final String CSS = css();
 
     private final Writer out;
@@ -112,7 +114,11 @@ public final class HtmlReport implements Report {
                 + "<title>mailscope report</title>\n<style>\n" + CSS + "</style>\n</head>\n<body>\n"
                 + "<header>\n<h1>mailscope report</h1>\n<p class=\"generated\">What happened on each mail connection and why it broke. Generated "
                 + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ". <a href=\"#summary\">Summary</a> \u00b7 "
-                + "<a href=\"#sessions\">Sessions</a></p>\n</header>\n<main id=\"sessions\">\n<h2>Sessions</h2>\n";
+                + "<a href=\"#sessions\">Sessions</a></p>\n</header>\n<main id=\"sessions\">\n<h2>Sessions</h2>\n"
+                + "<p class=\"legend\"><span class=\"sw client\"></span>client to server "
+                + "<span class=\"sw server\"></span>server to client <span class=\"sw tcp\"></span>TCP (SYN, FIN) "
+                + "<span class=\"sw problem\"></span>problem or reset <span class=\"sw silence\"></span>silence. "
+                + "Times are seconds since the first packet; failing sessions are open, click a header to fold it.</p>\n";
     }
 
     @Override
@@ -121,7 +127,7 @@ public final class HtmlReport implements Report {
         Diagnosis d = as.diagnosis();
         TcpConnection c = s.connection();
         long id = c.id();
-        remember(id, d);
+        remember(c, d);
         String prefix = "s" + id;
         Outcome o = d.outcome();
         StringBuilder sb = new StringBuilder(4096);
@@ -148,7 +154,8 @@ public final class HtmlReport implements Report {
         flush();
     }
 
-    private void remember(long id, Diagnosis d) {
+    private void remember(TcpConnection c, Diagnosis d) {
+        long id = c.id();
         firstByOutcome.putIfAbsent(d.outcome(), id);
         for (Finding f : d.findings()) {
             firstByFinding.putIfAbsent(f.code(), id);
@@ -162,8 +169,9 @@ public final class HtmlReport implements Report {
             return;
         }
         indexRows++;
-        index.append("<tr><td><a href=\"#s").append(id).append("\">#").append(id).append("</a></td><td>")
-                .append(badge(d.outcome())).append("</td><td>");
+        index.append("<tr><td><a href=\"#s").append(id).append("\">#").append(id).append("</a></td><td class=\"mono\">")
+                .append(HtmlEscape.text(c.client().toString())).append(" \u2192 ").append(HtmlEscape.text(c.server().toString()))
+                .append("</td><td>").append(badge(d.outcome())).append("</td><td>");
         for (int i = 0; i < d.findings().size(); i++) {
             index.append(i == 0 ? "" : ", ").append("<code>").append(HtmlEscape.text(d.findings().get(i).code())).append("</code>");
         }
@@ -268,10 +276,20 @@ public final class HtmlReport implements Report {
         }
         sb.append("</main>\n<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"card\">\n<p class=\"files\">")
                 .append(r.files().size() == 1 ? "File analysed: " : "Files analysed: ");
-        for (int i = 0; i < r.files().size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append("<code>").append(HtmlEscape.text(r.files().get(i))).append("</code>");
+        List<String> files = r.files();
+        for (int i = 0; i < Math.min(files.size(), FILES_SHOWN); i++) {
+            sb.append(i == 0 ? "" : ", ").append("<code>").append(HtmlEscape.text(files.get(i))).append("</code>");
         }
-        if (r.files().isEmpty()) {
+        if (files.size() > FILES_SHOWN) {
+            // A rotated capture can be hundreds of files: the rest folds away.
+            sb.append("</p>\n<details class=\"files\"><summary>and ").append(files.size() - FILES_SHOWN)
+                    .append(" more files</summary>\n<p class=\"files\">");
+            for (int i = FILES_SHOWN; i < files.size(); i++) {
+                sb.append(i == FILES_SHOWN ? "" : ", ").append("<code>").append(HtmlEscape.text(files.get(i))).append("</code>");
+            }
+            sb.append("</p></details>\n<p>");
+        }
+        if (files.isEmpty()) {
             sb.append("none");
         }
         sb.append("</p>\n<div class=\"tiles\">\n");
@@ -322,7 +340,7 @@ public final class HtmlReport implements Report {
         SvgBarChart.draw("most frequent findings", bars, sb);
         sb.append("</figure>\n</div>\n</div>\n");
         if (indexRows > 0) {
-            sb.append("<div class=\"card\">\n<h2>Failing sessions</h2>\n<table class=\"index\">\n<tr><th>session</th><th>outcome</th><th>findings</th></tr>\n")
+            sb.append("<div class=\"card\">\n<h2>Failing sessions</h2>\n<table class=\"index\">\n<tr><th>session</th><th>client \u2192 server</th><th>outcome</th><th>findings</th></tr>\n")
                     .append(index).append("</table>\n");
             if (failedNotIndexed > 0) {
                 sb.append("<p class=\"note\">and ").append(failedNotIndexed).append(" more failing sessions below.</p>\n");
