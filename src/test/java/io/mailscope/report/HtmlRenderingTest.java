@@ -40,7 +40,12 @@ class HtmlRenderingTest {
         chromium = locate();
     }
 
+    /** Chromium's path: {@code -Dmailscope.chromium=PATH} if given (a missing one skips), else the usual places. */
     static Path locate() {
+        String forced = System.getProperty("mailscope.chromium");
+        if (forced != null) {
+            return Files.isExecutable(Path.of(forced)) ? Path.of(forced) : null;
+        }
         for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
             if (Files.isExecutable(Path.of(candidate))) {
                 return Path.of(candidate);
