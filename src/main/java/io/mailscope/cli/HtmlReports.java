@@ -1,13 +1,15 @@
 package io.mailscope.cli;
 
+import io.mailscope.report.HtmlReport;
 import io.mailscope.report.Report;
 
-/** Opens the HTML report (placeholder until the HTML report lands). */
+/** Opens the HTML report of {@code --html FILE}. */
 final class HtmlReports {
     private HtmlReports() {
     }
 
+    /** Creates FILE; one that cannot be written is an IllegalArgumentException the CLI prints in one line. */
     static Report open(String file) {
-        throw new IllegalArgumentException("--html is not available yet");
+        return HtmlReport.open(file);
     }
 }
