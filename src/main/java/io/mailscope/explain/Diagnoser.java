@@ -209,12 +209,6 @@ public final class Diagnoser {
         private void tlsFailures() {
             TlsEvent.Alert alert = f.fatalAlert();
             ClientHello ch = f.clientHellos.isEmpty() ? null : f.clientHellos.get(0).hello();
-            At serverClose = closeAt(Direction.SERVER_TO_CLIENT);
-            if (alert != null && alert.at().fromClient() && f.serverHellos.isEmpty() && serverClose != null
-                    && serverClose.frame() < alert.at().frame()) {
-                // The server hung up on the ClientHello; the client's own alert only says it noticed (dovecot, lab notes).
-                alert = null;
-            }
             if (alert != null) {
                 String from = alert.at().fromClient() ? "client" : "server";
                 String name = alert.descriptionName();
@@ -223,9 +217,9 @@ public final class Diagnoser {
                                 + alertCause(alert),
                         alertFix(alert), alert.at().frame());
                 outcome(Outcome.ALERT);
-                if (alert.description() == 70) {
+                if (alert.description() == 70 && ch != null) {
                     versionMismatch(ch, "the " + from + " answered with a protocol_version alert (" + ev.at(alert.at()) + ")", alert.at());
-                } else if ((alert.description() == 40 || alert.description() == 71) && f.serverHellos.isEmpty()) {
+                } else if ((alert.description() == 40 || alert.description() == 71) && f.serverHellos.isEmpty() && ch != null) {
                     noCommonCipher(ch, "the " + from + " answered with a " + name + " alert (" + ev.at(alert.at()) + ")", alert.at());
                 }
                 certificateRejected(alert);
@@ -237,7 +231,8 @@ public final class Diagnoser {
             boolean toPlaintextPort = f.mismatches.stream().anyMatch(m -> m.code().equals("tls-to-plaintext-port"));
             if (ch != null && f.serverHellos.isEmpty() && serverClosed() && !toPlaintextPort) {
                 At close = closeAt(Direction.SERVER_TO_CLIENT);
-                TlsEvent.Alert clientAlert = f.fatalAlert();
+                // The client's own alert after the server hung up only says it noticed (dovecot, lab notes).
+                TlsEvent.Alert clientAlert = f.aftermathAlert();
                 String how = "the server closed the connection (" + (close != null ? ev.at(close) : "end") + ") without a ServerHello or an alert"
                         + (clientAlert != null ? "; the client then gave up with its own " + clientAlert.descriptionName() + " alert (" + ev.at(clientAlert.at()) + ")" : "");
                 if (offersOnlyOldVersions(ch)) {
@@ -686,8 +681,12 @@ public final class Diagnoser {
             if (!established || c.state() == ConnState.REJ) {
                 return;
             }
-            boolean nobodySpoke = c.firstSpeaker() == null && c.clientBytes() == 0 && c.serverBytes() == 0;
             At clientEnd = closeAt(Direction.CLIENT_TO_SERVER);
+            // The server's only bytes may be its reaction to the client hanging up (a JDK TLS server's alert):
+            // until then, nobody had spoken.
+            boolean serverSpokeFirst = f.serverDetected != null
+                    && (clientEnd == null || f.serverDetected.at().frame() < clientEnd.frame());
+            boolean nobodySpoke = c.clientBytes() == 0 && !serverSpokeFirst;
             At serverEnd = closeAt(Direction.SERVER_TO_CLIENT);
             String ending = clientEnd != null && (serverEnd == null || clientEnd.frame() <= serverEnd.frame())
                     ? "then the client closed the connection (" + ev.at(clientEnd) + ")"
@@ -698,7 +697,9 @@ public final class Diagnoser {
             if (nobodySpoke && s.role() == PortRole.IMAPS) {
                 add("implicit-tls-mutual-wait", Severity.ERROR, "Both sides waited: the server for a TLS ClientHello, the client for a greeting.",
                         "The connection to " + c.server() + " was set up (SYN-ACK in frame " + c.synAckFrame() + ") and then neither side sent a byte for "
-                                + Evidence.duration(waited) + ", " + ending + ". Port " + c.server().port()
+                                + Evidence.duration(waited) + ", " + ending
+                                + (f.aftermathAlert() != null ? " (the server's TLS layer answered the hang-up with a " + f.aftermathAlert().descriptionName() + " alert)" : "")
+                                + ". Port " + c.server().port()
                                 + " is implicit TLS: the server stays silent until the client's TLS ClientHello, while a plaintext client such as telnet or nc waits for an IMAP greeting. That is the blank screen.",
                         "Use a TLS client: `openssl s_client -connect " + c.server() + " -crlf` (or `gnutls-cli -p " + c.server().port()
                                 + " HOST`), then type IMAP commands; or connect to port 143 and send STARTTLS.",

@@ -245,12 +245,41 @@ final class SessionFacts {
         return !serverHellos.isEmpty() && clientEncrypted != null && serverEncrypted != null && fatalAlert() == null;
     }
 
+    /**
+     * The alert that ended the handshake: fatal, or a warning other than close_notify/user_canceled. An alert
+     * sent after the peer had already closed is only the aftermath of that close (dovecot's clients, a JDK
+     * server whose silent client hung up), not the cause: see {@link #aftermathAlert}.
+     */
     TlsEvent.Alert fatalAlert() {
         for (TlsEvent.Alert a : alerts) {
-            if (a.level() == 2 || (a.level() == 1 && a.description() != 0 && a.description() != 90 && !a.encrypted())) {
+            if (ending(a) && !afterPeerClosed(a)) {
                 return a;
             }
         }
         return null;
+    }
+
+    /** An ending alert one side sent after the other side had closed. */
+    TlsEvent.Alert aftermathAlert() {
+        for (TlsEvent.Alert a : alerts) {
+            if (ending(a) && afterPeerClosed(a)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    private static boolean ending(TlsEvent.Alert a) {
+        return a.level() == 2 || (a.level() == 1 && a.description() != 0 && a.description() != 90 && !a.encrypted());
+    }
+
+    private boolean afterPeerClosed(TlsEvent.Alert a) {
+        for (SessionEvent.Tcp t : tcp) {
+            if (t.at().fromClient() != a.at().fromClient() && (t.what().equals("FIN") || t.what().equals("RST"))
+                    && t.at().frame() < a.at().frame()) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -5,16 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Whether this machine can run live-capture tests: libpcap loadable and CAP_NET_RAW (e.g. root). */
-final class LiveTestSupport {
-    static final String NO_LIBPCAP = "libpcap is not installed (apt-get install libpcap0.8): live capture tests skipped";
-    static final String NO_PRIVILEGE = "not root and no CAP_NET_RAW: live capture tests skipped";
+public final class LiveTestSupport {
+    public static final String NO_LIBPCAP = "libpcap is not installed (apt-get install libpcap0.8): live capture tests skipped";
+    public static final String NO_PRIVILEGE = "not root and no CAP_NET_RAW: live capture tests skipped";
 
     private static final int CAP_NET_RAW = 13;
 
     private LiveTestSupport() {
     }
 
-    static boolean libpcapLoads() {
+    public static boolean libpcapLoads() {
         try {
             return org.pcap4j.core.Pcaps.libVersion() != null;
         } catch (LinkageError e) {
@@ -23,7 +23,7 @@ final class LiveTestSupport {
     }
 
     /** Reads the effective capability set of this process (Linux); false elsewhere. */
-    static boolean mayCapture() {
+    public static boolean mayCapture() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("CapEff:")) {
