@@ -13,10 +13,6 @@
 # 11993 so it can run alongside the others.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-setup_work
-trap cleanup_all EXIT
-trap 'exit 130' INT TERM
-mkdir -p "$CAPTURES"
 BOTH="tcp port $IMAP_PORT or tcp port $IMAPS_PORT"
 C="$CAPTURES"
 
@@ -514,6 +510,10 @@ copy_samples() {
 # record one story, again (up to 5 times) if tcpdump lost packets
 run_story() {
     local attempt
+    if ! declare -F "rec_${1//-/_}" >/dev/null; then
+        log "unknown story $1 (known: ${ORDER[*]} implicit_tls_mutual_wait_server_timeout)"
+        exit 2
+    fi
     for attempt in 1 2 3 4 5; do
         CAPTURE_INCOMPLETE=
         "rec_${1//-/_}"
@@ -522,24 +522,35 @@ run_story() {
     done
 }
 
-if [ $# -gt 0 ]; then
-    for name in "$@"; do
+# Everything runs from main, so bash has parsed the whole file before anything starts (editing the
+# script during a run cannot derail it).
+main() {
+    setup_work
+    trap cleanup_all EXIT
+    trap 'exit 130' INT TERM
+    mkdir -p "$CAPTURES"
+    if [ $# -gt 0 ]; then
+        for name in "$@"; do
+            run_story "$name"
+        done
+        no_main
+        exit 0
+    fi
+
+    # the 180 s story runs in the background while the others are recorded
+    rec_implicit_tls_mutual_wait_server_timeout &
+    TIMEOUT_JOB=$!
+    register_pid "$TIMEOUT_JOB"
+    sleep 1
+    for name in "${ORDER[@]}"; do
         run_story "$name"
     done
     no_main
-    exit 0
-fi
+    log "waiting for the server-timeout story to finish"
+    wait "$TIMEOUT_JOB"
+    copy_samples
+    log "done"
+}
 
-# the 180 s story runs in the background while the others are recorded
-rec_implicit_tls_mutual_wait_server_timeout &
-TIMEOUT_JOB=$!
-register_pid "$TIMEOUT_JOB"
-sleep 1
-for name in "${ORDER[@]}"; do
-    run_story "$name"
-done
-no_main
-log "waiting for the server-timeout story to finish"
-wait "$TIMEOUT_JOB"
-copy_samples
-log "done"
+main "$@"
+exit $?
