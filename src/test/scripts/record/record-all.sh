@@ -175,6 +175,17 @@ rec_starttls_gnutls() {
     capture_stop; summary "$f"
 }
 
+# 9b. openssl s_client's own STARTTLS (the seed's "openssl s_client -starttls imap")
+rec_starttls_ok_openssl() {
+    need_main; certs
+    local f="$C/starttls-ok-openssl.pcap"
+    capture_start "$f" "$BOTH"
+    { sleep 1; printf 'a1 LOGIN alice secret\n'; sleep 1; printf 'a2 LOGOUT\n'; sleep 2; } |
+        timeout 15 openssl s_client -starttls imap -connect 127.0.0.1:$IMAP_PORT -servername mail.example.test \
+            -CAfile "$CERTS/ca.pem" -crlf -ign_eof >"$WORK/starttls-ok-openssl.out" 2>&1
+    capture_stop; summary "$f"
+}
+
 # 10. a TLS ClientHello sent to the plaintext port
 rec_tls_to_plaintext_port() {
     need_main
@@ -489,7 +500,7 @@ EOF
 ORDER=(
     implicit_tls_mutual_wait plaintext_to_tls_port login_before_starttls cleartext_credentials
     plaintext_after_starttls starttls_mutual_wait starttls_ok_python imaps_ok_python imaps_ok_tls12
-    imaps_ok_curl starttls_gnutls tls_to_plaintext_port certificate_rejected server_bye
+    imaps_ok_curl starttls_gnutls starttls_ok_openssl tls_to_plaintext_port certificate_rejected server_bye
     hand_typed_mistakes capture_midstream snaplen_truncated capture_gap http_on_imap_port ipv6_imaps_ok
     imaps_ok_python_pcapng starttls_ok_any starttls_ok_any_sll2
     tls_version_mismatch_dovecot tls_no_common_cipher_dovecot starttls_not_advertised
