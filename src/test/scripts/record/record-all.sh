@@ -302,7 +302,7 @@ rec_imaps_ok_python_pcapng() {
     local tpid=$!
     register_pid "$tpid"
     local i
-    for i in $(seq 50); do grep -q "Capturing on" "$err" && break; sleep 0.1; done
+    for i in $(seq 50); do grep -qs "Capturing on" "$err" && break; sleep 0.1; done
     sleep 0.5
     pyclient imaps 127.0.0.1 $IMAPS_PORT --cafile "$CERTS/ca.pem" --sni mail.example.test
     CAP_FILE="$f" capture_stop "$tpid" "$err"; summary "$f"
