@@ -171,7 +171,7 @@ capture_start() {
     register_pid "$CAP_PID"
     local i
     for i in $(seq 50); do
-        grep -q "listening on" "$err" && break
+        grep -qs "listening on" "$err" && break
         sleep 0.1
     done
     sleep 0.3

@@ -13,10 +13,6 @@
 # 11993 so it can run alongside the others.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-setup_work
-trap cleanup_all EXIT
-trap 'exit 130' INT TERM
-mkdir -p "$CAPTURES"
 BOTH="tcp port $IMAP_PORT or tcp port $IMAPS_PORT"
 C="$CAPTURES"
 
@@ -179,6 +175,17 @@ rec_starttls_gnutls() {
     capture_stop; summary "$f"
 }
 
+# 9b. openssl s_client's own STARTTLS (the seed's "openssl s_client -starttls imap")
+rec_starttls_ok_openssl() {
+    need_main; certs
+    local f="$C/starttls-ok-openssl.pcap"
+    capture_start "$f" "$BOTH"
+    { sleep 1; printf 'a1 LOGIN alice secret\n'; sleep 1; printf 'a2 LOGOUT\n'; sleep 2; } |
+        timeout 15 openssl s_client -starttls imap -connect 127.0.0.1:$IMAP_PORT -servername mail.example.test \
+            -CAfile "$CERTS/ca.pem" -crlf -ign_eof >"$WORK/starttls-ok-openssl.out" 2>&1
+    capture_stop; summary "$f"
+}
+
 # 10. a TLS ClientHello sent to the plaintext port
 rec_tls_to_plaintext_port() {
     need_main
@@ -295,7 +302,7 @@ rec_imaps_ok_python_pcapng() {
     local tpid=$!
     register_pid "$tpid"
     local i
-    for i in $(seq 50); do grep -q "Capturing on" "$err" && break; sleep 0.1; done
+    for i in $(seq 50); do grep -qs "Capturing on" "$err" && break; sleep 0.1; done
     sleep 0.5
     pyclient imaps 127.0.0.1 $IMAPS_PORT --cafile "$CERTS/ca.pem" --sni mail.example.test
     CAP_FILE="$f" capture_stop "$tpid" "$err"; summary "$f"
@@ -493,7 +500,7 @@ EOF
 ORDER=(
     implicit_tls_mutual_wait plaintext_to_tls_port login_before_starttls cleartext_credentials
     plaintext_after_starttls starttls_mutual_wait starttls_ok_python imaps_ok_python imaps_ok_tls12
-    imaps_ok_curl starttls_gnutls tls_to_plaintext_port certificate_rejected server_bye
+    imaps_ok_curl starttls_gnutls starttls_ok_openssl tls_to_plaintext_port certificate_rejected server_bye
     hand_typed_mistakes capture_midstream snaplen_truncated capture_gap http_on_imap_port ipv6_imaps_ok
     imaps_ok_python_pcapng starttls_ok_any starttls_ok_any_sll2
     tls_version_mismatch_dovecot tls_no_common_cipher_dovecot starttls_not_advertised
@@ -514,6 +521,10 @@ copy_samples() {
 # record one story, again (up to 5 times) if tcpdump lost packets
 run_story() {
     local attempt
+    if ! declare -F "rec_${1//-/_}" >/dev/null; then
+        log "unknown story $1 (known: ${ORDER[*]} implicit_tls_mutual_wait_server_timeout)"
+        exit 2
+    fi
     for attempt in 1 2 3 4 5; do
         CAPTURE_INCOMPLETE=
         "rec_${1//-/_}"
@@ -522,24 +533,35 @@ run_story() {
     done
 }
 
-if [ $# -gt 0 ]; then
-    for name in "$@"; do
+# Everything runs from main, so bash has parsed the whole file before anything starts (editing the
+# script during a run cannot derail it).
+main() {
+    setup_work
+    trap cleanup_all EXIT
+    trap 'exit 130' INT TERM
+    mkdir -p "$CAPTURES"
+    if [ $# -gt 0 ]; then
+        for name in "$@"; do
+            run_story "$name"
+        done
+        no_main
+        exit 0
+    fi
+
+    # the 180 s story runs in the background while the others are recorded
+    rec_implicit_tls_mutual_wait_server_timeout &
+    TIMEOUT_JOB=$!
+    register_pid "$TIMEOUT_JOB"
+    sleep 1
+    for name in "${ORDER[@]}"; do
         run_story "$name"
     done
     no_main
-    exit 0
-fi
+    log "waiting for the server-timeout story to finish"
+    wait "$TIMEOUT_JOB"
+    copy_samples
+    log "done"
+}
 
-# the 180 s story runs in the background while the others are recorded
-rec_implicit_tls_mutual_wait_server_timeout &
-TIMEOUT_JOB=$!
-register_pid "$TIMEOUT_JOB"
-sleep 1
-for name in "${ORDER[@]}"; do
-    run_story "$name"
-done
-no_main
-log "waiting for the server-timeout story to finish"
-wait "$TIMEOUT_JOB"
-copy_samples
-log "done"
+main "$@"
+exit $?
