@@ -45,4 +45,15 @@ public final class LinkTypes {
             default -> "unknown";
         };
     }
+
+    /**
+     * libpcap hands out DLT_ values; files and our FrameSink use LINKTYPE_ values. They are equal except for a
+     * few DLT_ values that differ between operating systems (libpcap's pcap-common.c, dlt_to_linktype).
+     */
+    public static int fromDlt(int dlt) {
+        return switch (dlt) {
+            case 12, 14 -> RAW; // DLT_RAW is 12 on most systems and 14 on OpenBSD
+            default -> dlt;
+        };
+    }
 }

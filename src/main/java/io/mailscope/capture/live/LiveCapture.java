@@ -1,5 +1,7 @@
 package io.mailscope.capture.live;
 
+import io.mailscope.capture.LinkTypes;
+
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
