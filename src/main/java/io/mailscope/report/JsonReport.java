@@ -351,45 +351,26 @@ public final class JsonReport implements Report {
             g.writeNullField("sni");
         }
         stringArray("alpn", h.alpn());
-        g.writeArrayFieldStart("supported_versions");
-        for (int v : h.supportedVersions()) {
-            if (!Grease.is(v)) {
-                g.writeString(TlsNames.version(v));
-            }
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("cipher_suites");
-        for (int cs : h.cipherSuites()) {
-            if (!Grease.is(cs)) {
-                g.writeString(TlsNames.cipherSuite(cs));
-            }
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("extensions");
-        for (int x : h.extensions()) {
-            if (!Grease.is(x)) {
-                g.writeString(TlsNames.extension(x));
-            }
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("supported_groups");
-        for (int x : h.supportedGroups()) {
-            if (!Grease.is(x)) {
-                g.writeString(TlsNames.group(x));
-            }
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("signature_algorithms");
-        for (int x : h.signatureAlgorithms()) {
-            if (!Grease.is(x)) {
-                g.writeString(TlsNames.signatureScheme(x));
-            }
-        }
-        g.writeEndArray();
+        namedList("supported_versions", h.supportedVersions(), TlsNames::version);
+        namedList("cipher_suites", h.cipherSuites(), TlsNames::cipherSuite);
+        namedList("extensions", h.extensions(), TlsNames::extension);
+        namedList("supported_groups", h.supportedGroups(), TlsNames::group);
+        namedList("signature_algorithms", h.signatureAlgorithms(), TlsNames::signatureScheme);
         g.writeStringField("ja3", h.ja3());
         g.writeStringField("ja3_string", h.ja3String());
         g.writeStringField("ja4", h.ja4());
         g.writeEndObject();
+    }
+
+    /** A list of TLS code points as their IANA names, GREASE left out. */
+    private void namedList(String field, List<Integer> values, java.util.function.IntFunction<String> name) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (int v : values) {
+            if (!Grease.is(v)) {
+                g.writeString(name.apply(v));
+            }
+        }
+        g.writeEndArray();
     }
 
     private void writeServerHello(TlsEvent.ServerHelloSeen seen) throws IOException {
