@@ -172,7 +172,7 @@ public final class Timeline {
         return sb.toString();
     }
 
-    static String offeredVersions(ClientHello h) {
+    public static String offeredVersions(ClientHello h) {
         List<String> v = new ArrayList<>();
         for (int x : h.supportedVersions()) {
             if (!Grease.is(x)) {

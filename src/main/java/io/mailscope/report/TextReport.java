@@ -68,6 +68,39 @@ public final class TextReport implements Report {
         sb.append(style.dim("   tcp: ")).append(c.state()).append(' ').append(c.history())
                 .append(style.dim(String.format(Locale.ROOT, "   bytes: %d / %d", c.clientBytes(), c.serverBytes())))
                 .append('\n');
+        tls(s, sb);
+    }
+
+    /** One line on the TLS handshake: what was offered and chosen, and the fingerprints. */
+    private void tls(Session s, StringBuilder sb) {
+        io.mailscope.dissect.tls.ClientHello ch = null;
+        io.mailscope.dissect.tls.ServerHello sh = null;
+        for (var e : s.events()) {
+            if (ch == null && e instanceof io.mailscope.dissect.tls.TlsEvent.ClientHelloSeen c) {
+                ch = c.hello();
+            } else if (sh == null && e instanceof io.mailscope.dissect.tls.TlsEvent.ServerHelloSeen h) {
+                sh = h.hello();
+            }
+        }
+        if (ch == null && sh == null) {
+            return;
+        }
+        StringBuilder t = new StringBuilder();
+        if (ch != null) {
+            t.append("SNI ").append(ch.sni() == null ? "-" : ch.sni()).append(", offered ")
+                    .append(io.mailscope.explain.Timeline.offeredVersions(ch));
+        }
+        if (sh != null) {
+            t.append(t.length() > 0 ? ", " : "").append("chose ").append(io.mailscope.dissect.tls.TlsNames.version(sh.selectedVersion()))
+                    .append(' ').append(io.mailscope.dissect.tls.TlsNames.cipherSuite(sh.cipherSuite()));
+            if (sh.alpn() != null) {
+                t.append(", ALPN ").append(sh.alpn());
+            }
+        }
+        if (ch != null) {
+            t.append(", JA3 ").append(ch.ja3()).append(", JA4 ").append(ch.ja4());
+        }
+        sb.append("    ").append(style.dim("tls: ")).append(t).append('\n');
     }
 
     private void findings(List<Finding> findings, StringBuilder sb) {
