@@ -6,6 +6,7 @@ import io.mailscope.report.Style;
 import io.mailscope.report.TextReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
@@ -23,6 +24,10 @@ class AnalyzeCommand implements Callable<Integer> {
     @Mixin
     AnalysisOptions options = new AnalysisOptions();
 
+    @Option(names = "--filter", paramLabel = "BPF",
+            description = "Analyze only the frames this capture filter (tcpdump syntax) accepts; needs libpcap.")
+    String filter;
+
     /** What the text report shows per session. */
     TextReport.Detail detail() {
         return options.summaryOnly ? TextReport.Detail.FINDINGS : TextReport.Detail.FULL;
@@ -36,7 +41,7 @@ class AnalyzeCommand implements Callable<Integer> {
         if (options.html != null) {
             reports.add(HtmlReports.open(options.html));
         }
-        Pipeline pipeline = new Pipeline(options, reports, new SessionFilter(options));
+        Pipeline pipeline = new Pipeline(options, filter, reports, new SessionFilter(options));
         int bad = 0;
         for (String f : files) {
             if (!pipeline.read(f)) {

@@ -1,7 +1,9 @@
 package io.mailscope.cli;
 
 import io.mailscope.capture.CaptureFormatException;
+import io.mailscope.capture.BpfFrameFilter;
 import io.mailscope.capture.CaptureStats;
+import io.mailscope.capture.FrameSink;
 import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.explain.Analysis;
 import io.mailscope.report.Report;
@@ -21,11 +23,14 @@ final class Pipeline {
     private final Analysis analysis;
     private final List<String> errors = new ArrayList<>();
     private final List<String> files = new ArrayList<>();
+    private final FrameSink entry;
 
-    Pipeline(AnalysisOptions o, List<Report> reports, Predicate<AnalyzedSession> filter) {
+    /** @param filterExpression a BPF filter for the frames, or null */
+    Pipeline(AnalysisOptions o, String filterExpression, List<Report> reports, Predicate<AnalyzedSession> filter) {
         this.reports = reports;
         this.filter = filter;
         this.analysis = new Analysis(o.roles(), o.limits(), !o.showPasswords, o.silenceNanos(), this::finished);
+        this.entry = filterExpression == null ? analysis : new BpfFrameFilter(filterExpression, analysis);
     }
 
     private void finished(AnalyzedSession s) {
@@ -46,7 +51,7 @@ final class Pipeline {
     boolean read(String file) {
         files.add(file);
         try {
-            analysis.read(file);
+            analysis.read(file, entry);
             return true;
         } catch (CaptureFormatException e) {
             errors.add(e.getMessage());

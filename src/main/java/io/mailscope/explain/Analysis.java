@@ -41,10 +41,15 @@ public final class Analysis implements FrameSink {
      * On a fault everything before it has been analyzed and the exception says where.
      */
     public void read(String file) throws IOException, CaptureFormatException {
+        read(file, this);
+    }
+
+    /** As {@link #read(String)}, with frames going through {@code entry} (e.g. a filter in front of this analysis). */
+    public void read(String file, FrameSink entry) throws IOException, CaptureFormatException {
         try (CaptureReader reader = CaptureReader.open(file)) {
             reader.firstFrameNumber(nextFrame);
             try {
-                nextFrame += reader.readFrames(this);
+                nextFrame += reader.readFrames(entry);
             } catch (CaptureFormatException e) {
                 nextFrame = Math.max(nextFrame, e.frame() + 1);
                 throw e;

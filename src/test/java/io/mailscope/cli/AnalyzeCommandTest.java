@@ -172,4 +172,23 @@ class AnalyzeCommandTest {
         assertTrue(v.out().startsWith("mailscope "), v.out());
         assertEquals(Main.EXIT_USAGE, CliRun.of("analyze", "--no-such-option", "x").exitCode());
     }
+
+    @Test
+    void bpfFilterKeepsOnlyMatchingFramesAndTheirNumbers() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.mailscope.capture.live.LiveTestSupport.libpcapLoads(),
+                io.mailscope.capture.live.LiveTestSupport.NO_LIBPCAP);
+        CliRun all = CliRun.of("analyze", "--json", CAPTURES + "connection-refused.pcap", CAPTURES + "no-greeting.pcap");
+        List<JsonNode> allLines = jsonLines(all.out());
+        long port = Long.parseLong(allLines.get(1).get("client").asText().replaceAll(".*:", ""));
+        CliRun some = CliRun.of("analyze", "--json", "--filter", "tcp port " + port,
+                CAPTURES + "connection-refused.pcap", CAPTURES + "no-greeting.pcap");
+        List<JsonNode> lines = jsonLines(some.out());
+        assertEquals(2, lines.size(), some.out());
+        assertEquals(allLines.get(1).get("tcp").get("first_frame"), lines.get(0).get("tcp").get("first_frame"),
+                "frame numbers are those of the whole capture");
+        CliRun bad = CliRun.of("analyze", "--filter", "tcp prot 143", CAPTURES + "no-greeting.pcap");
+        assertEquals(Main.EXIT_USAGE, bad.exitCode());
+        assertTrue(bad.err().contains("bad filter"), bad.err());
+        assertFalse(bad.err().contains("\tat "), bad.err());
+    }
 }
