@@ -112,6 +112,7 @@ final class LiveCommand implements Callable<Integer> {
         Analysis analysis = new Analysis(roles, options.limits(), !options.showPasswords, options.silenceNanos(), s -> finished(s, sessionFilter, counter, report));
         analysis.tracker().onOpen(report::opened);
         LiveWatch watch = new LiveWatch((long) (stallSeconds * 1e9), (s, f) -> report.liveFinding(s, f, now()));
+        watch.onProgress((s, line) -> report.progress(s, line, now()));
         PcapFileWriter writer = null;
         if (writeTo != null) {
             try {

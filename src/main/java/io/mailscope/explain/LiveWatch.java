@@ -26,12 +26,15 @@ public final class LiveWatch {
     private final Diagnoser diagnoser = new Diagnoser();
     private final long stallNanos;
     private final BiConsumer<Session, Finding> out;
+    private BiConsumer<Session, String> progress = (s, line) -> { };
     private final Map<Session, Seen> seen = new IdentityHashMap<>();
 
     /** What was already said about one open session. */
     private static final class Seen {
         final Set<String> codes = new HashSet<>();
         long eventCount = -1;
+        long progressed;
+        boolean firstSpeakerTold;
     }
 
     /**
@@ -43,6 +46,14 @@ public final class LiveWatch {
         this.out = out;
     }
 
+    /**
+     * Also tell how each session unfolds: who spoke first and in what protocol, the greeting, STARTTLS, the TLS
+     * version and cipher chosen, alerts, the server's refusals.
+     */
+    public void onProgress(BiConsumer<Session, String> listener) {
+        this.progress = listener;
+    }
+
     /** Looks at every open session as of {@code nowNanos} (epoch nanoseconds, the clock of live packets). */
     public void tick(Iterable<Session> open, long nowNanos) {
         Set<Session> alive = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -50,6 +61,7 @@ public final class LiveWatch {
             alive.add(s);
             Seen state = seen.computeIfAbsent(s, k -> new Seen());
             if (s.eventCount() != state.eventCount) {
+                progress(s, state);
                 state.eventCount = s.eventCount();
                 for (Finding f : diagnoser.diagnoseOpen(s).findings()) {
                     report(s, state, f);
@@ -64,6 +76,44 @@ public final class LiveWatch {
     public Set<String> reported(Session s) {
         Seen state = seen.get(s);
         return state == null ? Set.of() : Set.copyOf(state.codes);
+    }
+
+    private void progress(Session s, Seen state) {
+        List<Event> events = s.events();
+        long fresh = s.eventCount() - state.progressed;
+        state.progressed = s.eventCount();
+        for (int i = (int) Math.max(0, events.size() - fresh); i < events.size(); i++) {
+            String line = progressLine(events.get(i), state);
+            if (line != null) {
+                progress.accept(s, line);
+            }
+        }
+    }
+
+    /** The events worth a line while a session unfolds; the full ladder comes when it ends. */
+    private static String progressLine(Event e, Seen state) {
+        if (e instanceof SessionEvent.Detected d) {
+            String who = e.at().direction().sender();
+            if (!state.firstSpeakerTold) {
+                state.firstSpeakerTold = true;
+                return who + " spoke first (" + d.protocol() + ")";
+            }
+            return who + " speaks " + d.protocol();
+        }
+        if (e instanceof ImapEvent.Response r && (r.greeting() || (r.kind() == ImapEvent.Response.Kind.TAGGED && !"OK".equals(r.status()))
+                || "BYE".equals(r.status()))) {
+            return "server: " + r.display();
+        }
+        if (e instanceof ImapEvent.StartTlsAccepted || e instanceof SessionEvent.TlsHandoff
+                || e instanceof SessionEvent.PlaintextAfterStartTls || e instanceof io.mailscope.dissect.tls.TlsEvent.ServerHelloSeen
+                || e instanceof io.mailscope.dissect.tls.TlsEvent.Alert || e instanceof io.mailscope.dissect.tls.TlsEvent.ClientHelloSeen) {
+            String text = Timeline.text(e);
+            if (e instanceof ImapEvent.StartTlsAccepted a) {
+                text = "STARTTLS accepted (" + a.tag() + " OK " + a.text() + ")";
+            }
+            return text == null ? null : e.at().direction().sender() + ": " + text;
+        }
+        return null;
     }
 
     private void report(Session s, Seen state, Finding f) {

@@ -130,6 +130,24 @@ public final class JsonReport implements Report {
     }
 
     @Override
+    public void progress(Session s, String line, long timeNanos) {
+        try {
+            TcpConnection c = s.connection();
+            g.writeStartObject();
+            g.writeStringField("type", "progress");
+            g.writeNumberField("session", c.id());
+            g.writeStringField("client", endpoint(c.client()));
+            g.writeStringField("server", endpoint(c.server()));
+            g.writeStringField("time", iso(timeNanos));
+            g.writeStringField("text", line);
+            g.writeEndObject();
+            endLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
     public void captureStats(String interfaceName, long frames, long received, long dropped, long ifDropped) {
         try {
             g.writeStartObject();

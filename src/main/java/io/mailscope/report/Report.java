@@ -18,6 +18,10 @@ public interface Report extends AutoCloseable {
     default void liveFinding(Session session, Finding finding, long timeNanos) {
     }
 
+    /** Live capture: a step of a session still open (who spoke first, STARTTLS, the TLS version chosen...). */
+    default void progress(Session session, String line, long timeNanos) {
+    }
+
     /** Live capture: libpcap's counts at the end, one line. */
     default void captureStats(String interfaceName, long frames, long received, long dropped, long ifDropped) {
     }

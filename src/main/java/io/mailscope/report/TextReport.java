@@ -139,6 +139,12 @@ public final class TextReport implements Report {
     }
 
     @Override
+    public void progress(Session s, String line, long timeNanos) {
+        out.println(style.dim(clock(timeNanos)) + "  " + style.bold("#" + s.connection().id()) + " " + line);
+        out.flush();
+    }
+
+    @Override
     public void liveFinding(Session s, Finding f, long timeNanos) {
         StringBuilder sb = new StringBuilder();
         sb.append(style.dim(clock(timeNanos))).append("  ").append(style.bold("#" + s.connection().id())).append(' ')
