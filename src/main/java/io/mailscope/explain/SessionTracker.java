@@ -72,18 +72,22 @@ public final class SessionTracker implements ConnectionListener {
         t.session.lastActivityNanos(connection.startNanos());
         t.lastActivityFrame = connection.firstFrame();
         open.put(connection, t);
+        connection.attach(t);
         onOpen.accept(session);
         return t.analyzer;
     }
 
     @Override
     public void segment(TcpConnection connection, Direction direction, TcpSegment seg) {
-        Tracked t = open.get(connection);
-        if (t == null) {
+        if (!(connection.attachment() instanceof Tracked t)) {
             return;
         }
-        At at = new At(direction, seg.frame, seg.timeNanos);
         int flags = seg.flags;
+        boolean payload = seg.wireLength > 0;
+        if (!payload && (flags & (TcpSegment.SYN | TcpSegment.FIN | TcpSegment.RST)) == 0) {
+            return; // a pure ACK: nothing to record, nothing to allocate
+        }
+        At at = new At(direction, seg.frame, seg.timeNanos);
         if ((flags & TcpSegment.SYN) != 0) {
             boolean ack = (flags & TcpSegment.ACK) != 0;
             if (ack && !t.sawSynAck) {
@@ -94,7 +98,6 @@ public final class SessionTracker implements ConnectionListener {
                 t.session.add(new SessionEvent.Tcp(at, "SYN"));
             }
         }
-        boolean payload = seg.wireLength > 0;
         if (payload) {
             long pause = seg.timeNanos - t.session.lastActivityNanos();
             if (pause > silenceNanos) {
@@ -133,6 +136,7 @@ public final class SessionTracker implements ConnectionListener {
     @Override
     public void closed(TcpConnection connection) {
         Tracked t = open.remove(connection);
+        connection.attach(null);
         if (t == null) {
             return;
         }

@@ -49,6 +49,17 @@ public final class TcpConnection {
         this.server = server;
     }
 
+    private Object attachment;
+
+    /** What the listener keeps with this connection (its session), so it needs no map lookup per packet. */
+    public Object attachment() {
+        return attachment;
+    }
+
+    public void attach(Object value) {
+        this.attachment = value;
+    }
+
     /** 1-based, in order of first packet. */
     public long id() { return id; }
     public Endpoint client() { return client; }
