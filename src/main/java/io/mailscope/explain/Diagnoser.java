@@ -235,7 +235,14 @@ public final class Diagnoser {
                 TlsEvent.Alert clientAlert = f.aftermathAlert();
                 String how = "the server closed the connection (" + (close != null ? ev.at(close) : "end") + ") without a ServerHello or an alert"
                         + (clientAlert != null ? "; the client then gave up with its own " + clientAlert.descriptionName() + " alert (" + ev.at(clientAlert.at()) + ")" : "");
-                if (offersOnlyOldVersions(ch)) {
+                // A hello offering a handful of legacy suites is the rarer, stronger sign; offering only up to
+                // TLS 1.2 is common and fails only against servers that require TLS 1.3.
+                boolean fewLegacySuites = offersOnlyWeakCiphers(ch) && realSuites(ch) <= 4;
+                if (fewLegacySuites) {
+                    noCommonCipher(ch, how + (offersOnlyOldVersions(ch) ? "; it also offers only up to "
+                            + TlsNames.version(ch.highestVersion()) + ", which a server requiring TLS 1.3 refuses the same way" : ""),
+                            f.clientHellos.get(0).at());
+                } else if (offersOnlyOldVersions(ch)) {
                     versionMismatch(ch, how, f.clientHellos.get(0).at());
                 } else if (offersOnlyWeakCiphers(ch)) {
                     noCommonCipher(ch, how, f.clientHellos.get(0).at());
@@ -358,6 +365,17 @@ public final class Diagnoser {
                 }
             }
             return modern == 0;
+        }
+
+        /** Cipher suites other than GREASE and the signalling values (renegotiation SCSV, fallback SCSV). */
+        private static int realSuites(ClientHello ch) {
+            int n = 0;
+            for (int cs : ch.cipherSuites()) {
+                if (!io.mailscope.dissect.tls.Grease.is(cs) && cs != 0x00ff && cs != 0x5600) {
+                    n++;
+                }
+            }
+            return n;
         }
 
         private static String versions(ClientHello ch) {

@@ -41,6 +41,9 @@ class RealCaptureDiagnosisTest {
             tls-version-mismatch-dovecot.pcap            | dropped    | tls                             | client | tls-version-mismatch
             tls-version-mismatch-alert.pcap              | alert      | tls                             | client | tls-alert tls-version-mismatch
             tls-no-common-cipher.pcap                    | alert      | tls                             | client | tls-alert tls-no-common-cipher
+            tls-no-common-cipher-dovecot.pcap            | dropped    | tls                             | client | tls-no-common-cipher
+            starttls-ok-openssl.pcap                     | ok         | imap -> starttls -> tls1.3      | server | tag-reused
+            starttls-ok-any-sll2.pcap                    | ok         | imap -> starttls -> tls1.3      | server |
             certificate-rejected-tls12.pcap              | alert      | tls1.2                          | client | tls-alert certificate-rejected
             certificate-rejected-tls13.pcap              | alert      | tls1.3                          | client | tls-alert certificate-rejected
             certificate-expired.pcap                     | ok         | tls1.2                          | client | certificate-expired
