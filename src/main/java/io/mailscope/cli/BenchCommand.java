@@ -91,12 +91,16 @@ class BenchCommand implements Runnable {
         @Parameters(paramLabel = "FILE", description = "A pcap or pcapng capture (e.g. from 'bench generate').")
         String file;
 
-        @Option(names = "--runs", defaultValue = "3", description = "Timed passes per stage; the best counts. Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--runs", defaultValue = "5", description = "Timed passes per stage; the best counts. Default: ${DEFAULT-VALUE}.")
         int runs;
 
         @Option(names = "--warmup", defaultValue = "2",
                 description = "Untimed passes first (the first also measures the live heap). Default: ${DEFAULT-VALUE}.")
         int warmup;
+
+        @Option(names = "--warmup-packets", defaultValue = "5000000", paramLabel = "N",
+                description = "More warm-up passes until this many packets went through (the JIT needs them). Default: ${DEFAULT-VALUE}.")
+        long warmupPackets;
 
         @Option(names = "--tool-runs", defaultValue = "1",
                 description = "Passes of tshark and tcpdump; the best counts. Default: ${DEFAULT-VALUE}.")
@@ -132,7 +136,7 @@ class BenchCommand implements Runnable {
             }
             BenchRunner.Results results;
             try {
-                results = new BenchRunner(file, warmup, runs, toolRuns, chosen, !noTools, quiet ? null : System.err).run();
+                results = new BenchRunner(file, warmup, warmupPackets, runs, toolRuns, chosen, !noTools, quiet ? null : System.err).run();
             } catch (CaptureFormatException e) {
                 System.err.println("mailscope: " + e.getMessage());
                 return Main.EXIT_USAGE;

@@ -36,25 +36,27 @@ public final class BenchReport {
                 Machine.cpuModel(), System.getProperty("java.version"), size(r.maxHeap()));
         out.printf(Locale.ROOT, "method: best wall time of %d run(s) after %d warm-up pass(es); MB/s = file size / time%n%n",
                 r.runs(), r.warmups());
-        out.printf(Locale.ROOT, "%-28s %9s %12s %9s %14s %12s%n", "stage", "wall s", "packets/s", "MB/s",
-                "peak live heap", "alloc B/pkt");
+        out.printf(Locale.ROOT, "%-28s %9s %12s %9s %14s %12s %11s%n", "stage", "wall s", "packets/s", "MB/s",
+                "peak live heap", "alloc/pass", "alloc B/pkt");
         for (BenchRunner.StageResult s : r.stages()) {
             double sec = s.bestNanos() / 1e9;
-            out.printf(Locale.ROOT, "%-28s %9.3f %,12.0f %,9.1f %14s %12.1f%n", s.stage().label(), sec,
-                    s.pass().frames() / sec, r.fileBytes() / 1e6 / sec, size(s.peakLiveHeap()), s.allocatedPerPacket());
+            out.printf(Locale.ROOT, "%-28s %9.3f %,12.0f %,9.1f %14s %12s %11.1f%n", s.stage().label(), sec,
+                    s.pass().frames() / sec, r.fileBytes() / 1e6 / sec, size(s.peakLiveHeap()),
+                    s.allocatedPerPass() < 0 ? "?" : size(s.allocatedPerPass()), s.allocatedPerPacket());
         }
         for (BenchRunner.ToolResult t : r.tools()) {
             if (t.measured()) {
                 double sec = t.bestNanos() / 1e9;
-                out.printf(Locale.ROOT, "%-28s %9.3f %,12.0f %,9.1f %14s %12s%n", t.label(), sec, frames / sec,
-                        r.fileBytes() / 1e6 / sec, "-", "-");
+                out.printf(Locale.ROOT, "%-28s %9.3f %,12.0f %,9.1f %14s %12s %11s%n", t.label(), sec, frames / sec,
+                        r.fileBytes() / 1e6 / sec, "-", "-", "-");
             } else {
                 out.printf(Locale.ROOT, "%-28s %s%n", t.label(), t.problem());
             }
         }
         r.stage(BenchStage.REASSEMBLE).ifPresent(s -> out.printf(Locale.ROOT,
-                "%nreassembly: %,d connections, %,d finished; live heap before the run %s%n",
-                s.pass().connections(), s.pass().finished(), size(s.baselineHeap())));
+                "%nreassembly: %,d connections, %,d finished; live heap before the stages %s (JVM and CLI);"
+                        + " peak live heap = max of %d full-GC samples at evenly spaced points of the file%n",
+                s.pass().connections(), s.pass().finished(), size(s.baselineHeap()), HeapProbe.SAMPLES + 1));
         if (!r.tools().isEmpty()) {
             out.println();
             out.println("targets (read + decode + reassemble):");
@@ -104,6 +106,9 @@ public final class BenchReport {
                 g.writeNumberField("finished", s.pass().finished());
                 g.writeNumberField("peakLiveHeapBytes", s.peakLiveHeap());
                 g.writeNumberField("baselineHeapBytes", s.baselineHeap());
+                if (s.allocatedPerPass() >= 0) {
+                    g.writeNumberField("allocatedBytesPerPass", s.allocatedPerPass());
+                }
                 if (!Double.isNaN(s.allocatedPerPacket())) {
                     g.writeNumberField("allocatedBytesPerPacket", s.allocatedPerPacket());
                 }

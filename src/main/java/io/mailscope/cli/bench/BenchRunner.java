@@ -12,13 +12,23 @@ import java.util.Optional;
 
 /**
  * Runs the stages and the external tools on one file and collects the numbers. Per stage: one untimed pass that
- * watches the live heap (it is also the JIT's first warm-up), more warm-up passes, then the timed passes; the best
- * wall time counts (the least disturbed by the rest of the machine).
+ * watches the live heap (it is also the JIT's first warm-up), more warm-up passes (at least {@link #WARMUP_PACKETS}
+ * packets in all), then the timed passes; the best wall time counts (the least disturbed by the rest of the machine).
  */
 public final class BenchRunner {
-    /** One stage's numbers. Bytes per second are the file's size over the wall time. */
+    /**
+     * One stage's numbers. Bytes per second are the file's size over the wall time.
+     *
+     * @param peakLiveHeap       most heap in use after a full collection, over the memory pass's samples
+     * @param baselineHeap       heap in use after a full collection before the stage (the JVM and the CLI)
+     * @param allocatedPerPass   bytes allocated by the least allocating timed pass (-1 when unknown)
+     */
     public record StageResult(BenchStage stage, long bestNanos, List<Long> allNanos, BenchStage.Pass pass,
-                              long peakLiveHeap, long baselineHeap, double allocatedPerPacket) {
+                              long peakLiveHeap, long baselineHeap, long allocatedPerPass) {
+        /** Bytes allocated per packet (NaN when the JVM cannot count allocations). */
+        public double allocatedPerPacket() {
+            return allocatedPerPass < 0 || pass.frames() == 0 ? Double.NaN : (double) allocatedPerPass / pass.frames();
+        }
     }
 
     /** One external tool's numbers, or why it has none. */
@@ -40,8 +50,13 @@ public final class BenchRunner {
         }
     }
 
+    /** Warm-up goes on until this many packets went through the stage (or for {@link #WARMUP_LIMIT_NANOS}). */
+    public static final long WARMUP_PACKETS = 5_000_000;
+    static final long WARMUP_LIMIT_NANOS = 30_000_000_000L;
+
     private final String file;
     private final int warmups;
+    private final long warmupPackets;
     private final int runs;
     private final int toolRuns;
     private final List<BenchStage> stages;
@@ -49,13 +64,15 @@ public final class BenchRunner {
     private final PrintStream progress;
 
     /**
-     * @param warmups  passes before the timed ones (at least 1: the memory pass)
+     * @param warmups  passes before the timed ones (at least 1: the memory pass); more are made until
+     *                 {@code warmupPackets} packets went through ({@link #WARMUP_PACKETS} is a good number)
      * @param progress where to say what is running (standard error), or null
      */
-    public BenchRunner(String file, int warmups, int runs, int toolRuns, List<BenchStage> stages, boolean tools,
-                       PrintStream progress) {
+    public BenchRunner(String file, int warmups, long warmupPackets, int runs, int toolRuns, List<BenchStage> stages,
+                       boolean tools, PrintStream progress) {
         this.file = file;
         this.warmups = Math.max(1, warmups);
+        this.warmupPackets = warmupPackets;
         this.runs = Math.max(1, runs);
         this.toolRuns = Math.max(1, toolRuns);
         this.stages = stages;
@@ -80,35 +97,36 @@ public final class BenchRunner {
     private StageResult measure(BenchStage stage) throws IOException, CaptureFormatException {
         say("%s: memory pass", stage.label());
         long baseline = HeapProbe.liveHeapNow();
-        long peak;
-        try (HeapProbe probe = new HeapProbe()) {
-            stage.run(file, probe::sample);
-            pause(); // GC notifications arrive on another thread
-            peak = probe.peakLive();
-        }
-        for (int i = 1; i < warmups; i++) {
+        HeapProbe probe = new HeapProbe(new File(file).length());
+        BenchStage.Pass probePass = stage.run(file, probe);
+        long peak = probe.peakLive();
+        // The JIT needs a few million packets before the code is compiled for good, whatever the file's size.
+        long warmed = probePass.frames();
+        long warmStart = System.nanoTime();
+        for (int i = 1; i < warmups || (warmed < warmupPackets && System.nanoTime() - warmStart < WARMUP_LIMIT_NANOS);
+             i++) {
             say("%s: warm-up %d", stage.label(), i + 1);
-            stage.run(file, () -> { });
+            warmed += stage.run(file, null).frames();
         }
         long best = Long.MAX_VALUE;
-        double allocated = Double.MAX_VALUE;
+        long allocated = Long.MAX_VALUE;
         List<Long> all = new ArrayList<>();
         BenchStage.Pass pass = null;
         for (int i = 0; i < runs; i++) {
             long a0 = allocatedBytes();
             long t0 = System.nanoTime();
-            pass = stage.run(file, () -> { });
+            pass = stage.run(file, null);
             long t = System.nanoTime() - t0;
             long a = allocatedBytes() - a0;
             all.add(t);
             best = Math.min(best, t);
-            if (a0 >= 0 && pass.frames() > 0) {
-                allocated = Math.min(allocated, (double) a / pass.frames());
+            if (a0 >= 0) {
+                allocated = Math.min(allocated, a);
             }
             say("%s: run %d: %.3f s", stage.label(), i + 1, t / 1e9);
         }
         return new StageResult(stage, best, List.copyOf(all), pass, peak, baseline,
-                allocated == Double.MAX_VALUE ? Double.NaN : allocated);
+                allocated == Long.MAX_VALUE ? -1 : allocated);
     }
 
     private ToolResult measure(String label, Optional<ExternalTool> tool) throws InterruptedException {
@@ -137,14 +155,6 @@ public final class BenchRunner {
             return t.getCurrentThreadAllocatedBytes();
         }
         return -1;
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void say(String format, Object... args) {

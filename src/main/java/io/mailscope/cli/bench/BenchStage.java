@@ -2,6 +2,7 @@ package io.mailscope.cli.bench;
 
 import io.mailscope.capture.CaptureFormatException;
 import io.mailscope.capture.CaptureReader;
+import io.mailscope.capture.FrameSink;
 import io.mailscope.capture.PacketDecoder;
 import io.mailscope.dissect.PortRoles;
 import io.mailscope.explain.Analysis;
@@ -14,18 +15,18 @@ import io.mailscope.tcp.TcpReassembler;
 import java.io.IOException;
 
 /**
- * The three measured depths of the chain, each a complete pass over one file. {@code beforeEnd} runs once all
- * frames are in but before anything is released (end of input, close): the memory probe looks at the live heap there.
+ * The three measured depths of the chain, each a complete pass over one file. A pass may be watched by a
+ * {@link HeapProbe} (the untimed memory pass); timed passes are not, so they run exactly the production path.
  */
 public enum BenchStage {
     /** CaptureReader.readFrames into a sink that only sums the captured lengths (so the JIT cannot drop the work). */
     READ("read") {
         @Override
-        Pass run(String file, Runnable beforeEnd) throws IOException, CaptureFormatException {
+        Pass run(String file, HeapProbe probe) throws IOException, CaptureFormatException {
             long[] bytes = new long[1];
             try (CaptureReader reader = CaptureReader.open(file)) {
-                long frames = reader.readFrames((n, t, link, buf, off, cap, orig) -> bytes[0] += cap);
-                beforeEnd.run();
+                long frames = reader.readFrames(watched((n, t, link, buf, off, cap, orig) -> bytes[0] += cap, probe));
+                endOfInput(probe);
                 return new Pass(frames, bytes[0], 0, 0);
             }
         }
@@ -33,14 +34,14 @@ public enum BenchStage {
     /** CaptureReader -> PacketDecoder -> TcpReassembler, every connection's streams to a consumer that ignores them. */
     REASSEMBLE("read + decode + reassemble") {
         @Override
-        Pass run(String file, Runnable beforeEnd) throws IOException, CaptureFormatException {
+        Pass run(String file, HeapProbe probe) throws IOException, CaptureFormatException {
             CountingListener listener = new CountingListener();
             PortRoles roles = PortRoles.defaults();
             TcpReassembler reassembler = new TcpReassembler(listener, ReassemblyLimits.DEFAULT, roles::isMailPort);
             PacketDecoder decoder = new PacketDecoder(reassembler);
             try (CaptureReader reader = CaptureReader.open(file)) {
-                long frames = reader.readFrames(decoder);
-                beforeEnd.run();
+                long frames = reader.readFrames(watched(decoder, probe));
+                endOfInput(probe);
                 reassembler.finish();
                 return new Pass(frames, decoder.stats().bytes(), reassembler.stats().connections(), listener.closed);
             }
@@ -49,12 +50,18 @@ public enum BenchStage {
     /** io.mailscope.explain.Analysis (dissectors, diagnosis) with every finished session counted and dropped. */
     ANALYSIS("full analysis") {
         @Override
-        Pass run(String file, Runnable beforeEnd) throws IOException, CaptureFormatException {
+        Pass run(String file, HeapProbe probe) throws IOException, CaptureFormatException {
             long[] sessions = new long[1];
             Analysis analysis = new Analysis(PortRoles.defaults(), ReassemblyLimits.DEFAULT, true, 2_000_000_000L,
                     s -> sessions[0]++);
-            analysis.read(file);
-            beforeEnd.run();
+            if (probe == null) {
+                analysis.read(file); // exactly what 'mailscope analyze' does
+            } else {
+                try (CaptureReader reader = CaptureReader.open(file)) {
+                    reader.readFrames(probe.watching(analysis));
+                }
+            }
+            endOfInput(probe);
             analysis.finish();
             return new Pass(analysis.captureStats().frames(), analysis.captureStats().bytes(),
                     analysis.reassemblyStats().connections(), sessions[0]);
@@ -78,7 +85,19 @@ public enum BenchStage {
     public record Pass(long frames, long capturedBytes, long connections, long finished) {
     }
 
-    abstract Pass run(String file, Runnable beforeEnd) throws IOException, CaptureFormatException;
+    /** One pass over the file; {@code probe} is null for a timed pass. */
+    abstract Pass run(String file, HeapProbe probe) throws IOException, CaptureFormatException;
+
+    private static FrameSink watched(FrameSink sink, HeapProbe probe) {
+        return probe == null ? sink : probe.watching(sink);
+    }
+
+    /** All frames are in, nothing released yet (open connections are still held). */
+    private static void endOfInput(HeapProbe probe) {
+        if (probe != null) {
+            probe.sample();
+        }
+    }
 
     /** Counts finished connections; their streams are ignored. */
     private static final class CountingListener implements ConnectionListener {

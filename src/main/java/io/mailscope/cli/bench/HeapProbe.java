@@ -1,44 +1,31 @@
 package io.mailscope.cli.bench;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
+import io.mailscope.capture.FrameSink;
 
-import javax.management.Notification;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * The largest live heap during a pass: heap in use after each garbage collection (GC notifications), and once more
- * after a forced collection at the end of the input, when the reassembler still holds every open connection.
- * Heap "used" before a collection says more about the young generation's size than about what the code needs.
+ * The live heap during a pass, sampled by forcing a full collection at 16 evenly spaced points of the file
+ * (by bytes read) and once at the end of the input, before connections are released. Samples at the same relative
+ * points make a small and a large capture comparable. Heap "used" without a full collection would mostly measure
+ * the young generation's size and garbage not collected yet, not what the code keeps.
  */
-final class HeapProbe implements NotificationListener, AutoCloseable {
-    private final Set<String> heapPools = new HashSet<>();
-    private volatile long peakLive;
-    private volatile int collections;
+final class HeapProbe {
+    static final int SAMPLES = 16;
 
-    HeapProbe() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                heapPools.add(pool.getName());
-            }
-        }
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            if (gc instanceof NotificationEmitter emitter) {
-                emitter.addNotificationListener(this, null, null);
-            }
-        }
+    private final long every;
+    private long nextAt;
+    private long seen;
+    private long peakLive;
+    private int samples;
+
+    /** @param fileBytes the file's size: a sample is taken each time another sixteenth of it has been read */
+    HeapProbe(long fileBytes) {
+        this.every = Math.max(1, fileBytes / SAMPLES);
+        this.nextAt = every;
     }
 
-    /** Live heap now: a full collection first. */
+    /** Live heap now: full collections first. */
     static long liveHeapNow() {
         System.gc();
         System.gc();
@@ -49,51 +36,29 @@ final class HeapProbe implements NotificationListener, AutoCloseable {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax();
     }
 
+    /** A sink that passes every frame on to {@code next} and samples the heap when another sixteenth is read. */
+    FrameSink watching(FrameSink next) {
+        return (n, t, link, buf, off, cap, orig) -> {
+            next.frame(n, t, link, buf, off, cap, orig);
+            seen += 16 + cap; // record header + frame: close enough to the file offset for spacing samples
+            if (seen >= nextAt) {
+                nextAt += every;
+                sample();
+            }
+        };
+    }
+
     /** Records the live heap now (forces a collection). */
     void sample() {
-        record(liveHeapNow());
+        samples++;
+        peakLive = Math.max(peakLive, liveHeapNow());
     }
 
     long peakLive() {
         return peakLive;
     }
 
-    int collections() {
-        return collections;
-    }
-
-    @Override
-    public void handleNotification(Notification n, Object handback) {
-        if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-            return;
-        }
-        GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-        long used = 0;
-        for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-            if (heapPools.contains(e.getKey())) {
-                used += e.getValue().getUsed();
-            }
-        }
-        collections++;
-        record(used);
-    }
-
-    private synchronized void record(long used) {
-        if (used > peakLive) {
-            peakLive = used;
-        }
-    }
-
-    @Override
-    public void close() {
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            if (gc instanceof NotificationEmitter emitter) {
-                try {
-                    emitter.removeNotificationListener(this);
-                } catch (javax.management.ListenerNotFoundException ignored) {
-                    // not registered on this collector
-                }
-            }
-        }
+    int samples() {
+        return samples;
     }
 }
