@@ -34,8 +34,8 @@ public final class BenchReport {
         out.printf(Locale.ROOT, "mailscope bench: %s (%s, %,d packets)%n", r.file(), size(r.fileBytes()), frames);
         out.printf(Locale.ROOT, "machine: %d cores, %s, Java %s, max heap %s%n", Runtime.getRuntime().availableProcessors(),
                 Machine.cpuModel(), System.getProperty("java.version"), size(r.maxHeap()));
-        out.printf(Locale.ROOT, "method: best wall time of %d run(s) after %d warm-up pass(es); MB/s = file size / time%n%n",
-                r.runs(), r.warmups());
+        out.printf(Locale.ROOT, "method: best wall time of %d run(s) after warm-up (%d pass(es) and at least %,d packets);"
+                + " MB/s = file size / time%n%n", r.runs(), r.warmups(), r.warmupPackets());
         out.printf(Locale.ROOT, "%-28s %9s %12s %9s %14s %12s %11s%n", "stage", "wall s", "packets/s", "MB/s",
                 "peak live heap", "alloc/pass", "alloc B/pkt");
         for (BenchRunner.StageResult s : r.stages()) {
@@ -86,6 +86,7 @@ public final class BenchReport {
             g.writeStringField("java", System.getProperty("java.version"));
             g.writeNumberField("maxHeapBytes", r.maxHeap());
             g.writeNumberField("warmups", r.warmups());
+            g.writeNumberField("warmupPackets", r.warmupPackets());
             g.writeNumberField("runs", r.runs());
             g.writeArrayFieldStart("stages");
             for (BenchRunner.StageResult s : r.stages()) {

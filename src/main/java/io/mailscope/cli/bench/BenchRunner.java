@@ -39,7 +39,7 @@ public final class BenchRunner {
     }
 
     /** Everything measured on one file. */
-    public record Results(String file, long fileBytes, int warmups, int runs, long maxHeap,
+    public record Results(String file, long fileBytes, int warmups, long warmupPackets, int runs, long maxHeap,
                           List<StageResult> stages, List<ToolResult> tools) {
         public Optional<StageResult> stage(BenchStage s) {
             return stages.stream().filter(r -> r.stage() == s).findFirst();
@@ -90,7 +90,7 @@ public final class BenchRunner {
             toolResults.add(measure("tshark -q -z io,phs", ExternalTool.tshark(file)));
             toolResults.add(measure("tcpdump -r -w /dev/null", ExternalTool.tcpdump(file)));
         }
-        return new Results(file, new File(file).length(), warmups, runs, HeapProbe.maxHeap(), stageResults,
+        return new Results(file, new File(file).length(), warmups, warmupPackets, runs, HeapProbe.maxHeap(), stageResults,
                 toolResults);
     }
 
