@@ -20,6 +20,8 @@ import java.util.concurrent.TimeoutException;
  * <pre>
  * mvn -q test -DexcludedGroups= -Dtest=Pcap4jComparisonBench -Dbench.file=/tmp/bench-1g.pcap
  * </pre>
+ * Add {@code -Dmaven.test.additionalClasspath=.../pcap4j-packetfactory-static-1.8.2.jar} to make getNextPacketEx
+ * decode the headers (without it every packet is an UnknownPacket).
  */
 @Tag("bench")
 class Pcap4jComparisonBench {
@@ -39,7 +41,11 @@ class Pcap4jComparisonBench {
         time("pcap4j loop(RawPacketListener)", file, Pcap4jComparisonBench::pcap4jLoop);
         time("pcap4j getNextRawPacketEx", file, Pcap4jComparisonBench::pcap4jNextRaw);
         time("pcap4j getNextPacketEx", file, Pcap4jComparisonBench::pcap4jNextPacket);
+        // Without pcap4j-packetfactory-static on the class path pcap4j decodes nothing (every packet an UnknownPacket).
+        System.out.println("pcap4j getNextPacketEx made " + firstPacket);
     }
+
+    private static volatile String firstPacket;
 
     private static void time(String label, String file, Pass pass) throws Exception {
         long frames = pass.run(file); // warm-up
@@ -100,8 +106,11 @@ class Pcap4jComparisonBench {
         try {
             while (true) {
                 try {
-                    h.getNextPacketEx();
-                    n++;
+                    org.pcap4j.packet.Packet p = h.getNextPacketEx();
+                    if (n++ == 0) {
+                        firstPacket = p.getClass().getSimpleName() + (p.getPayload() == null ? ""
+                                : " > " + p.getPayload().getClass().getSimpleName());
+                    }
                 } catch (EOFException e) {
                     return n;
                 } catch (TimeoutException e) {
