@@ -1,0 +1,152 @@
+package io.mailscope.cli;
+
+import io.mailscope.capture.CaptureFormatException;
+import io.mailscope.cli.bench.BenchReport;
+import io.mailscope.cli.bench.BenchRunner;
+import io.mailscope.cli.bench.BenchStage;
+import io.mailscope.cli.bench.CaptureGenerator;
+import io.mailscope.cli.bench.CaptureWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code mailscope bench generate|run}: a synthetic IMAP/TLS capture, and the speed of reading it. See docs/performance.md. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark capture reading and TCP reassembly: generate a capture, then measure on it.",
+        subcommands = {BenchCommand.Generate.class, BenchCommand.Run.class})
+class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = "Write a realistic IMAP/STARTTLS/TLS 1.3 capture (Ethernet, IPv4): connections interleaved in time, "
+                    + "some retransmissions and reordered segments. Exact packet and connection counts; same seed, same file.")
+    static class Generate implements Callable<Integer> {
+        @Option(names = "--packets", required = true, paramLabel = "N", description = "Packets in the capture.")
+        long packets;
+
+        @Option(names = "--connections", required = true, paramLabel = "C", description = "TCP connections in the capture.")
+        int connections;
+
+        @Option(names = "--concurrency", defaultValue = "256", paramLabel = "K",
+                description = "Connections open at once. Default: ${DEFAULT-VALUE}.")
+        int concurrency;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Random seed. Default: ${DEFAULT-VALUE}.")
+        long seed;
+
+        @Option(names = "--format", defaultValue = "pcap", paramLabel = "pcap|pcapng",
+                description = "File format. Default: ${DEFAULT-VALUE}.")
+        String format;
+
+        @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Where to write the capture.")
+        String output;
+
+        @Override
+        public Integer call() throws IOException {
+            CaptureWriter.Format f;
+            try {
+                f = CaptureWriter.Format.valueOf(format.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                System.err.println("mailscope: --format must be pcap or pcapng, not " + format);
+                return Main.EXIT_USAGE;
+            }
+            CaptureGenerator generator;
+            try {
+                CaptureGenerator.Settings defaults = CaptureGenerator.Settings.of(packets, connections);
+                generator = new CaptureGenerator(new CaptureGenerator.Settings(packets, connections, concurrency, seed,
+                        defaults.retransmitChance(), defaults.reorderChance(), defaults.meanGapNanos()));
+            } catch (IllegalArgumentException e) {
+                System.err.println("mailscope: " + e.getMessage());
+                return Main.EXIT_USAGE;
+            }
+            long t0 = System.nanoTime();
+            CaptureGenerator.Result r;
+            try (CaptureWriter w = new CaptureWriter(new FileOutputStream(output), f)) {
+                r = generator.write(w);
+            }
+            double sec = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "%s: %,d packets, %,d connections, %,d bytes (%s) in %.1f s%n", output,
+                    r.packets(), r.connections(), r.bytes(), f.name().toLowerCase(Locale.ROOT), sec);
+            return 0;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Measure on one capture: reading alone; reading, decoding and TCP reassembly; the full analysis. "
+                    + "Packets/s, MB/s, wall time (best of the runs), live heap; tshark and tcpdump on the same file when installed.")
+    static class Run implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "A pcap or pcapng capture (e.g. from 'bench generate').")
+        String file;
+
+        @Option(names = "--runs", defaultValue = "5", description = "Timed passes per stage; the best counts. Default: ${DEFAULT-VALUE}.")
+        int runs;
+
+        @Option(names = "--warmup", defaultValue = "2",
+                description = "Untimed passes first (the first also measures the live heap). Default: ${DEFAULT-VALUE}.")
+        int warmup;
+
+        @Option(names = "--warmup-packets", defaultValue = "5000000", paramLabel = "N",
+                description = "More warm-up passes until this many packets went through (the JIT needs them). Default: ${DEFAULT-VALUE}.")
+        long warmupPackets;
+
+        @Option(names = "--tool-runs", defaultValue = "1",
+                description = "Passes of tshark and tcpdump; the best counts. Default: ${DEFAULT-VALUE}.")
+        int toolRuns;
+
+        @Option(names = "--no-tools", description = "Do not run tshark and tcpdump.")
+        boolean noTools;
+
+        @Option(names = "--stages", split = ",", paramLabel = "STAGE",
+                description = "Stages to run: read, reassemble, analysis. Default: all.")
+        List<String> stages;
+
+        @Option(names = "--json", description = "One JSON object instead of the table.")
+        boolean json;
+
+        @Option(names = "--quiet", description = "No progress lines on standard error.")
+        boolean quiet;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            List<BenchStage> chosen;
+            try {
+                chosen = stages == null ? List.of(BenchStage.values())
+                        : stages.stream().map(s -> switch (s.trim().toLowerCase(Locale.ROOT)) {
+                            case "read" -> BenchStage.READ;
+                            case "reassemble" -> BenchStage.REASSEMBLE;
+                            case "analysis" -> BenchStage.ANALYSIS;
+                            default -> throw new IllegalArgumentException("unknown stage " + s + " (read, reassemble, analysis)");
+                        }).toList();
+            } catch (IllegalArgumentException e) {
+                System.err.println("mailscope: " + e.getMessage());
+                return Main.EXIT_USAGE;
+            }
+            BenchRunner.Results results;
+            try {
+                results = new BenchRunner(file, warmup, warmupPackets, runs, toolRuns, chosen, !noTools, quiet ? null : System.err).run();
+            } catch (CaptureFormatException e) {
+                System.err.println("mailscope: " + e.getMessage());
+                return Main.EXIT_USAGE;
+            }
+            if (json) {
+                BenchReport.json(results, System.out);
+            } else {
+                BenchReport.text(results, System.out);
+            }
+            return 0;
+        }
+    }
+}
