@@ -47,6 +47,7 @@ public final class Analysis implements FrameSink {
     /** As {@link #read(String)}, with frames going through {@code entry} (e.g. a filter in front of this analysis). */
     public void read(String file, FrameSink entry) throws IOException, CaptureFormatException {
         try (CaptureReader reader = CaptureReader.open(file)) {
+            tracker.fileStarts();
             reader.firstFrameNumber(nextFrame);
             try {
                 nextFrame += reader.readFrames(entry);

@@ -56,11 +56,22 @@ public final class SessionTracker implements ConnectionListener {
         this.out = out;
     }
 
-    /** Times are shown relative to this (the first packet of the run). */
+    private boolean newFile;
+
+    /** Times are shown relative to this: the first packet of the run, or of a later file that starts earlier. */
     public void captureStart(long nanos) {
-        if (captureStartNanos == Long.MIN_VALUE) {
+        if (captureStartNanos == Long.MIN_VALUE || (newFile && nanos < captureStartNanos)) {
             captureStartNanos = nanos;
         }
+        newFile = false;
+    }
+
+    /**
+     * A new input file begins. Files given out of chronological order (unrelated captures) would otherwise show
+     * negative times: a file that starts before the current base becomes the base for the sessions it opens.
+     */
+    public void fileStarts() {
+        newFile = true;
     }
 
     @Override
