@@ -1,5 +1,6 @@
 package io.mailscope.dissect;
 
+import io.mailscope.dissect.tls.TlsSniffer;
 import io.mailscope.tcp.Direction;
 
 import java.util.Locale;
@@ -51,7 +52,7 @@ public final class ProtocolSniffer {
             if (len < 5 && !last) {
                 return null;
             }
-            return looksLikeTlsRecord(buf, len) ? TLS : BINARY;
+            return looksLikeTlsRecord(buf, 0, len) ? TLS : BINARY;
         }
         int lineEnd = indexOf(buf, len, (byte) '\n');
         if (lineEnd < 0 && len < PROBE_SIZE && !last) {
@@ -64,16 +65,9 @@ public final class ProtocolSniffer {
         return direction == Direction.SERVER_TO_CLIENT ? classifyServer(line, true) : classifyClient(line);
     }
 
-    /** A TLS record header: content type 20-23, version 0x0300-0x0304, length 1 to 16384+2048. */
-    public static boolean looksLikeTlsRecord(byte[] b, int len) {
-        if (len < 5) {
-            return false;
-        }
-        int type = b[0] & 0xff;
-        int major = b[1] & 0xff;
-        int minor = b[2] & 0xff;
-        int length = ((b[3] & 0xff) << 8) | (b[4] & 0xff);
-        return type >= 20 && type <= 23 && major == 3 && minor <= 4 && length >= 1 && length <= 16384 + 2048;
+    /** A TLS record header: content type 20-23, version 0x0300-0x0304, length 1 to 16384+2048 (never printable text). */
+    public static boolean looksLikeTlsRecord(byte[] b, int off, int len) {
+        return TlsSniffer.detect(b, off, len) == TlsSniffer.Result.TLS;
     }
 
     private static String classifyServer(String line, boolean complete) {

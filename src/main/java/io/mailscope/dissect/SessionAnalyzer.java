@@ -90,7 +90,7 @@ public final class SessionAnalyzer implements StreamConsumer {
                         side.stage = Stage.AFTER_STARTTLS;
                         side.probeLen = 0;
                         if (len > 0 && side.direction == Direction.SERVER_TO_CLIENT && freshChunk
-                                && !ProtocolSniffer.looksLikeTlsRecord(slice(data, off, len), Math.min(len, 5))) {
+                                && !ProtocolSniffer.looksLikeTlsRecord(data, off, len)) {
                             sink.emit(new SessionEvent.ServerDataAfterStartTls(at,
                                     ProtocolSniffer.escape(data, off, len, 80)));
                         }
@@ -107,12 +107,6 @@ public final class SessionAnalyzer implements StreamConsumer {
                 }
             }
         }
-    }
-
-    private static byte[] slice(byte[] data, int off, int len) {
-        byte[] b = new byte[Math.min(len, 5)];
-        System.arraycopy(data, off, b, 0, b.length);
-        return b;
     }
 
     /** The probe decided what this direction speaks: record it, switch stage, replay the probe into it. */

@@ -33,7 +33,6 @@ final class SessionFacts {
     SessionEvent.Detected serverDetected;
     final List<SessionEvent.Mismatch> mismatches = new ArrayList<>();
     final List<SessionEvent.Tcp> tcp = new ArrayList<>();
-    final List<SessionEvent.Silence> silences = new ArrayList<>();
     final List<SessionEvent.Gap> gaps = new ArrayList<>();
     ImapEvent.Response greeting;
     At firstServerImap;
@@ -54,16 +53,11 @@ final class SessionFacts {
     final List<TlsEvent.ServerHelloSeen> serverHellos = new ArrayList<>();
     TlsEvent.CertificatesSeen serverCertificates;
     final List<TlsEvent.Alert> alerts = new ArrayList<>();
-    final List<TlsEvent.Problem> tlsProblems = new ArrayList<>();
     TlsEvent.EncryptedStarted clientEncrypted;
     TlsEvent.EncryptedStarted serverEncrypted;
-    /** Time and frame of the last payload-bearing event seen from each side (by the events). */
-    Event lastClientEvent;
-    Event lastServerEvent;
     boolean tlsStarted;
     boolean logoutSent;
     ImapEvent.Response preauth;
-    long commandsAfterTls;
 
     private final Map<String, Integer> pending = new HashMap<>();
 
@@ -75,11 +69,6 @@ final class SessionFacts {
     }
 
     private void take(Event e) {
-        if (e.at().fromClient()) {
-            lastClientEvent = e;
-        } else {
-            lastServerEvent = e;
-        }
         if (e instanceof SessionEvent s) {
             takeSession(s);
         } else if (e instanceof ImapEvent i) {
@@ -102,8 +91,6 @@ final class SessionFacts {
             mismatches.add(m);
         } else if (e instanceof SessionEvent.Tcp t) {
             tcp.add(t);
-        } else if (e instanceof SessionEvent.Silence s) {
-            silences.add(s);
         } else if (e instanceof SessionEvent.Gap g) {
             gaps.add(g);
         } else if (e instanceof SessionEvent.TlsHandoff h) {
@@ -125,9 +112,6 @@ final class SessionFacts {
 
     private void takeImap(ImapEvent e) {
         if (e instanceof ImapEvent.Command c) {
-            if (tlsStarted) {
-                commandsAfterTls++;
-            }
             if ("STARTTLS".equals(c.name()) && startTlsCommand == null) {
                 startTlsCommand = c;
             }
@@ -193,8 +177,6 @@ final class SessionFacts {
             }
         } else if (e instanceof TlsEvent.Alert a) {
             alerts.add(a);
-        } else if (e instanceof TlsEvent.Problem p) {
-            tlsProblems.add(p);
         } else if (e instanceof TlsEvent.EncryptedStarted s) {
             if (s.at().fromClient()) {
                 clientEncrypted = clientEncrypted == null ? s : clientEncrypted;

@@ -69,9 +69,5 @@ public sealed interface ImapEvent extends Event {
      */
     record Problem(At at, String code, String detail) implements ImapEvent {}
 
-    /** Convenience: a capability set is one of these known strings, compared upper-case. */
-    static boolean has(Set<String> caps, String cap) {
-        return caps.contains(cap.toUpperCase(java.util.Locale.ROOT));
-    }
 
 }
