@@ -69,5 +69,8 @@ public sealed interface ImapEvent extends Event {
      */
     record Problem(At at, String code, String detail) implements ImapEvent {}
 
-
+    /** Whether a capability set (upper-case, as events carry it) holds a capability, in any case. */
+    static boolean has(Set<String> caps, String cap) {
+        return caps.contains(cap.toUpperCase(java.util.Locale.ROOT));
+    }
 }
