@@ -45,7 +45,10 @@ public final class Diagnoser {
         Rules r = new Rules(f, open);
         r.run();
         List<Finding> findings = new ArrayList<>(r.findings);
-        findings.sort(Comparator.comparing(Finding::severity).reversed());
+        // Most severe first; among equals, the finding that decided the outcome leads (sort is stable).
+        Finding primary = r.primary;
+        findings.sort(Comparator.comparing(Finding::severity).reversed()
+                .thenComparing(fd -> fd == primary ? 0 : 1));
         return new Diagnosis(firstSpeaker(session.connection()), expectedFirstSpeaker(f), transport(f), protocolPath(f),
                 r.outcome(), List.copyOf(findings));
     }
@@ -127,6 +130,8 @@ public final class Diagnoser {
         private final boolean open;
         final List<Finding> findings = new ArrayList<>();
         private Outcome outcome;
+        /** The finding whose rule decided the outcome, if one did. */
+        Finding primary;
 
         Rules(SessionFacts f, boolean open) {
             this.f = f;
@@ -151,6 +156,7 @@ public final class Diagnoser {
         private void outcome(Outcome o) {
             if (outcome == null) {
                 outcome = o;
+                primary = findings.isEmpty() ? null : findings.get(findings.size() - 1);
             }
         }
 
@@ -832,8 +838,10 @@ public final class Diagnoser {
             if (rst != null && c.state() != ConnState.REJ && c.state() != ConnState.RSTOS0 && (c.synAckFrame() > 0 || c.midstream())) {
                 String by = rst.at().direction().sender();
                 boolean dataBefore = c.clientBytes() + c.serverBytes() > 0;
+                String before = lastFromPeerBefore(rst.at());
                 add("reset", Severity.WARNING, "The " + by + " reset the connection.",
                         "The " + by + " sent a RST (" + ev.at(rst.at()) + ")" + (dataBefore ? " in the middle of the session" : "")
+                                + (before != null ? ", right after the " + rst.at().direction().opposite().sender() + " sent " + before : "")
                                 + ": the connection was torn down without an orderly close"
                                 + (rst.at().fromClient() ? " (a client that exits abruptly, or answers data after it closed)."
                                 : " (the server process crashed or aborted, a firewall cut it, or it received data after closing)."),
@@ -843,6 +851,21 @@ public final class Diagnoser {
                     outcome(Outcome.DROPPED);
                 }
             }
+        }
+
+        /** The last line the other side sent before {@code at}, quoted with its frame, or null. */
+        private String lastFromPeerBefore(At at) {
+            String found = null;
+            for (var e : s.events()) {
+                if (e.at().frame() > at.frame()) {
+                    break;
+                }
+                if (e.at().direction() != at.direction() && (e instanceof ImapEvent.Command || e instanceof TlsEvent.ClientHelloSeen
+                        || e instanceof ImapEvent.Response)) {
+                    found = Evidence.quote(Timeline.text(e)) + " (frame " + e.at().frame() + ")";
+                }
+            }
+            return found;
         }
 
         private boolean taggedAnswerAfter(At at) {
