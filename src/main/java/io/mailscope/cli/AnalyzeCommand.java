@@ -2,6 +2,7 @@ package io.mailscope.cli;
 
 import io.mailscope.report.JsonReport;
 import io.mailscope.report.Report;
+import io.mailscope.report.Reports;
 import io.mailscope.report.Style;
 import io.mailscope.report.TextReport;
 import picocli.CommandLine.Command;
@@ -41,7 +42,8 @@ class AnalyzeCommand implements Callable<Integer> {
         if (options.html != null) {
             reports.add(HtmlReports.open(options.html));
         }
-        Pipeline pipeline = new Pipeline(options, filter, reports, new SessionFilter(options));
+        Report report = new Reports(reports);
+        Pipeline pipeline = new Pipeline(options, filter, report, new SessionFilter(options));
         int bad = 0;
         for (String f : files) {
             if (!pipeline.read(f)) {
@@ -50,9 +52,7 @@ class AnalyzeCommand implements Callable<Integer> {
             }
         }
         pipeline.finish();
-        for (Report r : reports) {
-            r.close();
-        }
+        report.close();
         if (bad == 0) {
             return 0;
         }

@@ -9,13 +9,11 @@ import io.mailscope.capture.live.PcapFileWriter;
 import io.mailscope.capture.live.Tee;
 import io.mailscope.dissect.PortRoles;
 import io.mailscope.explain.Analysis;
-import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.explain.LiveWatch;
 import io.mailscope.report.JsonReport;
 import io.mailscope.report.Report;
-import io.mailscope.report.RunSummary;
+import io.mailscope.report.Reports;
 import io.mailscope.report.Style;
-import io.mailscope.report.SummaryCounter;
 import io.mailscope.report.TextReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -106,10 +104,21 @@ final class LiveCommand implements Callable<Integer> {
             System.err.println("mailscope: " + e.getMessage());
             return e.exitCode();
         }
-        Report report = options.json ? new JsonReport(System.out) : new TextReport(System.out, Style.detect(options.color), TextReport.Detail.FULL);
-        SessionFilter sessionFilter = new SessionFilter(options);
-        SummaryCounter counter = new SummaryCounter();
-        Analysis analysis = new Analysis(roles, options.limits(), !options.showPasswords, options.silenceNanos(), s -> finished(s, sessionFilter, counter, report));
+        List<Report> outputs = new ArrayList<>();
+        outputs.add(options.json ? new JsonReport(System.out) : new TextReport(System.out, Style.detect(options.color), TextReport.Detail.FULL));
+        if (options.html != null) {
+            try {
+                outputs.add(HtmlReports.open(options.html));
+            } catch (IllegalArgumentException e) {
+                capture.close();
+                System.err.println("mailscope: " + e.getMessage());
+                return Main.EXIT_USAGE;
+            }
+        }
+        Report report = new Reports(outputs);
+        Pipeline pipeline = new Pipeline(options, null, report, new SessionFilter(options));
+        pipeline.source("live:" + capture.interfaceName());
+        Analysis analysis = pipeline.analysis();
         analysis.tracker().onOpen(report::opened);
         LiveWatch watch = new LiveWatch((long) (stallSeconds * 1e9), (s, f) -> report.liveFinding(s, f, now()));
         watch.onProgress((s, line) -> report.progress(s, line, now()));
@@ -141,7 +150,7 @@ final class LiveCommand implements Callable<Integer> {
             }
         }, 250, 250, TimeUnit.MILLISECONDS);
         PcapFileWriter w = writer;
-        Runnable finish = () -> finish(capture, clock, analysis, counter, report, w);
+        Runnable finish = () -> finish(capture, clock, pipeline, report, w);
         Thread hook = new Thread(finish, "mailscope-live-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         capture.start(writer != null ? new Tee(writer, analyze) : analyze);
@@ -163,17 +172,8 @@ final class LiveCommand implements Callable<Integer> {
         return System.currentTimeMillis() * 1_000_000L;
     }
 
-    private void finished(AnalyzedSession s, SessionFilter filter, SummaryCounter counter, Report report) {
-        boolean show = filter.test(s);
-        counter.count(s, show);
-        if (show) {
-            report.session(s);
-        }
-    }
-
     /** Stops the capture and reports what is pending, once, whether the end came by itself or by Ctrl-C. */
-    private void finish(LiveCapture capture, ScheduledExecutorService clock, Analysis analysis, SummaryCounter counter,
-                        Report report, PcapFileWriter writer) {
+    private void finish(LiveCapture capture, ScheduledExecutorService clock, Pipeline pipeline, Report report, PcapFileWriter writer) {
         if (!finishing.compareAndSet(false, true)) {
             try {
                 finished.await(10, TimeUnit.SECONDS);
@@ -192,12 +192,9 @@ final class LiveCommand implements Callable<Integer> {
             }
             clock.shutdownNow();
             synchronized (lock) {
-                analysis.finish();
-                var cs = analysis.captureStats();
+                pipeline.finishSessions();
                 report.captureStats(capture.interfaceName(), stats.frames(), stats.received(), stats.dropped(), stats.ifDropped());
-                report.summary(new RunSummary(List.of("live:" + capture.interfaceName()), cs.frames(), cs.tcp(), cs.nonTcp(),
-                        cs.undecodable(), counter.sessions(), counter.shown(), counter.clientBytes(), counter.serverBytes(),
-                        counter.outcomes(), counter.findings(), analysis.reassemblyStats(), List.of()));
+                pipeline.summary();
                 report.close();
             }
             if (writer != null) {

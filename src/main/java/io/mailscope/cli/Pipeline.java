@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 
 /** An {@link Analysis} whose sessions go through the user's filters to the chosen reports, with a summary at the end. */
 final class Pipeline {
-    private final List<Report> reports;
+    private final Report report;
     private final Predicate<AnalyzedSession> filter;
     private final SummaryCounter counter = new SummaryCounter();
     private final Analysis analysis;
@@ -26,8 +26,8 @@ final class Pipeline {
     private final FrameSink entry;
 
     /** @param filterExpression a BPF filter for the frames, or null */
-    Pipeline(AnalysisOptions o, String filterExpression, List<Report> reports, Predicate<AnalyzedSession> filter) {
-        this.reports = reports;
+    Pipeline(AnalysisOptions o, String filterExpression, Report report, Predicate<AnalyzedSession> filter) {
+        this.report = report;
         this.filter = filter;
         this.analysis = new Analysis(o.roles(), o.limits(), !o.showPasswords, o.silenceNanos(), this::finished);
         this.entry = filterExpression == null ? analysis : new BpfFrameFilter(filterExpression, analysis);
@@ -37,9 +37,7 @@ final class Pipeline {
         boolean show = filter.test(s);
         counter.count(s, show);
         if (show) {
-            for (Report r : reports) {
-                r.session(s);
-            }
+            report.session(s);
         }
     }
 
@@ -62,16 +60,28 @@ final class Pipeline {
         }
     }
 
+    /** Names an input that is not a file (a live interface), for the summary. */
+    void source(String name) {
+        files.add(name);
+    }
+
     /** Reports every connection still open, then the summary. */
     void finish() {
+        finishSessions();
+        summary();
+    }
+
+    /** Reports every connection still open. */
+    void finishSessions() {
         analysis.finish();
+    }
+
+    /** The run's totals, to every report. */
+    void summary() {
         CaptureStats cs = analysis.captureStats();
-        RunSummary summary = new RunSummary(List.copyOf(files), cs.frames(), cs.tcp(), cs.nonTcp(), cs.undecodable(),
+        report.summary(new RunSummary(List.copyOf(files), cs.frames(), cs.tcp(), cs.nonTcp(), cs.undecodable(),
                 counter.sessions(), counter.shown(), counter.clientBytes(), counter.serverBytes(),
-                counter.outcomes(), counter.findings(), analysis.reassemblyStats(), List.copyOf(errors));
-        for (Report r : reports) {
-            r.summary(summary);
-        }
+                counter.outcomes(), counter.findings(), analysis.reassemblyStats(), List.copyOf(errors)));
     }
 
     List<String> errors() {

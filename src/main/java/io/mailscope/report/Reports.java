@@ -1,0 +1,46 @@
+package io.mailscope.report;
+
+import io.mailscope.dissect.Session;
+import io.mailscope.explain.AnalyzedSession;
+import io.mailscope.explain.Finding;
+
+import java.util.List;
+
+/** Several reports fed the same sessions (the terminal or JSON, plus an HTML file). */
+public record Reports(List<Report> all) implements Report {
+
+    @Override
+    public void session(AnalyzedSession session) {
+        all.forEach(r -> r.session(session));
+    }
+
+    @Override
+    public void summary(RunSummary summary) {
+        all.forEach(r -> r.summary(summary));
+    }
+
+    @Override
+    public void opened(Session session) {
+        all.forEach(r -> r.opened(session));
+    }
+
+    @Override
+    public void progress(Session session, String line, long timeNanos) {
+        all.forEach(r -> r.progress(session, line, timeNanos));
+    }
+
+    @Override
+    public void liveFinding(Session session, Finding finding, long timeNanos) {
+        all.forEach(r -> r.liveFinding(session, finding, timeNanos));
+    }
+
+    @Override
+    public void captureStats(String interfaceName, long frames, long received, long dropped, long ifDropped) {
+        all.forEach(r -> r.captureStats(interfaceName, frames, received, dropped, ifDropped));
+    }
+
+    @Override
+    public void close() {
+        all.forEach(Report::close);
+    }
+}
