@@ -58,8 +58,7 @@ public final class JsonReport implements Report {
 
     @Override
     public void summary(RunSummary summary) {
-        try {
-            g.writeStartObject();
+        line(() -> {
             g.writeStringField("type", "summary");
             g.writeArrayFieldStart("files");
             for (String f : summary.files()) {
@@ -95,33 +94,40 @@ public final class JsonReport implements Report {
                 g.writeString(e);
             }
             g.writeEndArray();
-            g.writeEndObject();
-            endLine();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     @Override
     public void liveFinding(Session s, Finding f, long timeNanos) {
+        line(() -> {
+            liveHeader("finding", s, timeNanos);
+            findingFields(g, f);
+        });
+    }
+
+    @Override
+    public void progress(Session s, String text, long timeNanos) {
+        line(() -> {
+            liveHeader("progress", s, timeNanos);
+            g.writeStringField("text", text);
+        });
+    }
+
+    /** The fields every live object starts with: which session, when. */
+    private void liveHeader(String type, Session s, long timeNanos) throws IOException {
+        TcpConnection c = s.connection();
+        g.writeStringField("type", type);
+        g.writeNumberField("session", c.id());
+        g.writeStringField("client", endpoint(c.client()));
+        g.writeStringField("server", endpoint(c.server()));
+        g.writeStringField("time", iso(timeNanos));
+    }
+
+    /** Writes the fields of one JSON object on a line of its own. */
+    private void line(Fields fields) {
         try {
-            TcpConnection c = s.connection();
             g.writeStartObject();
-            g.writeStringField("type", "finding");
-            g.writeNumberField("session", c.id());
-            g.writeStringField("client", endpoint(c.client()));
-            g.writeStringField("server", endpoint(c.server()));
-            g.writeStringField("time", iso(timeNanos));
-            g.writeStringField("code", f.code());
-            g.writeStringField("severity", f.severity().label());
-            g.writeStringField("summary", f.summary());
-            g.writeStringField("explanation", f.explanation());
-            g.writeStringField("fix", f.fix());
-            g.writeArrayFieldStart("frames");
-            for (long fr : f.frames()) {
-                g.writeNumber(fr);
-            }
-            g.writeEndArray();
+            fields.write();
             g.writeEndObject();
             endLine();
         } catch (IOException e) {
@@ -129,39 +135,21 @@ public final class JsonReport implements Report {
         }
     }
 
-    @Override
-    public void progress(Session s, String line, long timeNanos) {
-        try {
-            TcpConnection c = s.connection();
-            g.writeStartObject();
-            g.writeStringField("type", "progress");
-            g.writeNumberField("session", c.id());
-            g.writeStringField("client", endpoint(c.client()));
-            g.writeStringField("server", endpoint(c.server()));
-            g.writeStringField("time", iso(timeNanos));
-            g.writeStringField("text", line);
-            g.writeEndObject();
-            endLine();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    @FunctionalInterface
+    private interface Fields {
+        void write() throws IOException;
     }
 
     @Override
     public void captureStats(String interfaceName, long frames, long received, long dropped, long ifDropped) {
-        try {
-            g.writeStartObject();
+        line(() -> {
             g.writeStringField("type", "capture");
             g.writeStringField("interface", interfaceName);
             g.writeNumberField("frames", frames);
             g.writeNumberField("received", received);
             g.writeNumberField("dropped", dropped);
             g.writeNumberField("if_dropped", ifDropped);
-            g.writeEndObject();
-            endLine();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     private void endLine() throws IOException {
@@ -434,6 +422,11 @@ public final class JsonReport implements Report {
 
     static void writeFinding(JsonGenerator g, Finding f) throws IOException {
         g.writeStartObject();
+        findingFields(g, f);
+        g.writeEndObject();
+    }
+
+    static void findingFields(JsonGenerator g, Finding f) throws IOException {
         g.writeStringField("code", f.code());
         g.writeStringField("severity", f.severity().label());
         g.writeStringField("summary", f.summary());
@@ -444,7 +437,6 @@ public final class JsonReport implements Report {
             g.writeNumber(fr);
         }
         g.writeEndArray();
-        g.writeEndObject();
     }
 
     private void writeTimeline(Session s) throws IOException {
