@@ -158,7 +158,8 @@ public final class SessionAnalyzer implements StreamConsumer {
             code = fromClient ? "plaintext-to-tls-port" : "plaintext-from-tls-port";
             detail = (fromClient ? "the client sent plaintext" : "the server sent plaintext")
                     + " to implicit TLS port " + session.connection().server().port();
-        } else if (role == PortRole.IMAP && ProtocolSniffer.TLS.equals(protocol)) {
+        } else if (role == PortRole.IMAP && ProtocolSniffer.TLS.equals(protocol) && !session.connection().midstream()) {
+            // (A capture that starts mid-connection may have missed the STARTTLS that made this TLS legitimate.)
             code = fromClient ? "tls-to-plaintext-port" : "tls-from-plaintext-port";
             detail = "TLS sent to plaintext IMAP port " + session.connection().server().port() + " before any STARTTLS";
         } else if (role != PortRole.OTHER && !plaintext && !ProtocolSniffer.TLS.equals(protocol)) {

@@ -131,6 +131,27 @@ class SessionAnalyzerTest {
         assertTrue(smtp.events().stream().anyMatch(e -> e instanceof SessionEvent.Detected d && d.protocol().equals("smtp")));
     }
 
+    @Test
+    void aCaptureStartingAfterStarttlsSeesTlsOnTheImapPortWithoutCallingItAMistake() {
+        Session s = new Session(TestConnections.midstream(143), PortRole.IMAP);
+        SessionAnalyzer a = new SessionAnalyzer(s, true);
+        byte[] appData = {0x17, 0x03, 0x03, 0x00, 0x05, 1, 2, 3, 4, 5};
+        a.onData(Direction.CLIENT_TO_SERVER, appData, 0, appData.length, 10, 10);
+        a.onData(Direction.SERVER_TO_CLIENT, appData, 0, appData.length, 11, 11);
+        assertTrue(s.events().stream().anyMatch(e -> e instanceof SessionEvent.Detected d && d.protocol().equals("tls")), lines(s).toString());
+        assertTrue(s.events().stream().noneMatch(e -> e instanceof SessionEvent.Mismatch), lines(s).toString());
+        assertEquals(5, a.tlsAnalyzer().encryptedBytes(Direction.CLIENT_TO_SERVER), "the record's payload is counted as encrypted, not buffered");
+    }
+
+    @Test
+    void aClientHelloOnTheImapPortFromTheStartIsAMismatch() {
+        Session s = new Session(TestConnections.imap(143), PortRole.IMAP);
+        SessionAnalyzer a = new SessionAnalyzer(s, true);
+        byte[] hello = {0x16, 0x03, 0x01, 0x00, 0x05, 1, 0, 0, 1, 0};
+        a.onData(Direction.CLIENT_TO_SERVER, hello, 0, hello.length, 4, 4);
+        assertTrue(s.events().stream().anyMatch(e -> e instanceof SessionEvent.Mismatch m && m.code().equals("tls-to-plaintext-port")));
+    }
+
     private static int indexOf(List<String> l, String prefix, String contains) {
         for (int i = 0; i < l.size(); i++) {
             if (l.get(i).startsWith(prefix) && l.get(i).contains(contains)) {

@@ -12,4 +12,11 @@ public final class TestConnections {
         c.synAckFrame = 2;
         return c;
     }
+
+    /** 127.0.0.1:50000 -> 127.0.0.1:port, first seen mid-stream (no handshake in the capture). */
+    public static TcpConnection midstream(int port) {
+        TcpConnection c = new TcpConnection(1, Endpoint.parse("127.0.0.1", 50000), Endpoint.parse("127.0.0.1", port));
+        c.midstream = true;
+        return c;
+    }
 }
