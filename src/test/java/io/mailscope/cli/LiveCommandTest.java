@@ -53,8 +53,8 @@ class LiveCommandTest {
             Path written = dir.resolve("live.pcap");
             CompletableFuture<CliRun> live = CompletableFuture.supplyAsync(() -> CliRun.of("live", "-i", "lo", "--json",
                     "--imap-port", String.valueOf(plainPort), "--imaps-port", String.valueOf(tlsPort),
-                    "--stall-after", "1", "--duration", "9s", "-w", written.toString()), pool);
-            Thread.sleep(2000); // let the capture start
+                    "--stall-after", "1", "--duration", "12s", "-w", written.toString()), pool);
+            Thread.sleep(3000); // let the capture start (a JVM, libpcap and the handle)
 
             // The blank screen: connect to the implicit TLS port and say nothing.
             Socket silent = new Socket(lo, tlsPort);

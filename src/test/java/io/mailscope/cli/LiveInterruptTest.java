@@ -37,7 +37,7 @@ class LiveInterruptTest {
                     "live", "-i", "lo", "--json", "--imaps-port", String.valueOf(server.getLocalPort()), "-w", written.toString())
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(live.getInputStream(), StandardCharsets.UTF_8));
-            Thread.sleep(2500);
+            Thread.sleep(4000); // a fresh JVM, libpcap and the handle
             Socket client = new Socket(lo, server.getLocalPort()); // connects, and stays open until after the interrupt
             Socket accepted = server.accept();
             Thread.sleep(1000);
