@@ -650,20 +650,24 @@ public final class Diagnoser {
                             cmd.at().frame(), ans.at().frame(), untagged != null ? untagged.at().frame() : 0);
                     outcome(Outcome.REFUSED);
                 }
-                if (cmd.credentials() && !cleartextReported) {
+                if (x.credentials() && !cleartextReported) {
                     cleartextReported = true;
+                    String sent = x.saslResponse() != null && !cmd.credentials()
+                            ? Evidence.quote(cmd.display()) + " (" + ev.at(cmd.at()) + ") and then its SASL response, which carries the password in base64 ("
+                                    + ev.at(x.saslResponse().at()) + "),"
+                            : Evidence.quote(cmd.display()) + " (" + ev.at(cmd.at()) + ")";
                     add("cleartext-credentials", Severity.WARNING, "A password crossed the network unencrypted.",
-                            "The client sent " + Evidence.quote(cmd.display()) + " (" + ev.at(cmd.at())
-                                    + ") before any TLS, so anyone on the path could read the password"
+                            "The client sent " + sent
+                                    + " before any TLS, so anyone on the path could read the password"
                                     + (x.ok() ? "; the server accepted it (" + ev.at(x.answer().at()) + ")." : ".")
                                     + " mailscope redacts it in its output.",
                             "Change that password, use STARTTLS or port 993 before logging in, and make the server refuse plaintext logins (dovecot: disable_plaintext_auth = yes).",
-                            cmd.at().frame());
+                            cmd.at().frame(), x.credentialsAt().frame());
                 }
             }
             if (!cleartextReported) {
                 for (SessionFacts.Exchange x : f.exchanges) {
-                    if (x.beforeTls() && x.command().credentials()) {
+                    if (x.beforeTls() && x.credentials()) {
                         add("cleartext-credentials", Severity.WARNING, "A password crossed the network unencrypted.",
                                 "The client sent " + Evidence.quote(x.command().display()) + " (" + ev.at(x.command().at())
                                         + ") before any TLS, so anyone on the path could read the password. mailscope redacts it in its output.",

@@ -17,8 +17,41 @@ import java.util.Set;
 
 /** The facts a diagnosis rests on, gathered in one pass over a session's events. */
 final class SessionFacts {
-    /** A client command and the server's tagged answer to it, if any. */
-    record Exchange(ImapEvent.Command command, ImapEvent.Response answer, boolean beforeTls) {
+    /**
+     * A client command and the server's tagged answer to it, if any.
+     *
+     * @param saslResponse for AUTHENTICATE without an initial response: the first base64 line the client sent
+     *                     after the server's "+" (it carries the password for PLAIN and LOGIN), else null
+     */
+    record Exchange(ImapEvent.Command command, ImapEvent.Response answer, boolean beforeTls,
+                    ImapEvent.AuthenticateData saslResponse) {
+        Exchange(ImapEvent.Command command, ImapEvent.Response answer, boolean beforeTls) {
+            this(command, answer, beforeTls, null);
+        }
+
+        /**
+         * The exchange carried a secret: a LOGIN password, a SASL initial response, or a SASL response line of a
+         * mechanism that sends the password (PLAIN, LOGIN) or a bearer token (XOAUTH2, OAUTHBEARER) as is.
+         */
+        boolean credentials() {
+            return command.credentials() || (saslResponse != null && revealingMechanism(command.display()));
+        }
+
+        /** Where the secret went: the command line itself or the SASL response line. */
+        At credentialsAt() {
+            return command.credentials() || saslResponse == null ? command.at() : saslResponse.at();
+        }
+
+        private static boolean revealingMechanism(String display) {
+            String[] words = display.trim().split(" +");
+            for (int i = 0; i + 1 < words.length; i++) {
+                if (words[i].equalsIgnoreCase("AUTHENTICATE")) {
+                    return Set.of("PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER").contains(words[i + 1].toUpperCase(Locale.ROOT));
+                }
+            }
+            return false;
+        }
+
         boolean ok() {
             return answer != null && "OK".equals(answer.status());
         }
@@ -122,6 +155,8 @@ final class SessionFacts {
             if (c.tag() != null) {
                 pending.put(c.tag(), exchanges.size() - 1);
             }
+        } else if (e instanceof ImapEvent.AuthenticateData a) {
+            takeSaslResponse(a);
         } else if (e instanceof ImapEvent.Response r) {
             takeResponse(r);
         } else if (e instanceof ImapEvent.Capabilities c) {
@@ -138,6 +173,22 @@ final class SessionFacts {
             imapProblems.add(p);
         }
 
+    }
+
+    /** A SASL line belongs to the last AUTHENTICATE still waiting for its tagged answer. */
+    private void takeSaslResponse(ImapEvent.AuthenticateData a) {
+        if (a.cancelled()) {
+            return;
+        }
+        for (int i = exchanges.size() - 1; i >= 0; i--) {
+            Exchange x = exchanges.get(i);
+            if ("AUTHENTICATE".equals(x.command().name()) && x.answer() == null) {
+                if (x.saslResponse() == null) {
+                    exchanges.set(i, new Exchange(x.command(), null, x.beforeTls(), a));
+                }
+                return;
+            }
+        }
     }
 
     private void takeResponse(ImapEvent.Response r) {
@@ -160,7 +211,7 @@ final class SessionFacts {
             Integer i = pending.remove(r.tag());
             if (i != null) {
                 Exchange x = exchanges.get(i);
-                exchanges.set(i, new Exchange(x.command(), r, x.beforeTls()));
+                exchanges.set(i, new Exchange(x.command(), r, x.beforeTls(), x.saslResponse()));
             }
         }
     }

@@ -61,6 +61,8 @@ class RealCaptureDiagnosisTest {
             capture-midstream.pcap                       | ok         | imap                            | client | capture-midstream
             snaplen-truncated.pcap                       | incomplete | imap                            | server | snaplen-truncated
             capture-gap.pcap                             | ok         | imap                            | server | capture-gap cleartext-credentials
+            sasl-plain-ok.pcap                           | ok         | imap                            | server | cleartext-credentials
+            sasl-ir-refused.pcap                         | refused    | imap                            | server | login-before-starttls cleartext-credentials
             """)
     void storyIsDiagnosed(String capture, String outcome, String path, String firstSpeaker, String findings) {
         AnalyzedSession s = Captures.only(capture);
