@@ -623,13 +623,27 @@ public final class Diagnoser {
 
         private void login() {
             boolean cleartextReported = false;
+            boolean failureReported = false;
             for (SessionFacts.Exchange x : f.exchanges("LOGIN", "AUTHENTICATE")) {
+                ImapEvent.Command cmd = x.command();
+                ImapEvent.Response untagged = untaggedBadAfter(cmd.at());
+                if (!failureReported && wrongCredentials(x, untagged)) {
+                    failureReported = true;
+                    add("authentication-failed", Severity.ERROR, "The server rejected the user name or password.",
+                            "The client sent " + Evidence.quote(cmd.display()) + " (" + ev.at(cmd.at()) + ")"
+                                    + (x.beforeTls() ? "" : " inside TLS") + " and the server answered "
+                                    + Evidence.quote(x.answer().display()) + " (" + ev.at(x.answer().at()) + ")"
+                                    + (x.beforeTls() && !f.advertised("LOGINDISABLED")
+                                    ? ". The server allows logins on this connection (it did not advertise LOGINDISABLED): it was the credentials it refused, not the lack of TLS."
+                                    : ": the credentials were refused."),
+                            "Check the user name and password (and whether the account is locked or the mechanism allowed); the server's log says which.",
+                            cmd.at().frame(), x.credentialsAt().frame(), x.answer().at().frame());
+                    outcome(Outcome.REFUSED);
+                }
                 if (!x.beforeTls()) {
                     continue;
                 }
-                ImapEvent.Command cmd = x.command();
-                ImapEvent.Response untagged = untaggedBadAfter(cmd.at());
-                boolean refusedForTls = x.refused() || (untagged != null && x.answer() == null);
+                boolean refusedForTls = (x.refused() || (untagged != null && x.answer() == null)) && !wrongCredentials(x, untagged);
                 if (refusedForTls && (f.advertised("LOGINDISABLED") || mentionsTls(x.answer()) || mentionsTls(untagged)
                         || invalidState(x.answer()) || s.role() == PortRole.IMAP)) {
                     ImapEvent.Response ans = x.answer() != null ? x.answer() : untagged;
@@ -686,6 +700,27 @@ public final class Diagnoser {
                 }
             }
             return null;
+        }
+
+        /**
+         * The server refused the login because of the credentials, not the missing TLS: an RFC 5530 code saying so
+         * (dovecot: "NO [AUTHENTICATIONFAILED] Authentication failed."), or a plain NO without a code that says
+         * nothing about TLS: inside TLS, or from a server that listed its capabilities without LOGINDISABLED.
+         */
+        private boolean wrongCredentials(SessionFacts.Exchange x, ImapEvent.Response untagged) {
+            if (!x.refused()) {
+                return false;
+            }
+            ImapEvent.Response a = x.answer();
+            String code = a.code() == null ? "" : a.code().split(" ", 2)[0];
+            if (code.equals("AUTHENTICATIONFAILED") || code.equals("AUTHORIZATIONFAILED") || code.equals("EXPIRED")) {
+                return true;
+            }
+            if (!"NO".equals(a.status()) || a.code() != null || mentionsTls(a) || invalidState(a)) {
+                return false;
+            }
+            // inside TLS there is no TLS left to ask for
+            return !x.beforeTls() || (f.capabilitiesSeenBeforeTls && !f.advertised("LOGINDISABLED") && untagged == null);
         }
 
         private static boolean mentionsTls(ImapEvent.Response r) {

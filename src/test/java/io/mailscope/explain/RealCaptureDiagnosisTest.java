@@ -63,6 +63,7 @@ class RealCaptureDiagnosisTest {
             capture-gap.pcap                             | ok         | imap                            | server | capture-gap cleartext-credentials
             sasl-plain-ok.pcap                           | ok         | imap                            | server | cleartext-credentials
             sasl-ir-refused.pcap                         | refused    | imap                            | server | login-before-starttls cleartext-credentials
+            sasl-plain-wrong-password.pcap               | refused    | imap                            | server | authentication-failed cleartext-credentials
             """)
     void storyIsDiagnosed(String capture, String outcome, String path, String firstSpeaker, String findings) {
         AnalyzedSession s = Captures.only(capture);
