@@ -177,6 +177,7 @@ public final class Diagnoser {
             }
             imapMistakes();
             serverByeAndReset();
+            serverHangUp();
             certificates();
             greetingHostname();
             captureLimits();
@@ -890,6 +891,48 @@ public final class Diagnoser {
                     outcome(Outcome.DROPPED);
                 }
             }
+        }
+
+        /**
+         * The server closed a plaintext IMAP session first, without BYE, without the client having asked to log out,
+         * and no other rule explains it: a server that hangs up right after its greeting, or in the middle.
+         */
+        private void serverHangUp() {
+            if (outcome != null || f.tlsStarted || f.greeting == null || !"OK".equals(f.greeting.status()) || !f.byes.isEmpty()) {
+                return;
+            }
+            SessionEvent.Tcp fin = f.firstTcp("FIN", false);
+            if (fin == null || logoutBefore(fin.at())) {
+                return;
+            }
+            At clientEnd = closeAt(Direction.CLIENT_TO_SERVER);
+            if (clientEnd != null && clientEnd.frame() < fin.at().frame()) {
+                return;
+            }
+            SessionFacts.Exchange last = null;
+            for (SessionFacts.Exchange x : f.exchanges) {
+                if (x.command().at().frame() < fin.at().frame()) {
+                    last = x;
+                }
+            }
+            String when;
+            if (last == null) {
+                when = "right after its greeting " + Evidence.quote(f.greeting.display()) + " (" + ev.at(f.greeting.at())
+                        + "), before the client had sent a command";
+            } else if (last.answer() == null || last.answer().at().frame() > fin.at().frame()) {
+                when = "while the client's " + Evidence.quote(last.command().display()) + " (" + ev.at(last.command().at())
+                        + ") was still unanswered";
+            } else {
+                when = "after answering " + Evidence.quote(last.command().display()) + " with "
+                        + Evidence.quote(last.answer().display()) + " (" + ev.at(last.answer().at()) + ")";
+            }
+            add("server-hangup", Severity.WARNING, "The server closed the connection without BYE.",
+                    "The server closed the connection (" + ev.at(fin.at()) + ") " + when
+                            + ", without a BYE saying why and without the client asking to log out. An IMAP server announces a close with BYE (RFC 9051 section 7.1.5);"
+                            + " a silent close is a crashed or killed IMAP process, a connection limit enforced before the IMAP layer, or a proxy or firewall cutting the connection.",
+                    "Read the server's log at that moment (process crash, connection or rate limits), and any proxy or load balancer between client and server.",
+                    f.greeting.at().frame(), last != null ? last.command().at().frame() : 0, fin.at().frame());
+            outcome(Outcome.DROPPED);
         }
 
         /** The last line the other side sent before {@code at}, quoted with its frame, or null. */

@@ -64,6 +64,8 @@ class RealCaptureDiagnosisTest {
             sasl-plain-ok.pcap                           | ok         | imap                            | server | cleartext-credentials
             sasl-ir-refused.pcap                         | refused    | imap                            | server | login-before-starttls cleartext-credentials
             sasl-plain-wrong-password.pcap               | refused    | imap                            | server | authentication-failed cleartext-credentials
+            server-close-after-greeting.pcap             | dropped    | imap                            | server | server-hangup starttls-not-advertised
+            client-close-after-greeting.pcap             | ok         | imap                            | server |
             """)
     void storyIsDiagnosed(String capture, String outcome, String path, String firstSpeaker, String findings) {
         AnalyzedSession s = Captures.only(capture);
