@@ -66,6 +66,11 @@ class RealCaptureDiagnosisTest {
             sasl-plain-wrong-password.pcap               | refused    | imap                            | server | authentication-failed cleartext-credentials
             server-close-after-greeting.pcap             | dropped    | imap                            | server | server-hangup starttls-not-advertised
             client-close-after-greeting.pcap             | ok         | imap                            | server |
+            tls13-hello-retry.pcap                       | ok         | tls1.3                          | client |
+            starttls-to-tls-port.pcap                    | stalled    | none                            | none   | implicit-tls-mutual-wait
+            long-session.pcap.gz                         | ok         | imap                            | server | cleartext-credentials
+            idle.pcap                                    | ok         | imap                            | server | cleartext-credentials
+            compress-deflate.pcap                        | ok         | imap                            | server | cleartext-credentials
             """)
     void storyIsDiagnosed(String capture, String outcome, String path, String firstSpeaker, String findings) {
         AnalyzedSession s = Captures.only(capture);
