@@ -668,6 +668,29 @@ rec_client_close_after_greeting() {
     capture_stop; summary "$f"
 }
 
+# passwords that are not a plain atom: a quoted one with a space (wrong), a synchronizing literal (after the
+# server's "+"), and a LITERAL+ non-synchronizing literal; two sessions from 127.0.0.1
+rec_login_literal_password() {
+    need_main
+    local f="$C/login-literal-password.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." 'send:a1 LOGIN "alice" "bad secret"' "expect:a1 " \
+        "send:a2 LOGIN alice {6}" "expect:+" "send:secret" "expect:a2 " "send:a3 LOGOUT" waitclose:5
+    client 127.0.0.1 $IMAP_PORT "expect:ready." 'sendraw:b1 LOGIN alice {6+}\r\nsecret\r\n' "expect:b1 " \
+        "send:b2 LOGOUT" waitclose:5
+    capture_stop; summary "$f"
+}
+
+# AUTHENTICATE given up: the client cancels with "*" (BAD), then asks for a mechanism the server lacks (NO)
+rec_authenticate_cancelled() {
+    need_main
+    local f="$C/authenticate-cancelled.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 AUTHENTICATE PLAIN" "expect:+" "send:*" "expect:a1 " \
+        "send:a2 AUTHENTICATE CRAM-MD5" "expect:a2 " "send:a3 LOGOUT" waitclose:5
+    capture_stop; summary "$f"
+}
+
 ORDER=(
     implicit_tls_mutual_wait plaintext_to_tls_port login_before_starttls cleartext_credentials
     plaintext_after_starttls starttls_mutual_wait starttls_ok_python imaps_ok_python imaps_ok_tls12
@@ -679,6 +702,7 @@ ORDER=(
     greeting_encoded_hostname no_greeting reset server_bye_autologout connection_refused no_answer
     sasl_plain_ok sasl_ir_refused sasl_plain_wrong_password tls13_hello_retry starttls_to_tls_port three_sessions
     long_session idle compress_deflate server_close_after_greeting client_close_after_greeting
+    login_literal_password authenticate_cancelled
 )
 
 copy_samples() {

@@ -625,27 +625,55 @@ public final class Diagnoser {
         private void login() {
             boolean cleartextReported = false;
             boolean failureReported = false;
+            boolean mechanismReported = false;
+            boolean tlsRefusalReported = false;
             for (SessionFacts.Exchange x : f.exchanges("LOGIN", "AUTHENTICATE")) {
                 ImapEvent.Command cmd = x.command();
                 ImapEvent.Response untagged = untaggedBadAfter(cmd.at());
-                if (!failureReported && wrongCredentials(x, untagged)) {
+                // A later login that worked makes an earlier refusal a detour, not how the session ended.
+                boolean laterSuccess = loggedInAfter(x);
+                if (x.cancelled()) {
+                    // "*" ended the AUTHENTICATE: the server's BAD answers the client's own choice
+                } else if (!mechanismReported && mechanismRefused(x)) {
+                    mechanismReported = true;
+                    StringBuilder offered = new StringBuilder();
+                    for (String cap : f.capabilitiesBeforeTls) {
+                        if (cap.startsWith("AUTH=")) {
+                            offered.append(offered.length() == 0 ? "" : " ").append(cap);
+                        }
+                    }
+                    add("auth-mechanism-unsupported", Severity.ERROR, "The server does not offer the authentication mechanism the client asked for.",
+                            "The client sent " + Evidence.quote(cmd.display()) + " (" + ev.at(cmd.at()) + ") and the server answered "
+                                    + Evidence.quote(x.answer().display()) + " (" + ev.at(x.answer().at()) + ")"
+                                    + (offered.length() > 0 ? "; it had offered " + offered + "." : ".")
+                                    + (laterSuccess ? " A later login on this connection succeeded." : ""),
+                            "Configure the client to use a mechanism the server lists in its AUTH= capabilities (or plain LOGIN over TLS).",
+                            cmd.at().frame(), x.answer().at().frame());
+                    if (!laterSuccess) {
+                        outcome(Outcome.REFUSED);
+                    }
+                } else if (!failureReported && wrongCredentials(x, untagged)) {
                     failureReported = true;
-                    add("authentication-failed", Severity.ERROR, "The server rejected the user name or password.",
+                    add("authentication-failed", laterSuccess ? Severity.WARNING : Severity.ERROR, "The server rejected the user name or password.",
                             "The client sent " + Evidence.quote(cmd.display()) + " (" + ev.at(cmd.at()) + ")"
                                     + (x.beforeTls() ? "" : " inside TLS") + " and the server answered "
                                     + Evidence.quote(x.answer().display()) + " (" + ev.at(x.answer().at()) + ")"
                                     + (x.beforeTls() && !f.advertised("LOGINDISABLED")
                                     ? ". The server allows logins on this connection (it did not advertise LOGINDISABLED): it was the credentials it refused, not the lack of TLS."
-                                    : ": the credentials were refused."),
+                                    : ": the credentials were refused.")
+                                    + (laterSuccess ? " A later login on this connection succeeded." : ""),
                             "Check the user name and password (and whether the account is locked or the mechanism allowed); the server's log says which.",
                             cmd.at().frame(), x.credentialsAt().frame(), x.answer().at().frame());
-                    outcome(Outcome.REFUSED);
+                    if (!laterSuccess) {
+                        outcome(Outcome.REFUSED);
+                    }
                 }
                 if (!x.beforeTls()) {
                     continue;
                 }
-                boolean refusedForTls = (x.refused() || (untagged != null && x.answer() == null)) && !wrongCredentials(x, untagged);
-                if (refusedForTls && (f.advertised("LOGINDISABLED") || mentionsTls(x.answer()) || mentionsTls(untagged)
+                boolean refusedForTls = (x.refused() || (untagged != null && x.answer() == null)) && !wrongCredentials(x, untagged)
+                        && !x.cancelled() && !mechanismRefused(x);
+                if (refusedForTls && !tlsRefusalReported && (f.advertised("LOGINDISABLED") || mentionsTls(x.answer()) || mentionsTls(untagged)
                         || invalidState(x.answer()) || s.role() == PortRole.IMAP)) {
                     ImapEvent.Response ans = x.answer() != null ? x.answer() : untagged;
                     StringBuilder why = new StringBuilder();
@@ -658,6 +686,7 @@ public final class Diagnoser {
                         why.append("The server answered ");
                     }
                     why.append(Evidence.quote(ans.display())).append(" (").append(ev.at(ans.at())).append(").");
+                    tlsRefusalReported = true;
                     add("login-before-starttls", Severity.ERROR, "The server refused to log in before TLS.",
                             "The client sent " + Evidence.quote(cmd.display()) + " in plaintext (" + ev.at(cmd.at()) + "). " + why,
                             "Send STARTTLS first and log in after the TLS handshake (`openssl s_client -starttls imap -connect "
@@ -722,6 +751,22 @@ public final class Diagnoser {
             }
             // inside TLS there is no TLS left to ask for
             return !x.beforeTls() || (f.capabilitiesSeenBeforeTls && !f.advertised("LOGINDISABLED") && untagged == null);
+        }
+
+        /** The server refused the SASL mechanism itself (dovecot: "NO [ALERT] Unsupported authentication mechanism."). */
+        private static boolean mechanismRefused(SessionFacts.Exchange x) {
+            return x.refused() && "AUTHENTICATE".equals(x.command().name()) && !mentionsTls(x.answer())
+                    && x.answer().text().toLowerCase(java.util.Locale.ROOT).contains("mechanism");
+        }
+
+        /** A LOGIN or AUTHENTICATE after this one was accepted. */
+        private boolean loggedInAfter(SessionFacts.Exchange earlier) {
+            for (SessionFacts.Exchange x : f.exchanges("LOGIN", "AUTHENTICATE")) {
+                if (x.command().at().frame() > earlier.command().at().frame() && x.ok()) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static boolean mentionsTls(ImapEvent.Response r) {

@@ -22,11 +22,12 @@ final class SessionFacts {
      *
      * @param saslResponse for AUTHENTICATE without an initial response: the first base64 line the client sent
      *                     after the server's "+" (it carries the password for PLAIN and LOGIN), else null
+     * @param cancelled    the client gave up an AUTHENTICATE with "*": the server's BAD is its own doing
      */
     record Exchange(ImapEvent.Command command, ImapEvent.Response answer, boolean beforeTls,
-                    ImapEvent.AuthenticateData saslResponse) {
+                    ImapEvent.AuthenticateData saslResponse, boolean cancelled) {
         Exchange(ImapEvent.Command command, ImapEvent.Response answer, boolean beforeTls) {
-            this(command, answer, beforeTls, null);
+            this(command, answer, beforeTls, null, false);
         }
 
         /**
@@ -177,14 +178,13 @@ final class SessionFacts {
 
     /** A SASL line belongs to the last AUTHENTICATE still waiting for its tagged answer. */
     private void takeSaslResponse(ImapEvent.AuthenticateData a) {
-        if (a.cancelled()) {
-            return;
-        }
         for (int i = exchanges.size() - 1; i >= 0; i--) {
             Exchange x = exchanges.get(i);
             if ("AUTHENTICATE".equals(x.command().name()) && x.answer() == null) {
-                if (x.saslResponse() == null) {
-                    exchanges.set(i, new Exchange(x.command(), null, x.beforeTls(), a));
+                if (a.cancelled()) {
+                    exchanges.set(i, new Exchange(x.command(), null, x.beforeTls(), x.saslResponse(), true));
+                } else if (x.saslResponse() == null) {
+                    exchanges.set(i, new Exchange(x.command(), null, x.beforeTls(), a, x.cancelled()));
                 }
                 return;
             }
@@ -211,7 +211,7 @@ final class SessionFacts {
             Integer i = pending.remove(r.tag());
             if (i != null) {
                 Exchange x = exchanges.get(i);
-                exchanges.set(i, new Exchange(x.command(), r, x.beforeTls(), x.saslResponse()));
+                exchanges.set(i, new Exchange(x.command(), r, x.beforeTls(), x.saslResponse(), x.cancelled()));
             }
         }
     }

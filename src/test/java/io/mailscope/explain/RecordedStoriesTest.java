@@ -32,7 +32,8 @@ class RecordedStoriesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sasl-plain-ok.pcap", "sasl-ir-refused.pcap", "sasl-plain-wrong-password.pcap",
-            "three-sessions.pcap", "long-session.pcap.gz", "idle.pcap", "compress-deflate.pcap"})
+            "three-sessions.pcap", "long-session.pcap.gz", "idle.pcap", "compress-deflate.pcap", "login-literal-password.pcap",
+            "authenticate-cancelled.pcap"})
     void jsonNeverCarriesThePasswordNorItsBase64(String capture) {
         // the TLS extension name is the only other place the word may appear
         String json = json(capture).replace("extended_master_secret", "");
@@ -54,6 +55,28 @@ class RecordedStoriesTest {
         Diagnosis d = Captures.only("sasl-plain-wrong-password.pcap").diagnosis();
         assertEquals("authentication-failed", d.findings().get(0).code());
         assertTrue(d.findings().get(0).explanation().contains("AUTHENTICATIONFAILED"), d.findings().get(0).explanation());
+    }
+
+    @Test
+    void aWrongPasswordFollowedByAGoodLoginEndsOkWithAWarning() {
+        List<AnalyzedSession> all = Captures.analyze("login-literal-password.pcap");
+        assertEquals(2, all.size());
+        Diagnosis retried = all.get(0).diagnosis();
+        assertEquals(Outcome.OK, retried.outcome());
+        assertEquals(Set.of("authentication-failed", "cleartext-credentials"), codes(retried));
+        assertEquals(Severity.WARNING, finding(all.get(0), "authentication-failed").severity());
+        Diagnosis literalPlus = all.get(1).diagnosis();
+        assertEquals(Outcome.OK, literalPlus.outcome());
+        assertEquals(Set.of("cleartext-credentials"), codes(literalPlus));
+    }
+
+    @Test
+    void passwordsInQuotesAndLiteralsAreRedactedInTheTimeline() {
+        for (AnalyzedSession s : Captures.analyze("login-literal-password.pcap")) {
+            for (TimelineEntry e : Timeline.of(s.session())) {
+                assertFalse(e.text().contains("secret"), "frame " + e.frame() + ": " + e.text());
+            }
+        }
     }
 
     @Test
@@ -134,6 +157,12 @@ class RecordedStoriesTest {
         Diagnosis d = Captures.only("server-close-after-greeting.pcap").diagnosis();
         assertEquals("server-hangup", d.findings().get(0).code());
         assertTrue(d.findings().get(0).explanation().contains("right after its greeting"), d.findings().get(0).explanation());
+    }
+
+    private static Set<String> codes(Diagnosis d) {
+        Set<String> out = new TreeSet<>();
+        d.findings().forEach(f -> out.add(f.code()));
+        return out;
     }
 
     private static String json(String capture) {
