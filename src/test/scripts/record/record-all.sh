@@ -691,6 +691,17 @@ rec_authenticate_cancelled() {
     capture_stop; summary "$f"
 }
 
+# curl in cleartext with SASL LOGIN (--login-options AUTH=LOGIN): the user name and the password each go as
+# a base64 line after a "+" challenge; the password is the second one
+rec_curl_auth_login() {
+    need_main
+    local f="$C/curl-auth-login.pcap"
+    capture_start "$f" "$BOTH"
+    timeout 15 curl -sS --login-options AUTH=LOGIN -u alice:secret "imap://127.0.0.1:$IMAP_PORT/" \
+        >"$WORK/curl-auth-login.out" 2>&1
+    capture_stop; summary "$f"
+}
+
 ORDER=(
     implicit_tls_mutual_wait plaintext_to_tls_port login_before_starttls cleartext_credentials
     plaintext_after_starttls starttls_mutual_wait starttls_ok_python imaps_ok_python imaps_ok_tls12
@@ -702,7 +713,7 @@ ORDER=(
     greeting_encoded_hostname no_greeting reset server_bye_autologout connection_refused no_answer
     sasl_plain_ok sasl_ir_refused sasl_plain_wrong_password tls13_hello_retry starttls_to_tls_port three_sessions
     long_session idle compress_deflate server_close_after_greeting client_close_after_greeting
-    login_literal_password authenticate_cancelled
+    login_literal_password authenticate_cancelled curl_auth_login
 )
 
 copy_samples() {

@@ -696,9 +696,9 @@ public final class Diagnoser {
                 }
                 if (x.credentials() && !cleartextReported) {
                     cleartextReported = true;
-                    String sent = x.saslResponse() != null && !cmd.credentials()
+                    String sent = x.credentialsAt() != cmd.at()
                             ? Evidence.quote(cmd.display()) + " (" + ev.at(cmd.at()) + ") and then its SASL response, which carries the password in base64 ("
-                                    + ev.at(x.saslResponse().at()) + "),"
+                                    + ev.at(x.credentialsAt()) + "),"
                             : Evidence.quote(cmd.display()) + " (" + ev.at(cmd.at()) + ")";
                     add("cleartext-credentials", Severity.WARNING, "A password crossed the network unencrypted.",
                             "The client sent " + sent

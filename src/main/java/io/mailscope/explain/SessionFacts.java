@@ -20,8 +20,9 @@ final class SessionFacts {
     /**
      * A client command and the server's tagged answer to it, if any.
      *
-     * @param saslResponse for AUTHENTICATE without an initial response: the first base64 line the client sent
-     *                     after the server's "+" (it carries the password for PLAIN and LOGIN), else null
+     * @param saslResponse for AUTHENTICATE: the base64 line after a server "+" that carries the password, else null:
+     *                     the first line (PLAIN without an initial response), or for the LOGIN mechanism the last one
+     *                     (user name first, then the password after "+ UGFzc3dvcmQ6", i.e. "Password:")
      * @param cancelled    the client gave up an AUTHENTICATE with "*": the server's BAD is its own doing
      */
     record Exchange(ImapEvent.Command command, ImapEvent.Response answer, boolean beforeTls,
@@ -35,22 +36,24 @@ final class SessionFacts {
          * mechanism that sends the password (PLAIN, LOGIN) or a bearer token (XOAUTH2, OAUTHBEARER) as is.
          */
         boolean credentials() {
-            return command.credentials() || (saslResponse != null && revealingMechanism(command.display()));
+            return command.credentials() || (saslResponse != null
+                    && Set.of("PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER").contains(mechanism()));
         }
 
-        /** Where the secret went: the command line itself or the SASL response line. */
+        /** Where the secret went: the command line itself (LOGIN, SASL-IR) or a SASL response line. */
         At credentialsAt() {
-            return command.credentials() || saslResponse == null ? command.at() : saslResponse.at();
+            return saslResponse != null && (!command.credentials() || "LOGIN".equals(mechanism())) ? saslResponse.at() : command.at();
         }
 
-        private static boolean revealingMechanism(String display) {
-            String[] words = display.trim().split(" +");
+        /** The SASL mechanism of an AUTHENTICATE, upper case, or "" for other commands. */
+        String mechanism() {
+            String[] words = command.display().trim().split(" +");
             for (int i = 0; i + 1 < words.length; i++) {
                 if (words[i].equalsIgnoreCase("AUTHENTICATE")) {
-                    return Set.of("PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER").contains(words[i + 1].toUpperCase(Locale.ROOT));
+                    return words[i + 1].toUpperCase(Locale.ROOT);
                 }
             }
-            return false;
+            return "";
         }
 
         boolean ok() {
@@ -183,7 +186,7 @@ final class SessionFacts {
             if ("AUTHENTICATE".equals(x.command().name()) && x.answer() == null) {
                 if (a.cancelled()) {
                     exchanges.set(i, new Exchange(x.command(), null, x.beforeTls(), x.saslResponse(), true));
-                } else if (x.saslResponse() == null) {
+                } else if (x.saslResponse() == null || "LOGIN".equals(x.mechanism())) {
                     exchanges.set(i, new Exchange(x.command(), null, x.beforeTls(), a, x.cancelled()));
                 }
                 return;

@@ -67,6 +67,7 @@ class RealCaptureDiagnosisTest {
             server-close-after-greeting.pcap             | dropped    | imap                            | server | server-hangup starttls-not-advertised
             client-close-after-greeting.pcap             | ok         | imap                            | server |
             authenticate-cancelled.pcap                  | refused    | imap                            | server | auth-mechanism-unsupported
+            curl-auth-login.pcap                         | ok         | imap                            | server | cleartext-credentials
             tls13-hello-retry.pcap                       | ok         | tls1.3                          | client |
             starttls-to-tls-port.pcap                    | stalled    | none                            | none   | implicit-tls-mutual-wait
             long-session.pcap.gz                         | ok         | imap                            | server | cleartext-credentials

@@ -28,12 +28,12 @@ class RecordedStoriesTest {
 
     /** base64("\0alice\0secret") and base64("\0alice\0wrongpass"): the SASL PLAIN responses of the recordings. */
     private static final List<String> SECRETS = List.of("secret", "wrongpass", "AGFsaWNlAHNlY3JldA", "AGFsaWNlAHdyb25ncGFzcw",
-            "YWxpY2UAc2VjcmV0", "c2VjcmV0");
+            "YWxpY2UAc2VjcmV0", "c2VjcmV0", "YWxpY2U");
 
     @ParameterizedTest
     @ValueSource(strings = {"sasl-plain-ok.pcap", "sasl-ir-refused.pcap", "sasl-plain-wrong-password.pcap",
             "three-sessions.pcap", "long-session.pcap.gz", "idle.pcap", "compress-deflate.pcap", "login-literal-password.pcap",
-            "authenticate-cancelled.pcap"})
+            "authenticate-cancelled.pcap", "curl-auth-login.pcap"})
     void jsonNeverCarriesThePasswordNorItsBase64(String capture) {
         // the TLS extension name is the only other place the word may appear
         String json = json(capture).replace("extended_master_secret", "");
@@ -48,6 +48,14 @@ class RecordedStoriesTest {
         long saslFrame = firstFrame(Captures.only("sasl-plain-ok.pcap"), ImapEvent.AuthenticateData.class);
         assertTrue(f.frames().contains(saslFrame), "names the frame of the base64 response " + saslFrame + ": " + f.frames());
         assertTrue(f.explanation().contains("SASL response"), f.explanation());
+    }
+
+    @Test
+    void saslLoginMechanismNamesTheFrameOfThePasswordNotOfTheUserName() {
+        AnalyzedSession s = Captures.only("curl-auth-login.pcap");
+        List<ImapEvent.AuthenticateData> lines = events(s, ImapEvent.AuthenticateData.class);
+        assertEquals(1, lines.size(), "curl sends the user name as initial response, the password after '+ UGFzc3dvcmQ6'");
+        assertTrue(finding(s, "cleartext-credentials").frames().contains(lines.get(0).at().frame()));
     }
 
     @Test
