@@ -702,6 +702,25 @@ rec_curl_auth_login() {
     capture_stop; summary "$f"
 }
 
+# the IMAP process serving alice is killed (SIGKILL) mid-session: the kernel closes its socket, no BYE; the
+# client's next command meets a reset
+rec_imap_process_killed() {
+    need_main
+    local f="$C/imap-process-killed.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 LOGIN alice secret" "expect:a1 " "send:a2 SELECT INBOX" \
+        "expect:a2 " sleep:3 "send:a3 NOOP" waitclose:3 &
+    local cpid=$! master pid
+    sleep 1.5
+    master="$(cat "$WORK/dovecot-main/run/master.pid")"
+    for pid in $(pgrep -P "$master" -x imap); do
+        log "killing imap process $pid"
+        kill -KILL "$pid"
+    done
+    wait $cpid
+    capture_stop; summary "$f"
+}
+
 ORDER=(
     implicit_tls_mutual_wait plaintext_to_tls_port login_before_starttls cleartext_credentials
     plaintext_after_starttls starttls_mutual_wait starttls_ok_python imaps_ok_python imaps_ok_tls12
@@ -713,7 +732,7 @@ ORDER=(
     greeting_encoded_hostname no_greeting reset server_bye_autologout connection_refused no_answer
     sasl_plain_ok sasl_ir_refused sasl_plain_wrong_password tls13_hello_retry starttls_to_tls_port three_sessions
     long_session idle compress_deflate server_close_after_greeting client_close_after_greeting
-    login_literal_password authenticate_cancelled curl_auth_login
+    login_literal_password authenticate_cancelled curl_auth_login imap_process_killed
 )
 
 copy_samples() {
