@@ -721,6 +721,20 @@ rec_imap_process_killed() {
     capture_stop; summary "$f"
 }
 
+# the server's authentication backend fails: alice is not in the passwd file (removed after start) and the
+# next passdb, checkpassword with a missing program, fails temporarily -> "NO [UNAVAILABLE] Temporary
+# authentication failure." (own instance)
+rec_auth_unavailable() {
+    no_main
+    dovecot_start broken "$(printf 'passdb {\n  driver = checkpassword\n  args = /nonexistent/checkpassword\n}')" || return 1
+    rm -f "$WORK/dovecot-broken/passwd"
+    local f="$C/auth-unavailable.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 LOGIN alice secret" "expect:a1 " "send:a2 LOGOUT" waitclose:5
+    capture_stop; summary "$f"
+    dovecot_stop broken
+}
+
 ORDER=(
     implicit_tls_mutual_wait plaintext_to_tls_port login_before_starttls cleartext_credentials
     plaintext_after_starttls starttls_mutual_wait starttls_ok_python imaps_ok_python imaps_ok_tls12
@@ -732,7 +746,7 @@ ORDER=(
     greeting_encoded_hostname no_greeting reset server_bye_autologout connection_refused no_answer
     sasl_plain_ok sasl_ir_refused sasl_plain_wrong_password tls13_hello_retry starttls_to_tls_port three_sessions
     long_session idle compress_deflate server_close_after_greeting client_close_after_greeting
-    login_literal_password authenticate_cancelled curl_auth_login imap_process_killed
+    login_literal_password authenticate_cancelled curl_auth_login imap_process_killed auth_unavailable
 )
 
 copy_samples() {

@@ -652,6 +652,19 @@ public final class Diagnoser {
                     if (!laterSuccess) {
                         outcome(Outcome.REFUSED);
                     }
+                } else if (!failureReported && serverSideFailure(x)) {
+                    failureReported = true;
+                    add("auth-unavailable", laterSuccess ? Severity.WARNING : Severity.ERROR, "The server could not check the credentials: a failure on its side.",
+                            "The client sent " + Evidence.quote(cmd.display()) + " (" + ev.at(cmd.at()) + ") and the server answered "
+                                    + Evidence.quote(x.answer().display()) + " (" + ev.at(x.answer().at()) + "): its code "
+                                    + x.answer().code().split(" ", 2)[0] + " (RFC 5530) says the login failed for a reason of the server's own"
+                                    + " (its authentication backend is down or overloaded, or a limit was hit), not because of the password or the lack of TLS."
+                                    + (laterSuccess ? " A later login on this connection succeeded." : ""),
+                            "Try again later; on the server, read the authentication log (dovecot: auth process, passdb/userdb backend).",
+                            cmd.at().frame(), x.answer().at().frame());
+                    if (!laterSuccess) {
+                        outcome(Outcome.REFUSED);
+                    }
                 } else if (!failureReported && wrongCredentials(x, untagged)) {
                     failureReported = true;
                     add("authentication-failed", laterSuccess ? Severity.WARNING : Severity.ERROR, "The server rejected the user name or password.",
@@ -672,7 +685,7 @@ public final class Diagnoser {
                     continue;
                 }
                 boolean refusedForTls = (x.refused() || (untagged != null && x.answer() == null)) && !wrongCredentials(x, untagged)
-                        && !x.cancelled() && !mechanismRefused(x);
+                        && !x.cancelled() && !mechanismRefused(x) && !serverSideFailure(x);
                 if (refusedForTls && !tlsRefusalReported && (f.advertised("LOGINDISABLED") || mentionsTls(x.answer()) || mentionsTls(untagged)
                         || invalidState(x.answer()) || s.role() == PortRole.IMAP)) {
                     ImapEvent.Response ans = x.answer() != null ? x.answer() : untagged;
@@ -743,7 +756,8 @@ public final class Diagnoser {
             }
             ImapEvent.Response a = x.answer();
             String code = a.code() == null ? "" : a.code().split(" ", 2)[0];
-            if (code.equals("AUTHENTICATIONFAILED") || code.equals("AUTHORIZATIONFAILED") || code.equals("EXPIRED")) {
+            if (code.equals("AUTHENTICATIONFAILED") || code.equals("AUTHORIZATIONFAILED") || code.equals("EXPIRED")
+                    || code.equals("CONTACTADMIN") || code.equals("NOPERM")) {
                 return true;
             }
             if (!"NO".equals(a.status()) || a.code() != null || mentionsTls(a) || invalidState(a)) {
@@ -751,6 +765,15 @@ public final class Diagnoser {
             }
             // inside TLS there is no TLS left to ask for
             return !x.beforeTls() || (f.capabilitiesSeenBeforeTls && !f.advertised("LOGINDISABLED") && untagged == null);
+        }
+
+        /** A refusal whose RFC 5530 code puts the cause on the server's side (dovecot: "NO [UNAVAILABLE] Temporary authentication failure."). */
+        private static boolean serverSideFailure(SessionFacts.Exchange x) {
+            if (!x.refused() || x.answer().code() == null) {
+                return false;
+            }
+            String code = x.answer().code().split(" ", 2)[0];
+            return code.equals("UNAVAILABLE") || code.equals("SERVERBUG") || code.equals("LIMIT") || code.equals("INUSE");
         }
 
         /** The server refused the SASL mechanism itself (dovecot: "NO [ALERT] Unsupported authentication mechanism."). */
