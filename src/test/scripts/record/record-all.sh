@@ -735,6 +735,16 @@ rec_auth_unavailable() {
     dovecot_stop broken
 }
 
+# AUTHENTICATE PLAIN without an initial response from 127.0.0.2: dovecot refuses at once (no "+"), so no
+# password ever crosses the network
+rec_sasl_plain_refused_before_password() {
+    need_main
+    local f="$C/sasl-plain-refused-before-password.pcap"
+    capture_start "$f" "$BOTH"
+    client --bind 127.0.0.2 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 AUTHENTICATE PLAIN" "read:1" "send:a2 LOGOUT" waitclose:5
+    capture_stop; summary "$f"
+}
+
 ORDER=(
     implicit_tls_mutual_wait plaintext_to_tls_port login_before_starttls cleartext_credentials
     plaintext_after_starttls starttls_mutual_wait starttls_ok_python imaps_ok_python imaps_ok_tls12
@@ -747,6 +757,7 @@ ORDER=(
     sasl_plain_ok sasl_ir_refused sasl_plain_wrong_password tls13_hello_retry starttls_to_tls_port three_sessions
     long_session idle compress_deflate server_close_after_greeting client_close_after_greeting
     login_literal_password authenticate_cancelled curl_auth_login imap_process_killed auth_unavailable
+    sasl_plain_refused_before_password
 )
 
 copy_samples() {
