@@ -745,6 +745,20 @@ rec_sasl_plain_refused_before_password() {
     capture_stop; summary "$f"
 }
 
+# no shared key-exchange group: dovecot accepts only X25519, openssl s_client offers only P-256, so no
+# HelloRetryRequest can help; dovecot closes without a ServerHello or an alert
+rec_tls_no_common_group() {
+    no_main; certs
+    dovecot_start grp "ssl_curve_list = X25519" || return 1
+    local f="$C/tls-no-common-group.pcap"
+    capture_start "$f" "$BOTH"
+    timeout 10 openssl s_client -connect 127.0.0.1:$IMAPS_PORT -groups P-256 -servername mail.example.test \
+        -CAfile "$CERTS/ca.pem" </dev/null >"$WORK/tls-no-common-group.out" 2>&1
+    capture_stop; summary "$f"
+    grep -i "ssl\|tls" "$WORK/dovecot-grp/dovecot.log" | tail -2 >&2
+    dovecot_stop grp
+}
+
 ORDER=(
     implicit_tls_mutual_wait plaintext_to_tls_port login_before_starttls cleartext_credentials
     plaintext_after_starttls starttls_mutual_wait starttls_ok_python imaps_ok_python imaps_ok_tls12
@@ -757,7 +771,7 @@ ORDER=(
     sasl_plain_ok sasl_ir_refused sasl_plain_wrong_password tls13_hello_retry starttls_to_tls_port three_sessions
     long_session idle compress_deflate server_close_after_greeting client_close_after_greeting
     login_literal_password authenticate_cancelled curl_auth_login imap_process_killed auth_unavailable
-    sasl_plain_refused_before_password
+    sasl_plain_refused_before_password tls_no_common_group
 )
 
 copy_samples() {

@@ -256,8 +256,14 @@ public final class Diagnoser {
                 } else {
                     add("tls-handshake-aborted", Severity.ERROR, "The server closed the connection right after the ClientHello.",
                             "The client's ClientHello (" + ev.at(f.clientHellos.get(0).at()) + ") got no ServerHello: " + how
-                                    + ". The hello itself looks ordinary (offers " + versions(ch) + ", " + ch.cipherSuites().size()
-                                    + " cipher suites), so the server's TLS settings or certificate setup likely failed: its log says why.",
+                                    + (ch.supportedGroups().size() == 1
+                                    // one key-exchange group is the hello's only narrow point (openssl s_client -groups P-256
+                                    // against a server limited to X25519 ends exactly so: no HelloRetryRequest can help)
+                                    ? ". The hello offers " + versions(ch) + " and " + ch.cipherSuites().size() + " cipher suites but a single key-exchange group, "
+                                    + TlsNames.group(ch.supportedGroups().get(0)) + ": a server that supports none of the client's groups aborts like this"
+                                    + " (dovecot logs \"no suitable key share\"); otherwise the server's TLS settings or certificate setup failed: its log says why."
+                                    : ". The hello itself looks ordinary (offers " + versions(ch) + ", " + ch.cipherSuites().size()
+                                    + " cipher suites), so the server's TLS settings or certificate setup likely failed: its log says why."),
                             "Read the server's log for the TLS error at that time; compare with `openssl s_client -connect HOST:PORT`.",
                             f.clientHellos.get(0).at().frame(), close != null ? close.frame() : 0);
                 }

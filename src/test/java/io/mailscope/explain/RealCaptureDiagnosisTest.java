@@ -71,6 +71,7 @@ class RealCaptureDiagnosisTest {
             imap-process-killed.pcap                     | dropped    | imap                            | server | server-hangup cleartext-credentials
             auth-unavailable.pcap                        | refused    | imap                            | server | auth-unavailable cleartext-credentials
             sasl-plain-refused-before-password.pcap      | refused    | imap                            | server | login-before-starttls
+            tls-no-common-group.pcap                     | dropped    | tls                             | client | tls-handshake-aborted
             tls13-hello-retry.pcap                       | ok         | tls1.3                          | client |
             starttls-to-tls-port.pcap                    | stalled    | none                            | none   | implicit-tls-mutual-wait
             long-session.pcap.gz                         | ok         | imap                            | server | cleartext-credentials

@@ -161,6 +161,12 @@ class RecordedStoriesTest {
     }
 
     @Test
+    void aHandshakeAbortedAgainstASingleOfferedGroupNamesThatGroup() {
+        Finding f = finding(Captures.only("tls-no-common-group.pcap"), "tls-handshake-aborted");
+        assertTrue(f.explanation().contains("single key-exchange group, secp256r1"), f.explanation());
+    }
+
+    @Test
     void serverHangingUpAfterItsGreetingIsNamed() {
         Diagnosis d = Captures.only("server-close-after-greeting.pcap").diagnosis();
         assertEquals("server-hangup", d.findings().get(0).code());
