@@ -32,6 +32,7 @@ CATALOG = [
  ("reset", "warning", "A side reset the connection mid-session.", "A RST after the handshake that is not the aftermath of that side's own FIN or of a completed session.", "reset.pcap"),
  ("server-bye", "warning", "The server ended the session with BYE (autologout, inactivity, admin kick, too many errors), with its text.", "An untagged BYE not answering a LOGOUT (or a BYE greeting: the server refuses the connection).", "server-bye-autologout.pcap"),
  ("server-hangup", "warning", "The server closed a plaintext IMAP session without BYE: right after its greeting, with a command unanswered, or after an answer.", "The server's FIN comes first, no BYE, no LOGOUT before it, no TLS, and no other finding decided the outcome.", "server-close-after-greeting.pcap"),
+ ("plaintext-after-compress", "error", "After COMPRESS DEFLATE was agreed, one side's bytes do not inflate: it never switched to compression, and the peer hangs up.", "A tagged OK to COMPRESS, then data from one side that raw DEFLATE cannot decode.", "compress-forgotten.pcap"),
  ("missing-tag", "warning", "A command was sent without a tag (hand-typed).", "A client line whose first word is a command name.", "hand-typed-mistakes.pcap"),
  ("bare-lf", "warning", "A line ended in LF instead of CRLF.", "A client line terminated by a bare LF.", "hand-typed-mistakes.pcap"),
  ("tag-reused", "info", "A tag was used again.", "A client tag equal to an earlier one (still pending or completed).", "login-before-starttls.pcap"),

@@ -759,6 +759,22 @@ rec_tls_no_common_group() {
     dovecot_stop grp
 }
 
+# COMPRESS DEFLATE agreed, but the client goes on in plain text (no deflate step): dovecot cannot inflate it
+# ("zlib.read(<imap client>): corrupted data") and closes
+rec_compress_forgotten() {
+    no_main
+    dovecot_start zlib "mail_plugins = \$mail_plugins zlib
+protocol imap {
+  mail_plugins = \$mail_plugins imap_zlib
+}" || return 1
+    local f="$C/compress-forgotten.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 LOGIN alice secret" "expect:a1 " "send:a2 COMPRESS DEFLATE" \
+        "expect:a2 " "send:a3 SELECT INBOX" read:2 waitclose:3
+    capture_stop; summary "$f"
+    dovecot_stop zlib
+}
+
 ORDER=(
     implicit_tls_mutual_wait plaintext_to_tls_port login_before_starttls cleartext_credentials
     plaintext_after_starttls starttls_mutual_wait starttls_ok_python imaps_ok_python imaps_ok_tls12
@@ -771,7 +787,7 @@ ORDER=(
     sasl_plain_ok sasl_ir_refused sasl_plain_wrong_password tls13_hello_retry starttls_to_tls_port three_sessions
     long_session idle compress_deflate server_close_after_greeting client_close_after_greeting
     login_literal_password authenticate_cancelled curl_auth_login imap_process_killed auth_unavailable
-    sasl_plain_refused_before_password tls_no_common_group
+    sasl_plain_refused_before_password tls_no_common_group compress_forgotten
 )
 
 copy_samples() {

@@ -176,6 +176,7 @@ public final class Diagnoser {
                 waits();
             }
             imapMistakes();
+            compression();
             serverByeAndReset();
             serverHangUp();
             certificates();
@@ -908,6 +909,39 @@ public final class Diagnoser {
                                     + ". Tags should be unique per command so answers can be told apart.",
                             "Use a new tag for each command: a1, a2, a3...", first.at().frame());
                 }
+            }
+        }
+
+        // ---- COMPRESS=DEFLATE (RFC 4978) ---------------------------------------------------------------------
+
+        /**
+         * After "OK Begin compression" both sides must send DEFLATE data; a side whose bytes do not inflate never
+         * switched (a client that announces COMPRESS but forgets it), and the peer can only hang up.
+         */
+        private void compression() {
+            for (ImapEvent.Problem p : f.imapProblems) {
+                if (!"inflate-error".equals(p.code())) {
+                    continue;
+                }
+                String who = p.at().direction().sender();
+                ImapEvent.Response begun = null;
+                for (SessionFacts.Exchange x : f.exchanges("COMPRESS")) {
+                    if (x.ok()) {
+                        begun = x.answer();
+                    }
+                }
+                At peerEnd = closeAt(p.at().direction().opposite());
+                add("plaintext-after-compress", Severity.ERROR, "The " + who + " did not compress after COMPRESS DEFLATE was agreed.",
+                        (begun != null ? "The server agreed to compression with " + Evidence.quote(begun.display()) + " (" + ev.at(begun.at()) + "). " : "")
+                                + "From then on both sides must send raw DEFLATE data (RFC 4978), but the " + who + "'s next bytes (" + ev.at(p.at())
+                                + ") do not inflate (" + p.detail() + "): most likely it kept sending uncompressed IMAP"
+                                + (peerEnd != null ? ", and the " + p.at().direction().opposite().sender() + " closed the connection (" + ev.at(peerEnd) + ")." : "."),
+                        p.at().fromClient()
+                                ? "Fix or update the client's COMPRESS support, or turn it off in the client; on dovecot, COMPRESS is offered by the imap_zlib plugin."
+                                : "Check the server's COMPRESS implementation (or proxy in between); turn COMPRESS off in the client meanwhile.",
+                        begun != null ? begun.at().frame() : 0, p.at().frame(), peerEnd != null ? peerEnd.frame() : 0);
+                outcome(Outcome.DROPPED);
+                return;
             }
         }
 

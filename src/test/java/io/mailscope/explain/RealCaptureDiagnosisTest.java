@@ -72,6 +72,7 @@ class RealCaptureDiagnosisTest {
             auth-unavailable.pcap                        | refused    | imap                            | server | auth-unavailable cleartext-credentials
             sasl-plain-refused-before-password.pcap      | refused    | imap                            | server | login-before-starttls
             tls-no-common-group.pcap                     | dropped    | tls                             | client | tls-handshake-aborted
+            compress-forgotten.pcap                      | dropped    | imap                            | server | plaintext-after-compress cleartext-credentials
             tls13-hello-retry.pcap                       | ok         | tls1.3                          | client |
             starttls-to-tls-port.pcap                    | stalled    | none                            | none   | implicit-tls-mutual-wait
             long-session.pcap.gz                         | ok         | imap                            | server | cleartext-credentials
