@@ -12,6 +12,8 @@ Steps (in order):
   sleep:S        sit silent for S seconds
   waitclose:S    wait up to S seconds for the server to close
   rst            end with an abortive close (RST) instead of FIN
+  tls            start TLS on the socket now (no certificate check), as a client set to implicit TLS would;
+                 after a greeting it is TLS on a plaintext port without STARTTLS
   deflate        from here on both directions are raw DEFLATE (RFC 4978 COMPRESS=DEFLATE): give it
                  right after the server's OK to 'COMPRESS DEFLATE'
 A normal close (FIN) ends the script unless rst was given. The transcript goes to stderr.
@@ -21,6 +23,7 @@ import codecs
 import socket
 import struct
 import sys
+import ssl
 import time
 import zlib
 
@@ -107,6 +110,16 @@ def main() -> int:
             time.sleep(float(arg))
         elif kind == "waitclose":
             recv_for(time.monotonic() + float(arg), None)
+        elif kind == "tls":
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            try:
+                s = ctx.wrap_socket(s, server_hostname="mail.example.test")
+                print("=== TLS up", file=sys.stderr)
+            except (ssl.SSLError, OSError) as e:
+                print(f"TLS failed: {e}", file=sys.stderr)
+                closed = True
         elif kind == "deflate":
             deflate = (zlib.compressobj(wbits=-15), zlib.decompressobj(wbits=-15))
         elif kind == "rst":

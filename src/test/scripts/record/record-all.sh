@@ -775,6 +775,16 @@ protocol imap {
     dovecot_stop zlib
 }
 
+# a client set to implicit TLS on the plaintext port that waits for the greeting and then starts TLS (no
+# STARTTLS): dovecot answers the ClientHello with BAD lines and BYE
+rec_tls_after_greeting() {
+    need_main
+    local f="$C/tls-after-greeting.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." tls waitclose:3
+    capture_stop; summary "$f"
+}
+
 ORDER=(
     implicit_tls_mutual_wait plaintext_to_tls_port login_before_starttls cleartext_credentials
     plaintext_after_starttls starttls_mutual_wait starttls_ok_python imaps_ok_python imaps_ok_tls12
@@ -788,6 +798,7 @@ ORDER=(
     long_session idle compress_deflate server_close_after_greeting client_close_after_greeting
     login_literal_password authenticate_cancelled curl_auth_login imap_process_killed auth_unavailable
     sasl_plain_refused_before_password tls_no_common_group compress_forgotten
+    tls_after_greeting
 )
 
 copy_samples() {

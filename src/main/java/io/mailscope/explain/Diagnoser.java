@@ -59,11 +59,13 @@ public final class Diagnoser {
     }
 
     private static String expectedFirstSpeaker(SessionFacts f) {
-        if (f.clientDetected != null && ProtocolSniffer.TLS.equals(f.clientDetected.protocol())) {
-            return "client";
-        }
+        // An IMAP server greets first even when the client wrongly starts TLS on its port: the server's protocol
+        // decides, else a TLS client speaks first (implicit TLS), else the port's role.
         if (f.serverDetected != null && ProtocolSniffer.IMAP.equals(f.serverDetected.protocol())) {
             return "server";
+        }
+        if (f.clientDetected != null && ProtocolSniffer.TLS.equals(f.clientDetected.protocol())) {
+            return "client";
         }
         return f.session.role().expectedFirstSpeaker();
     }
@@ -452,7 +454,9 @@ public final class Diagnoser {
         private void tlsToPlaintextPort(SessionEvent.Mismatch m) {
             String reply = serverReplyAfter(m.at());
             add("tls-to-plaintext-port", Severity.ERROR, "A TLS ClientHello was sent to a plaintext IMAP port.",
-                    "The client started TLS at once (" + ev.at(m.at()) + ") on port " + c.server().port()
+                    (f.greeting != null && f.greeting.at().frame() < m.at().frame()
+                            ? "The client answered the server's greeting (" + ev.at(f.greeting.at()) + ") with a TLS ClientHello instead of STARTTLS ("
+                            : "The client started TLS at once (") + ev.at(m.at()) + ") on port " + c.server().port()
                             + ", where the server speaks plaintext IMAP and TLS only begins after STARTTLS. " + reply,
                     "Either connect to the implicit TLS port (993) or let the client use STARTTLS on this port (e.g. `openssl s_client -starttls imap -connect "
                             + c.server() + "`).",
@@ -978,8 +982,11 @@ public final class Diagnoser {
             }
             boolean afterOwnFin = rst != null && f.firstTcp("FIN", rst.at().fromClient()) != null
                     && f.firstTcp("FIN", rst.at().fromClient()).at().frame() < rst.at().frame();
+            // A RST after the other side had already closed only says this side left with bytes unread.
+            boolean afterPeerFin = rst != null && f.firstTcp("FIN", !rst.at().fromClient()) != null
+                    && f.firstTcp("FIN", !rst.at().fromClient()).at().frame() < rst.at().frame();
             boolean afterOrderlyEnd = rst != null && success() && (f.firstTcp("FIN", true) != null || f.firstTcp("FIN", false) != null);
-            if (afterOwnFin || afterOrderlyEnd) {
+            if (afterOwnFin || afterPeerFin || afterOrderlyEnd) {
                 // A RST answering data that arrives after a side closed is the aftermath of that close, not news.
                 rst = null;
             }

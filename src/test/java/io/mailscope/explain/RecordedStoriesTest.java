@@ -167,6 +167,17 @@ class RecordedStoriesTest {
     }
 
     @Test
+    void aTlsClientOnThePlaintextPortAfterTheGreetingLeavesTheServerAsTheExpectedFirstSpeaker() {
+        AnalyzedSession s = Captures.only("tls-after-greeting.pcap");
+        assertEquals("server", s.diagnosis().expectedFirstSpeaker());
+        assertTrue(s.diagnosis().firstSpeakerAsExpected());
+        assertTrue(finding(s, "tls-to-plaintext-port").explanation().startsWith("The client answered the server's greeting"),
+                finding(s, "tls-to-plaintext-port").explanation());
+        assertEquals("client", Captures.only("tls-to-plaintext-port.pcap").diagnosis().firstSpeaker());
+        assertEquals("server", Captures.only("tls-to-plaintext-port.pcap").diagnosis().expectedFirstSpeaker());
+    }
+
+    @Test
     void serverHangingUpAfterItsGreetingIsNamed() {
         Diagnosis d = Captures.only("server-close-after-greeting.pcap").diagnosis();
         assertEquals("server-hangup", d.findings().get(0).code());
