@@ -785,6 +785,16 @@ rec_tls_after_greeting() {
     capture_stop; summary "$f"
 }
 
+# four wrong passwords in a row on one connection; dovecot answers each later (its auth failure delay grows)
+rec_login_failed_four_times() {
+    need_main
+    local f="$C/login-failed-four-times.pcap"
+    capture_start "$f" "$BOTH"
+    client --timeout 20 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 LOGIN alice x1" "expect:a1 " "send:a2 LOGIN alice x2" \
+        "expect:a2 " "send:a3 LOGIN alice x3" "expect:a3 " "send:a4 LOGIN alice x4" "expect:a4 " waitclose:5
+    capture_stop; summary "$f"
+}
+
 ORDER=(
     implicit_tls_mutual_wait plaintext_to_tls_port login_before_starttls cleartext_credentials
     plaintext_after_starttls starttls_mutual_wait starttls_ok_python imaps_ok_python imaps_ok_tls12
@@ -798,7 +808,7 @@ ORDER=(
     long_session idle compress_deflate server_close_after_greeting client_close_after_greeting
     login_literal_password authenticate_cancelled curl_auth_login imap_process_killed auth_unavailable
     sasl_plain_refused_before_password tls_no_common_group compress_forgotten
-    tls_after_greeting
+    tls_after_greeting login_failed_four_times
 )
 
 copy_samples() {

@@ -685,6 +685,7 @@ public final class Diagnoser {
                                     + (x.beforeTls() && !f.advertised("LOGINDISABLED")
                                     ? ". The server allows logins on this connection (it did not advertise LOGINDISABLED): it was the credentials it refused, not the lack of TLS."
                                     : ": the credentials were refused.")
+                                    + attemptsRefused(x)
                                     + (laterSuccess ? " A later login on this connection succeeded." : ""),
                             "Check the user name and password (and whether the account is locked or the mechanism allowed); the server's log says which.",
                             cmd.at().frame(), x.credentialsAt().frame(), x.answer().at().frame());
@@ -791,6 +792,20 @@ public final class Diagnoser {
         private static boolean mechanismRefused(SessionFacts.Exchange x) {
             return x.refused() && "AUTHENTICATE".equals(x.command().name()) && !mentionsTls(x.answer())
                     && x.answer().text().toLowerCase(java.util.Locale.ROOT).contains("mechanism");
+        }
+
+        /** " It refused N attempts in all (last: frame F)." when the client tried again with credentials the server refused. */
+        private String attemptsRefused(SessionFacts.Exchange first) {
+            int n = 0;
+            SessionFacts.Exchange last = null;
+            for (SessionFacts.Exchange x : f.exchanges("LOGIN", "AUTHENTICATE")) {
+                if (x.command().at().frame() >= first.command().at().frame() && x.refused() && !x.cancelled()
+                        && !mechanismRefused(x) && !serverSideFailure(x)) {
+                    n++;
+                    last = x;
+                }
+            }
+            return n > 1 ? " The client tried " + n + " times; the server refused every attempt (the last " + ev.at(last.answer().at()) + ")." : "";
         }
 
         /** A LOGIN or AUTHENTICATE after this one was accepted. */

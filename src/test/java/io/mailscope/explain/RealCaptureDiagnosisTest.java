@@ -74,6 +74,7 @@ class RealCaptureDiagnosisTest {
             tls-no-common-group.pcap                     | dropped    | tls                             | client | tls-handshake-aborted
             compress-forgotten.pcap                      | dropped    | imap                            | server | plaintext-after-compress cleartext-credentials
             tls-after-greeting.pcap                      | refused    | imap                            | server | tls-to-plaintext-port server-bye
+            login-failed-four-times.pcap                 | refused    | imap                            | server | authentication-failed cleartext-credentials
             tls13-hello-retry.pcap                       | ok         | tls1.3                          | client |
             starttls-to-tls-port.pcap                    | stalled    | none                            | none   | implicit-tls-mutual-wait
             long-session.pcap.gz                         | ok         | imap                            | server | cleartext-credentials

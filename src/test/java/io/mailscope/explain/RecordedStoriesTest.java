@@ -88,6 +88,12 @@ class RecordedStoriesTest {
     }
 
     @Test
+    void repeatedWrongPasswordsAreCountedInOneFinding() {
+        Finding f = finding(Captures.only("login-failed-four-times.pcap"), "authentication-failed");
+        assertTrue(f.explanation().contains("tried 4 times"), f.explanation());
+    }
+
+    @Test
     void threeInterleavedSessionsEachGetTheirOwnDiagnosis() {
         List<AnalyzedSession> all = Captures.analyze("three-sessions.pcap");
         assertEquals(3, all.size());
