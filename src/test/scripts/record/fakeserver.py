@@ -7,6 +7,7 @@ Usage: fakeserver.py MODE PORT [--host 127.0.0.1] [--life S]
   silent   : accept and never write; close when the client does
   reset    : greet, read one command line, then abort the connection (SO_LINGER 0 -> RST)
   bye      : greet, accept LOGIN, then after 2 s send '* BYE Autologout; idle for too long' and close
+  greetclose : greet, then close at once (a server that hangs up right after its greeting)
 The server handles one connection and exits (or exits after --life seconds).
 """
 import argparse
@@ -31,7 +32,7 @@ def read_line(conn: socket.socket, limit: int = 8192) -> bytes | None:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["exchange", "silent", "reset", "bye"])
+    ap.add_argument("mode", choices=["exchange", "silent", "reset", "bye", "greetclose"])
     ap.add_argument("port", type=int)
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--life", type=float, default=60)
@@ -67,6 +68,8 @@ def main() -> int:
             conn.sendall(tag + b" OK [CAPABILITY IMAP4rev1] Logged in\r\n")
             time.sleep(2)
             conn.sendall(b"* BYE Autologout; idle for too long\r\n")
+        elif a.mode == "greetclose":
+            conn.sendall(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] Lab server ready.\r\n")
     except (socket.timeout, ConnectionError):
         pass
     conn.close()

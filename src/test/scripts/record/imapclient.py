@@ -12,6 +12,10 @@ Steps (in order):
   sleep:S        sit silent for S seconds
   waitclose:S    wait up to S seconds for the server to close
   rst            end with an abortive close (RST) instead of FIN
+  tls            start TLS on the socket now (no certificate check), as a client set to implicit TLS would;
+                 after a greeting it is TLS on a plaintext port without STARTTLS
+  deflate        from here on both directions are raw DEFLATE (RFC 4978 COMPRESS=DEFLATE): give it
+                 right after the server's OK to 'COMPRESS DEFLATE'
 A normal close (FIN) ends the script unless rst was given. The transcript goes to stderr.
 """
 import argparse
@@ -19,7 +23,9 @@ import codecs
 import socket
 import struct
 import sys
+import ssl
 import time
+import zlib
 
 
 def main() -> int:
@@ -46,6 +52,12 @@ def main() -> int:
     buf = b""
     closed = False
     abort = False
+    deflate = None   # (compressor, decompressor) once COMPRESS DEFLATE is on
+
+    def out(data: bytes) -> bytes:
+        if deflate is None:
+            return data
+        return deflate[0].compress(data) + deflate[0].flush(zlib.Z_SYNC_FLUSH)
 
     def recv_for(deadline: float, until: bytes | None = None) -> None:
         nonlocal buf, closed
@@ -65,6 +77,8 @@ def main() -> int:
                 print("<<< server closed", file=sys.stderr)
                 closed = True
                 return
+            if deflate is not None:
+                data = deflate[1].decompress(data)
             print("<<< " + repr(data), file=sys.stderr)
             buf += data
 
@@ -73,11 +87,11 @@ def main() -> int:
         if kind == "send":
             data = arg.encode() + b"\r\n"
             print(">>> " + repr(data), file=sys.stderr)
-            s.sendall(data)
+            s.sendall(out(data))
         elif kind == "sendraw":
             data = codecs.decode(arg, "unicode_escape").encode("latin-1")
             print(">>> " + repr(data), file=sys.stderr)
-            s.sendall(data)
+            s.sendall(out(data))
         elif kind in ("type", "typelf"):
             print(">>> typing " + repr(arg), file=sys.stderr)
             for ch in arg.encode() + (b"\n" if kind == "typelf" else b"\r\n"):
@@ -96,6 +110,18 @@ def main() -> int:
             time.sleep(float(arg))
         elif kind == "waitclose":
             recv_for(time.monotonic() + float(arg), None)
+        elif kind == "tls":
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            try:
+                s = ctx.wrap_socket(s, server_hostname="mail.example.test")
+                print("=== TLS up", file=sys.stderr)
+            except (ssl.SSLError, OSError) as e:
+                print(f"TLS failed: {e}", file=sys.stderr)
+                closed = True
+        elif kind == "deflate":
+            deflate = (zlib.compressobj(wbits=-15), zlib.decompressobj(wbits=-15))
         elif kind == "rst":
             abort = True
         else:

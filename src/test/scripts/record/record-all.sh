@@ -497,6 +497,304 @@ EOF
 }
 
 # --------------------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------------------
+# Stories recorded for the diagnosis review (SASL, HelloRetryRequest, several sessions, long sessions).
+
+# SASL PLAIN (RFC 4616) without an initial response, in cleartext from dovecot's own address: accepted
+rec_sasl_plain_ok() {
+    need_main
+    local f="$C/sasl-plain-ok.pcap"
+    capture_start "$f" "$BOTH"
+    # AGFsaWNlAHNlY3JldA== = base64("\0alice\0secret")
+    client 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 AUTHENTICATE PLAIN" "expect:+" \
+        "send:AGFsaWNlAHNlY3JldA==" "expect:a1 " "send:a2 LOGOUT" waitclose:5
+    capture_stop; summary "$f"
+}
+
+# SASL-IR: AUTHENTICATE PLAIN with the credentials on the command line, from 127.0.0.2 (not secure):
+# dovecot refuses plaintext authentication before STARTTLS
+rec_sasl_ir_refused() {
+    need_main
+    local f="$C/sasl-ir-refused.pcap"
+    capture_start "$f" "$BOTH"
+    client --bind 127.0.0.2 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 AUTHENTICATE PLAIN AGFsaWNlAHNlY3JldA==" \
+        "expect:a1 " "send:a2 LOGOUT" waitclose:5
+    capture_stop; summary "$f"
+}
+
+# Python imaplib authenticate('PLAIN') with a wrong password (from 127.0.0.1: allowed, but the password is wrong)
+rec_sasl_plain_wrong_password() {
+    need_main
+    local f="$C/sasl-plain-wrong-password.pcap"
+    capture_start "$f" "$BOTH"
+    "$PY" - 127.0.0.1 $IMAP_PORT <<'PYEOF'
+import imaplib, sys
+m = imaplib.IMAP4(sys.argv[1], int(sys.argv[2]))
+try:
+    m.authenticate("PLAIN", lambda _: b"\0alice\0wrongpass")
+except imaplib.IMAP4.error as e:
+    print("refused:", e, file=sys.stderr)
+m.logout()
+PYEOF
+    capture_stop; summary "$f"
+}
+
+# TLS 1.3 HelloRetryRequest: dovecot only accepts X25519, openssl s_client offers a P-256 key share first
+rec_tls13_hello_retry() {
+    no_main; certs
+    dovecot_start hrr "ssl_curve_list = X25519" || return 1
+    local f="$C/tls13-hello-retry.pcap"
+    capture_start "$f" "$BOTH"
+    { sleep 1; printf 'a1 LOGIN alice secret\n'; sleep 1; printf 'a2 LOGOUT\n'; sleep 2; } |
+        timeout 15 openssl s_client -connect 127.0.0.1:$IMAPS_PORT -groups P-256:X25519 -servername mail.example.test \
+            -CAfile "$CERTS/ca.pem" -crlf -ign_eof >"$WORK/tls13-hello-retry.out" 2>&1
+    capture_stop; summary "$f"
+    dovecot_stop hrr
+}
+
+# openssl s_client -starttls imap pointed at the implicit-TLS port: it waits for a greeting, dovecot for a ClientHello
+rec_starttls_to_tls_port() {
+    need_main; certs
+    local f="$C/starttls-to-tls-port.pcap"
+    capture_start "$f" "$BOTH"
+    timeout 8 openssl s_client -starttls imap -connect 127.0.0.1:$IMAPS_PORT -CAfile "$CERTS/ca.pem" \
+        </dev/null >"$WORK/starttls-to-tls-port.out" 2>&1
+    capture_stop; summary "$f"
+}
+
+# three clients at once: imaplib over implicit TLS (ok), a plaintext LOGIN from 127.0.0.2 (refused),
+# a telnet-like client on the implicit-TLS port (mutual wait)
+rec_three_sessions() {
+    need_main; certs
+    local f="$C/three-sessions.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAPS_PORT sleep:5 &
+    local p1=$!
+    client --bind 127.0.0.2 127.0.0.1 $IMAP_PORT "expect:ready." "send:b1 LOGIN alice secret" "sleep:1" "expect:b1 " \
+        "send:b2 LOGOUT" waitclose:5 &
+    local p2=$!
+    sleep 0.5
+    pyclient imaps 127.0.0.1 $IMAPS_PORT --cafile "$CERTS/ca.pem" --sni mail.example.test
+    wait $p1 $p2
+    capture_stop; summary "$f"
+}
+
+# a message for the long session and IDLE (Maildir delivery by hand: dovecot picks new files up)
+deliver() {
+    local D="$WORK/dovecot-main/mail/alice/Maildir" n="$1" size="$2"
+    mkdir -p "$D/new" "$D/cur" "$D/tmp"
+    {
+        printf 'From: bob@example.test\r\nTo: alice@example.test\r\nSubject: report %s\r\n' "$n"
+        printf 'Date: Thu, 26 Nov 2026 02:00:00 +0000\r\nMessage-ID: <%s@example.test>\r\n\r\n' "$n"
+        "$PY" -c "import sys
+n=int(sys.argv[1])
+line='The quick brown fox jumps over the lazy dog, line %05d.\r\n'
+sys.stdout.write(''.join(line % i for i in range(n // len(line % 0))))" "$size"
+    } > "$D/tmp/$n.msg"
+    chown -R 1000:1000 "$D"
+    mv "$D/tmp/$n.msg" "$D/new/$(date +%s).$n.lab"
+}
+
+# a long healthy plaintext session from 127.0.0.1: 300 commands and a FETCH of a 12 KB message (a literal).
+# ~900 frames are ~120 KB as pcap: it is kept gzip-compressed (mailscope reads .pcap.gz as is).
+rec_long_session() {
+    need_main
+    deliver long1 12000
+    local f="$C/long-session.pcap"
+    local steps=("expect:ready." "send:a1 LOGIN alice secret" "expect:a1 " "send:a2 SELECT INBOX" "expect:a2 ")
+    local i cmd
+    for i in $(seq 3 300); do
+        case $((i % 4)) in
+            0) cmd="NOOP" ;;
+            1) cmd="FETCH 1 (FLAGS UID)" ;;
+            2) cmd="STATUS INBOX (MESSAGES UNSEEN)" ;;
+            3) cmd="UID SEARCH ALL" ;;
+        esac
+        steps+=("send:a$i $cmd" "expect:a$i ")
+    done
+    steps+=("send:a301 FETCH 1 BODY.PEEK[]" "expect:a301 OK" "send:a302 LOGOUT" waitclose:5)
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "${steps[@]}"
+    capture_stop; summary "$f"
+    gzip -9 -n -f "$f"
+}
+
+# IDLE: a message arrives while idling (* 1 EXISTS), then DONE and LOGOUT
+rec_idle() {
+    need_main
+    local f="$C/idle.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 LOGIN alice secret" "expect:a1 " "send:a2 SELECT INBOX" \
+        "expect:a2 " "send:a3 IDLE" "expect:+ idling" "read:4" "send:DONE" "expect:a3 " "send:a4 LOGOUT" waitclose:5 &
+    local cpid=$!
+    sleep 2
+    deliver idle1 300
+    wait $cpid
+    capture_stop; summary "$f"
+}
+
+# COMPRESS=DEFLATE (RFC 4978): dovecot with the zlib plugins; after the OK both directions are deflated
+rec_compress_deflate() {
+    no_main
+    dovecot_start zlib "mail_plugins = \$mail_plugins zlib
+protocol imap {
+  mail_plugins = \$mail_plugins imap_zlib
+}" || return 1
+    local f="$C/compress-deflate.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 LOGIN alice secret" "expect:a1 " "send:a2 COMPRESS DEFLATE" \
+        "expect:a2 " deflate "send:a3 SELECT INBOX" "expect:a3 " "send:a4 LOGOUT" waitclose:5
+    capture_stop; summary "$f"
+    dovecot_stop zlib
+}
+
+# a server that hangs up right after its greeting
+rec_server_close_after_greeting() {
+    no_main
+    local f="$C/server-close-after-greeting.pcap"
+    bg_start fakeserver greetclose $IMAP_PORT --life 20
+    wait_port $IMAP_PORT
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." waitclose:5
+    capture_stop; summary "$f"
+}
+
+# a client that hangs up right after the greeting (a port check, a monitoring probe)
+rec_client_close_after_greeting() {
+    need_main
+    local f="$C/client-close-after-greeting.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready."
+    capture_stop; summary "$f"
+}
+
+# passwords that are not a plain atom: a quoted one with a space (wrong), a synchronizing literal (after the
+# server's "+"), and a LITERAL+ non-synchronizing literal; two sessions from 127.0.0.1
+rec_login_literal_password() {
+    need_main
+    local f="$C/login-literal-password.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." 'send:a1 LOGIN "alice" "bad secret"' "expect:a1 " \
+        "send:a2 LOGIN alice {6}" "expect:+" "send:secret" "expect:a2 " "send:a3 LOGOUT" waitclose:5
+    client 127.0.0.1 $IMAP_PORT "expect:ready." 'sendraw:b1 LOGIN alice {6+}\r\nsecret\r\n' "expect:b1 " \
+        "send:b2 LOGOUT" waitclose:5
+    capture_stop; summary "$f"
+}
+
+# AUTHENTICATE given up: the client cancels with "*" (BAD), then asks for a mechanism the server lacks (NO)
+rec_authenticate_cancelled() {
+    need_main
+    local f="$C/authenticate-cancelled.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 AUTHENTICATE PLAIN" "expect:+" "send:*" "expect:a1 " \
+        "send:a2 AUTHENTICATE CRAM-MD5" "expect:a2 " "send:a3 LOGOUT" waitclose:5
+    capture_stop; summary "$f"
+}
+
+# curl in cleartext with SASL LOGIN (--login-options AUTH=LOGIN): the user name and the password each go as
+# a base64 line after a "+" challenge; the password is the second one
+rec_curl_auth_login() {
+    need_main
+    local f="$C/curl-auth-login.pcap"
+    capture_start "$f" "$BOTH"
+    timeout 15 curl -sS --login-options AUTH=LOGIN -u alice:secret "imap://127.0.0.1:$IMAP_PORT/" \
+        >"$WORK/curl-auth-login.out" 2>&1
+    capture_stop; summary "$f"
+}
+
+# the IMAP process serving alice is killed (SIGKILL) mid-session: the kernel closes its socket, no BYE; the
+# client's next command meets a reset
+rec_imap_process_killed() {
+    need_main
+    local f="$C/imap-process-killed.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 LOGIN alice secret" "expect:a1 " "send:a2 SELECT INBOX" \
+        "expect:a2 " sleep:3 "send:a3 NOOP" waitclose:3 &
+    local cpid=$! master pid
+    sleep 1.5
+    master="$(cat "$WORK/dovecot-main/run/master.pid")"
+    for pid in $(pgrep -P "$master" -x imap); do
+        log "killing imap process $pid"
+        kill -KILL "$pid"
+    done
+    wait $cpid
+    capture_stop; summary "$f"
+}
+
+# the server's authentication backend fails: alice is not in the passwd file (removed after start) and the
+# next passdb, checkpassword with a missing program, fails temporarily -> "NO [UNAVAILABLE] Temporary
+# authentication failure." (own instance)
+rec_auth_unavailable() {
+    no_main
+    dovecot_start broken "$(printf 'passdb {\n  driver = checkpassword\n  args = /nonexistent/checkpassword\n}')" || return 1
+    rm -f "$WORK/dovecot-broken/passwd"
+    local f="$C/auth-unavailable.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 LOGIN alice secret" "expect:a1 " "send:a2 LOGOUT" waitclose:5
+    capture_stop; summary "$f"
+    dovecot_stop broken
+}
+
+# AUTHENTICATE PLAIN without an initial response from 127.0.0.2: dovecot refuses at once (no "+"), so no
+# password ever crosses the network
+rec_sasl_plain_refused_before_password() {
+    need_main
+    local f="$C/sasl-plain-refused-before-password.pcap"
+    capture_start "$f" "$BOTH"
+    client --bind 127.0.0.2 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 AUTHENTICATE PLAIN" "read:1" "send:a2 LOGOUT" waitclose:5
+    capture_stop; summary "$f"
+}
+
+# no shared key-exchange group: dovecot accepts only X25519, openssl s_client offers only P-256, so no
+# HelloRetryRequest can help; dovecot closes without a ServerHello or an alert
+rec_tls_no_common_group() {
+    no_main; certs
+    dovecot_start grp "ssl_curve_list = X25519" || return 1
+    local f="$C/tls-no-common-group.pcap"
+    capture_start "$f" "$BOTH"
+    timeout 10 openssl s_client -connect 127.0.0.1:$IMAPS_PORT -groups P-256 -servername mail.example.test \
+        -CAfile "$CERTS/ca.pem" </dev/null >"$WORK/tls-no-common-group.out" 2>&1
+    capture_stop; summary "$f"
+    grep -i "ssl\|tls" "$WORK/dovecot-grp/dovecot.log" | tail -2 >&2
+    dovecot_stop grp
+}
+
+# COMPRESS DEFLATE agreed, but the client goes on in plain text (no deflate step): dovecot cannot inflate it
+# ("zlib.read(<imap client>): corrupted data") and closes
+rec_compress_forgotten() {
+    no_main
+    dovecot_start zlib "mail_plugins = \$mail_plugins zlib
+protocol imap {
+  mail_plugins = \$mail_plugins imap_zlib
+}" || return 1
+    local f="$C/compress-forgotten.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 LOGIN alice secret" "expect:a1 " "send:a2 COMPRESS DEFLATE" \
+        "expect:a2 " "send:a3 SELECT INBOX" read:2 waitclose:3
+    capture_stop; summary "$f"
+    dovecot_stop zlib
+}
+
+# a client set to implicit TLS on the plaintext port that waits for the greeting and then starts TLS (no
+# STARTTLS): dovecot answers the ClientHello with BAD lines and BYE
+rec_tls_after_greeting() {
+    need_main
+    local f="$C/tls-after-greeting.pcap"
+    capture_start "$f" "$BOTH"
+    client 127.0.0.1 $IMAP_PORT "expect:ready." tls waitclose:3
+    capture_stop; summary "$f"
+}
+
+# four wrong passwords in a row on one connection; dovecot answers each later (its auth failure delay grows)
+rec_login_failed_four_times() {
+    need_main
+    local f="$C/login-failed-four-times.pcap"
+    capture_start "$f" "$BOTH"
+    client --timeout 20 127.0.0.1 $IMAP_PORT "expect:ready." "send:a1 LOGIN alice x1" "expect:a1 " "send:a2 LOGIN alice x2" \
+        "expect:a2 " "send:a3 LOGIN alice x3" "expect:a3 " "send:a4 LOGIN alice x4" "expect:a4 " waitclose:5
+    capture_stop; summary "$f"
+}
+
 ORDER=(
     implicit_tls_mutual_wait plaintext_to_tls_port login_before_starttls cleartext_credentials
     plaintext_after_starttls starttls_mutual_wait starttls_ok_python imaps_ok_python imaps_ok_tls12
@@ -506,6 +804,11 @@ ORDER=(
     tls_version_mismatch_dovecot tls_no_common_cipher_dovecot starttls_not_advertised
     tls_version_mismatch_alert tls_no_common_cipher certificate_expired certificate_name_mismatch
     greeting_encoded_hostname no_greeting reset server_bye_autologout connection_refused no_answer
+    sasl_plain_ok sasl_ir_refused sasl_plain_wrong_password tls13_hello_retry starttls_to_tls_port three_sessions
+    long_session idle compress_deflate server_close_after_greeting client_close_after_greeting
+    login_literal_password authenticate_cancelled curl_auth_login imap_process_killed auth_unavailable
+    sasl_plain_refused_before_password tls_no_common_group compress_forgotten
+    tls_after_greeting login_failed_four_times
 )
 
 copy_samples() {

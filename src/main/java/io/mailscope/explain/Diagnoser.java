@@ -59,11 +59,13 @@ public final class Diagnoser {
     }
 
     private static String expectedFirstSpeaker(SessionFacts f) {
-        if (f.clientDetected != null && ProtocolSniffer.TLS.equals(f.clientDetected.protocol())) {
-            return "client";
-        }
+        // An IMAP server greets first even when the client wrongly starts TLS on its port: the server's protocol
+        // decides, else a TLS client speaks first (implicit TLS), else the port's role.
         if (f.serverDetected != null && ProtocolSniffer.IMAP.equals(f.serverDetected.protocol())) {
             return "server";
+        }
+        if (f.clientDetected != null && ProtocolSniffer.TLS.equals(f.clientDetected.protocol())) {
+            return "client";
         }
         return f.session.role().expectedFirstSpeaker();
     }
@@ -176,7 +178,9 @@ public final class Diagnoser {
                 waits();
             }
             imapMistakes();
+            compression();
             serverByeAndReset();
+            serverHangUp();
             certificates();
             greetingHostname();
             captureLimits();
@@ -255,8 +259,14 @@ public final class Diagnoser {
                 } else {
                     add("tls-handshake-aborted", Severity.ERROR, "The server closed the connection right after the ClientHello.",
                             "The client's ClientHello (" + ev.at(f.clientHellos.get(0).at()) + ") got no ServerHello: " + how
-                                    + ". The hello itself looks ordinary (offers " + versions(ch) + ", " + ch.cipherSuites().size()
-                                    + " cipher suites), so the server's TLS settings or certificate setup likely failed: its log says why.",
+                                    + (ch.supportedGroups().size() == 1
+                                    // one key-exchange group is the hello's only narrow point (openssl s_client -groups P-256
+                                    // against a server limited to X25519 ends exactly so: no HelloRetryRequest can help)
+                                    ? ". The hello offers " + versions(ch) + " and " + ch.cipherSuites().size() + " cipher suites but a single key-exchange group, "
+                                    + TlsNames.group(ch.supportedGroups().get(0)) + ": a server that supports none of the client's groups aborts like this"
+                                    + " (dovecot logs \"no suitable key share\"); otherwise the server's TLS settings or certificate setup failed: its log says why."
+                                    : ". The hello itself looks ordinary (offers " + versions(ch) + ", " + ch.cipherSuites().size()
+                                    + " cipher suites), so the server's TLS settings or certificate setup likely failed: its log says why."),
                             "Read the server's log for the TLS error at that time; compare with `openssl s_client -connect HOST:PORT`.",
                             f.clientHellos.get(0).at().frame(), close != null ? close.frame() : 0);
                 }
@@ -444,7 +454,9 @@ public final class Diagnoser {
         private void tlsToPlaintextPort(SessionEvent.Mismatch m) {
             String reply = serverReplyAfter(m.at());
             add("tls-to-plaintext-port", Severity.ERROR, "A TLS ClientHello was sent to a plaintext IMAP port.",
-                    "The client started TLS at once (" + ev.at(m.at()) + ") on port " + c.server().port()
+                    (f.greeting != null && f.greeting.at().frame() < m.at().frame()
+                            ? "The client answered the server's greeting (" + ev.at(f.greeting.at()) + ") with a TLS ClientHello instead of STARTTLS ("
+                            : "The client started TLS at once (") + ev.at(m.at()) + ") on port " + c.server().port()
                             + ", where the server speaks plaintext IMAP and TLS only begins after STARTTLS. " + reply,
                     "Either connect to the implicit TLS port (993) or let the client use STARTTLS on this port (e.g. `openssl s_client -starttls imap -connect "
                             + c.server() + "`).",
@@ -623,14 +635,70 @@ public final class Diagnoser {
 
         private void login() {
             boolean cleartextReported = false;
+            boolean failureReported = false;
+            boolean mechanismReported = false;
+            boolean tlsRefusalReported = false;
             for (SessionFacts.Exchange x : f.exchanges("LOGIN", "AUTHENTICATE")) {
+                ImapEvent.Command cmd = x.command();
+                ImapEvent.Response untagged = untaggedBadAfter(cmd.at());
+                // A later login that worked makes an earlier refusal a detour, not how the session ended.
+                boolean laterSuccess = loggedInAfter(x);
+                if (x.cancelled()) {
+                    // "*" ended the AUTHENTICATE: the server's BAD answers the client's own choice
+                } else if (!mechanismReported && mechanismRefused(x)) {
+                    mechanismReported = true;
+                    StringBuilder offered = new StringBuilder();
+                    for (String cap : f.capabilitiesBeforeTls) {
+                        if (cap.startsWith("AUTH=")) {
+                            offered.append(offered.length() == 0 ? "" : " ").append(cap);
+                        }
+                    }
+                    add("auth-mechanism-unsupported", Severity.ERROR, "The server does not offer the authentication mechanism the client asked for.",
+                            "The client sent " + Evidence.quote(cmd.display()) + " (" + ev.at(cmd.at()) + ") and the server answered "
+                                    + Evidence.quote(x.answer().display()) + " (" + ev.at(x.answer().at()) + ")"
+                                    + (offered.length() > 0 ? "; it had offered " + offered + "." : ".")
+                                    + (laterSuccess ? " A later login on this connection succeeded." : ""),
+                            "Configure the client to use a mechanism the server lists in its AUTH= capabilities (or plain LOGIN over TLS).",
+                            cmd.at().frame(), x.answer().at().frame());
+                    if (!laterSuccess) {
+                        outcome(Outcome.REFUSED);
+                    }
+                } else if (!failureReported && serverSideFailure(x)) {
+                    failureReported = true;
+                    add("auth-unavailable", laterSuccess ? Severity.WARNING : Severity.ERROR, "The server could not check the credentials: a failure on its side.",
+                            "The client sent " + Evidence.quote(cmd.display()) + " (" + ev.at(cmd.at()) + ") and the server answered "
+                                    + Evidence.quote(x.answer().display()) + " (" + ev.at(x.answer().at()) + "): its code "
+                                    + x.answer().code().split(" ", 2)[0] + " (RFC 5530) says the login failed for a reason of the server's own"
+                                    + " (its authentication backend is down or overloaded, or a limit was hit), not because of the password or the lack of TLS."
+                                    + (laterSuccess ? " A later login on this connection succeeded." : ""),
+                            "Try again later; on the server, read the authentication log (dovecot: auth process, passdb/userdb backend).",
+                            cmd.at().frame(), x.answer().at().frame());
+                    if (!laterSuccess) {
+                        outcome(Outcome.REFUSED);
+                    }
+                } else if (!failureReported && wrongCredentials(x, untagged)) {
+                    failureReported = true;
+                    add("authentication-failed", laterSuccess ? Severity.WARNING : Severity.ERROR, "The server rejected the user name or password.",
+                            "The client sent " + Evidence.quote(cmd.display()) + " (" + ev.at(cmd.at()) + ")"
+                                    + (x.beforeTls() ? "" : " inside TLS") + " and the server answered "
+                                    + Evidence.quote(x.answer().display()) + " (" + ev.at(x.answer().at()) + ")"
+                                    + (x.beforeTls() && !f.advertised("LOGINDISABLED")
+                                    ? ". The server allows logins on this connection (it did not advertise LOGINDISABLED): it was the credentials it refused, not the lack of TLS."
+                                    : ": the credentials were refused.")
+                                    + attemptsRefused(x)
+                                    + (laterSuccess ? " A later login on this connection succeeded." : ""),
+                            "Check the user name and password (and whether the account is locked or the mechanism allowed); the server's log says which.",
+                            cmd.at().frame(), x.credentialsAt().frame(), x.answer().at().frame());
+                    if (!laterSuccess) {
+                        outcome(Outcome.REFUSED);
+                    }
+                }
                 if (!x.beforeTls()) {
                     continue;
                 }
-                ImapEvent.Command cmd = x.command();
-                ImapEvent.Response untagged = untaggedBadAfter(cmd.at());
-                boolean refusedForTls = x.refused() || (untagged != null && x.answer() == null);
-                if (refusedForTls && (f.advertised("LOGINDISABLED") || mentionsTls(x.answer()) || mentionsTls(untagged)
+                boolean refusedForTls = (x.refused() || (untagged != null && x.answer() == null)) && !wrongCredentials(x, untagged)
+                        && !x.cancelled() && !mechanismRefused(x) && !serverSideFailure(x);
+                if (refusedForTls && !tlsRefusalReported && (f.advertised("LOGINDISABLED") || mentionsTls(x.answer()) || mentionsTls(untagged)
                         || invalidState(x.answer()) || s.role() == PortRole.IMAP)) {
                     ImapEvent.Response ans = x.answer() != null ? x.answer() : untagged;
                     StringBuilder why = new StringBuilder();
@@ -643,6 +711,7 @@ public final class Diagnoser {
                         why.append("The server answered ");
                     }
                     why.append(Evidence.quote(ans.display())).append(" (").append(ev.at(ans.at())).append(").");
+                    tlsRefusalReported = true;
                     add("login-before-starttls", Severity.ERROR, "The server refused to log in before TLS.",
                             "The client sent " + Evidence.quote(cmd.display()) + " in plaintext (" + ev.at(cmd.at()) + "). " + why,
                             "Send STARTTLS first and log in after the TLS handshake (`openssl s_client -starttls imap -connect "
@@ -650,20 +719,24 @@ public final class Diagnoser {
                             cmd.at().frame(), ans.at().frame(), untagged != null ? untagged.at().frame() : 0);
                     outcome(Outcome.REFUSED);
                 }
-                if (cmd.credentials() && !cleartextReported) {
+                if (x.credentials() && !cleartextReported) {
                     cleartextReported = true;
+                    String sent = x.credentialsAt() != cmd.at()
+                            ? Evidence.quote(cmd.display()) + " (" + ev.at(cmd.at()) + ") and then its SASL response, which carries the password in base64 ("
+                                    + ev.at(x.credentialsAt()) + "),"
+                            : Evidence.quote(cmd.display()) + " (" + ev.at(cmd.at()) + ")";
                     add("cleartext-credentials", Severity.WARNING, "A password crossed the network unencrypted.",
-                            "The client sent " + Evidence.quote(cmd.display()) + " (" + ev.at(cmd.at())
-                                    + ") before any TLS, so anyone on the path could read the password"
+                            "The client sent " + sent
+                                    + " before any TLS, so anyone on the path could read the password"
                                     + (x.ok() ? "; the server accepted it (" + ev.at(x.answer().at()) + ")." : ".")
                                     + " mailscope redacts it in its output.",
                             "Change that password, use STARTTLS or port 993 before logging in, and make the server refuse plaintext logins (dovecot: disable_plaintext_auth = yes).",
-                            cmd.at().frame());
+                            cmd.at().frame(), x.credentialsAt().frame());
                 }
             }
             if (!cleartextReported) {
                 for (SessionFacts.Exchange x : f.exchanges) {
-                    if (x.beforeTls() && x.command().credentials()) {
+                    if (x.beforeTls() && x.credentials()) {
                         add("cleartext-credentials", Severity.WARNING, "A password crossed the network unencrypted.",
                                 "The client sent " + Evidence.quote(x.command().display()) + " (" + ev.at(x.command().at())
                                         + ") before any TLS, so anyone on the path could read the password. mailscope redacts it in its output.",
@@ -682,6 +755,67 @@ public final class Diagnoser {
                 }
             }
             return null;
+        }
+
+        /**
+         * The server refused the login because of the credentials, not the missing TLS: an RFC 5530 code saying so
+         * (dovecot: "NO [AUTHENTICATIONFAILED] Authentication failed."), or a plain NO without a code that says
+         * nothing about TLS: inside TLS, or from a server that listed its capabilities without LOGINDISABLED.
+         */
+        private boolean wrongCredentials(SessionFacts.Exchange x, ImapEvent.Response untagged) {
+            if (!x.refused()) {
+                return false;
+            }
+            ImapEvent.Response a = x.answer();
+            String code = a.code() == null ? "" : a.code().split(" ", 2)[0];
+            if (code.equals("AUTHENTICATIONFAILED") || code.equals("AUTHORIZATIONFAILED") || code.equals("EXPIRED")
+                    || code.equals("CONTACTADMIN") || code.equals("NOPERM")) {
+                return true;
+            }
+            if (!"NO".equals(a.status()) || a.code() != null || mentionsTls(a) || invalidState(a)) {
+                return false;
+            }
+            // inside TLS there is no TLS left to ask for
+            return !x.beforeTls() || (f.capabilitiesSeenBeforeTls && !f.advertised("LOGINDISABLED") && untagged == null);
+        }
+
+        /** A refusal whose RFC 5530 code puts the cause on the server's side (dovecot: "NO [UNAVAILABLE] Temporary authentication failure."). */
+        private static boolean serverSideFailure(SessionFacts.Exchange x) {
+            if (!x.refused() || x.answer().code() == null) {
+                return false;
+            }
+            String code = x.answer().code().split(" ", 2)[0];
+            return code.equals("UNAVAILABLE") || code.equals("SERVERBUG") || code.equals("LIMIT") || code.equals("INUSE");
+        }
+
+        /** The server refused the SASL mechanism itself (dovecot: "NO [ALERT] Unsupported authentication mechanism."). */
+        private static boolean mechanismRefused(SessionFacts.Exchange x) {
+            return x.refused() && "AUTHENTICATE".equals(x.command().name()) && !mentionsTls(x.answer())
+                    && x.answer().text().toLowerCase(java.util.Locale.ROOT).contains("mechanism");
+        }
+
+        /** " It refused N attempts in all (last: frame F)." when the client tried again with credentials the server refused. */
+        private String attemptsRefused(SessionFacts.Exchange first) {
+            int n = 0;
+            SessionFacts.Exchange last = null;
+            for (SessionFacts.Exchange x : f.exchanges("LOGIN", "AUTHENTICATE")) {
+                if (x.command().at().frame() >= first.command().at().frame() && x.refused() && !x.cancelled()
+                        && !mechanismRefused(x) && !serverSideFailure(x)) {
+                    n++;
+                    last = x;
+                }
+            }
+            return n > 1 ? " The client tried " + n + " times; the server refused every attempt (the last " + ev.at(last.answer().at()) + ")." : "";
+        }
+
+        /** A LOGIN or AUTHENTICATE after this one was accepted. */
+        private boolean loggedInAfter(SessionFacts.Exchange earlier) {
+            for (SessionFacts.Exchange x : f.exchanges("LOGIN", "AUTHENTICATE")) {
+                if (x.command().at().frame() > earlier.command().at().frame() && x.ok()) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         private static boolean mentionsTls(ImapEvent.Response r) {
@@ -797,6 +931,39 @@ public final class Diagnoser {
             }
         }
 
+        // ---- COMPRESS=DEFLATE (RFC 4978) ---------------------------------------------------------------------
+
+        /**
+         * After "OK Begin compression" both sides must send DEFLATE data; a side whose bytes do not inflate never
+         * switched (a client that announces COMPRESS but forgets it), and the peer can only hang up.
+         */
+        private void compression() {
+            for (ImapEvent.Problem p : f.imapProblems) {
+                if (!"inflate-error".equals(p.code())) {
+                    continue;
+                }
+                String who = p.at().direction().sender();
+                ImapEvent.Response begun = null;
+                for (SessionFacts.Exchange x : f.exchanges("COMPRESS")) {
+                    if (x.ok()) {
+                        begun = x.answer();
+                    }
+                }
+                At peerEnd = closeAt(p.at().direction().opposite());
+                add("plaintext-after-compress", Severity.ERROR, "The " + who + " did not compress after COMPRESS DEFLATE was agreed.",
+                        (begun != null ? "The server agreed to compression with " + Evidence.quote(begun.display()) + " (" + ev.at(begun.at()) + "). " : "")
+                                + "From then on both sides must send raw DEFLATE data (RFC 4978), but the " + who + "'s next bytes (" + ev.at(p.at())
+                                + ") do not inflate (" + p.detail() + "): most likely it kept sending uncompressed IMAP"
+                                + (peerEnd != null ? ", and the " + p.at().direction().opposite().sender() + " closed the connection (" + ev.at(peerEnd) + ")." : "."),
+                        p.at().fromClient()
+                                ? "Fix or update the client's COMPRESS support, or turn it off in the client; on dovecot, COMPRESS is offered by the imap_zlib plugin."
+                                : "Check the server's COMPRESS implementation (or proxy in between); turn COMPRESS off in the client meanwhile.",
+                        begun != null ? begun.at().frame() : 0, p.at().frame(), peerEnd != null ? peerEnd.frame() : 0);
+                outcome(Outcome.DROPPED);
+                return;
+            }
+        }
+
         // ---- Endings -----------------------------------------------------------------------------------------
 
         private void serverByeAndReset() {
@@ -830,8 +997,11 @@ public final class Diagnoser {
             }
             boolean afterOwnFin = rst != null && f.firstTcp("FIN", rst.at().fromClient()) != null
                     && f.firstTcp("FIN", rst.at().fromClient()).at().frame() < rst.at().frame();
+            // A RST after the other side had already closed only says this side left with bytes unread.
+            boolean afterPeerFin = rst != null && f.firstTcp("FIN", !rst.at().fromClient()) != null
+                    && f.firstTcp("FIN", !rst.at().fromClient()).at().frame() < rst.at().frame();
             boolean afterOrderlyEnd = rst != null && success() && (f.firstTcp("FIN", true) != null || f.firstTcp("FIN", false) != null);
-            if (afterOwnFin || afterOrderlyEnd) {
+            if (afterOwnFin || afterPeerFin || afterOrderlyEnd) {
                 // A RST answering data that arrives after a side closed is the aftermath of that close, not news.
                 rst = null;
             }
@@ -851,6 +1021,48 @@ public final class Diagnoser {
                     outcome(Outcome.DROPPED);
                 }
             }
+        }
+
+        /**
+         * The server closed a plaintext IMAP session first, without BYE, without the client having asked to log out,
+         * and no other rule explains it: a server that hangs up right after its greeting, or in the middle.
+         */
+        private void serverHangUp() {
+            if (outcome != null || f.tlsStarted || f.greeting == null || !"OK".equals(f.greeting.status()) || !f.byes.isEmpty()) {
+                return;
+            }
+            SessionEvent.Tcp fin = f.firstTcp("FIN", false);
+            if (fin == null || logoutBefore(fin.at())) {
+                return;
+            }
+            At clientEnd = closeAt(Direction.CLIENT_TO_SERVER);
+            if (clientEnd != null && clientEnd.frame() < fin.at().frame()) {
+                return;
+            }
+            SessionFacts.Exchange last = null;
+            for (SessionFacts.Exchange x : f.exchanges) {
+                if (x.command().at().frame() < fin.at().frame()) {
+                    last = x;
+                }
+            }
+            String when;
+            if (last == null) {
+                when = "right after its greeting " + Evidence.quote(f.greeting.display()) + " (" + ev.at(f.greeting.at())
+                        + "), before the client had sent a command";
+            } else if (last.answer() == null || last.answer().at().frame() > fin.at().frame()) {
+                when = "while the client's " + Evidence.quote(last.command().display()) + " (" + ev.at(last.command().at())
+                        + ") was still unanswered";
+            } else {
+                when = "after answering " + Evidence.quote(last.command().display()) + " with "
+                        + Evidence.quote(last.answer().display()) + " (" + ev.at(last.answer().at()) + ")";
+            }
+            add("server-hangup", Severity.WARNING, "The server closed the connection without BYE.",
+                    "The server closed the connection (" + ev.at(fin.at()) + ") " + when
+                            + ", without a BYE saying why and without the client asking to log out. An IMAP server announces a close with BYE (RFC 9051 section 7.1.5);"
+                            + " a silent close is a crashed or killed IMAP process, a connection limit enforced before the IMAP layer, or a proxy or firewall cutting the connection.",
+                    "Read the server's log at that moment (process crash, connection or rate limits), and any proxy or load balancer between client and server.",
+                    f.greeting.at().frame(), last != null ? last.command().at().frame() : 0, fin.at().frame());
+            outcome(Outcome.DROPPED);
         }
 
         /** The last line the other side sent before {@code at}, quoted with its frame, or null. */

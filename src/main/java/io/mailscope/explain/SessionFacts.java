@@ -17,8 +17,45 @@ import java.util.Set;
 
 /** The facts a diagnosis rests on, gathered in one pass over a session's events. */
 final class SessionFacts {
-    /** A client command and the server's tagged answer to it, if any. */
-    record Exchange(ImapEvent.Command command, ImapEvent.Response answer, boolean beforeTls) {
+    /**
+     * A client command and the server's tagged answer to it, if any.
+     *
+     * @param saslResponse for AUTHENTICATE: the base64 line after a server "+" that carries the password, else null:
+     *                     the first line (PLAIN without an initial response), or for the LOGIN mechanism the last one
+     *                     (user name first, then the password after "+ UGFzc3dvcmQ6", i.e. "Password:")
+     * @param cancelled    the client gave up an AUTHENTICATE with "*": the server's BAD is its own doing
+     */
+    record Exchange(ImapEvent.Command command, ImapEvent.Response answer, boolean beforeTls,
+                    ImapEvent.AuthenticateData saslResponse, boolean cancelled) {
+        Exchange(ImapEvent.Command command, ImapEvent.Response answer, boolean beforeTls) {
+            this(command, answer, beforeTls, null, false);
+        }
+
+        /**
+         * The exchange carried a secret: a LOGIN password, a SASL initial response, or a SASL response line of a
+         * mechanism that sends the password (PLAIN, LOGIN) or a bearer token (XOAUTH2, OAUTHBEARER) as is.
+         */
+        boolean credentials() {
+            return command.credentials() || (saslResponse != null
+                    && Set.of("PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER").contains(mechanism()));
+        }
+
+        /** Where the secret went: the command line itself (LOGIN, SASL-IR) or a SASL response line. */
+        At credentialsAt() {
+            return saslResponse != null && (!command.credentials() || "LOGIN".equals(mechanism())) ? saslResponse.at() : command.at();
+        }
+
+        /** The SASL mechanism of an AUTHENTICATE, upper case, or "" for other commands. */
+        String mechanism() {
+            String[] words = command.display().trim().split(" +");
+            for (int i = 0; i + 1 < words.length; i++) {
+                if (words[i].equalsIgnoreCase("AUTHENTICATE")) {
+                    return words[i + 1].toUpperCase(Locale.ROOT);
+                }
+            }
+            return "";
+        }
+
         boolean ok() {
             return answer != null && "OK".equals(answer.status());
         }
@@ -122,6 +159,8 @@ final class SessionFacts {
             if (c.tag() != null) {
                 pending.put(c.tag(), exchanges.size() - 1);
             }
+        } else if (e instanceof ImapEvent.AuthenticateData a) {
+            takeSaslResponse(a);
         } else if (e instanceof ImapEvent.Response r) {
             takeResponse(r);
         } else if (e instanceof ImapEvent.Capabilities c) {
@@ -138,6 +177,21 @@ final class SessionFacts {
             imapProblems.add(p);
         }
 
+    }
+
+    /** A SASL line belongs to the last AUTHENTICATE still waiting for its tagged answer. */
+    private void takeSaslResponse(ImapEvent.AuthenticateData a) {
+        for (int i = exchanges.size() - 1; i >= 0; i--) {
+            Exchange x = exchanges.get(i);
+            if ("AUTHENTICATE".equals(x.command().name()) && x.answer() == null) {
+                if (a.cancelled()) {
+                    exchanges.set(i, new Exchange(x.command(), null, x.beforeTls(), x.saslResponse(), true));
+                } else if (x.saslResponse() == null || "LOGIN".equals(x.mechanism())) {
+                    exchanges.set(i, new Exchange(x.command(), null, x.beforeTls(), a, x.cancelled()));
+                }
+                return;
+            }
+        }
     }
 
     private void takeResponse(ImapEvent.Response r) {
@@ -160,7 +214,7 @@ final class SessionFacts {
             Integer i = pending.remove(r.tag());
             if (i != null) {
                 Exchange x = exchanges.get(i);
-                exchanges.set(i, new Exchange(x.command(), r, x.beforeTls()));
+                exchanges.set(i, new Exchange(x.command(), r, x.beforeTls(), x.saslResponse(), x.cancelled()));
             }
         }
     }

@@ -61,6 +61,25 @@ class RealCaptureDiagnosisTest {
             capture-midstream.pcap                       | ok         | imap                            | client | capture-midstream
             snaplen-truncated.pcap                       | incomplete | imap                            | server | snaplen-truncated
             capture-gap.pcap                             | ok         | imap                            | server | capture-gap cleartext-credentials
+            sasl-plain-ok.pcap                           | ok         | imap                            | server | cleartext-credentials
+            sasl-ir-refused.pcap                         | refused    | imap                            | server | login-before-starttls cleartext-credentials
+            sasl-plain-wrong-password.pcap               | refused    | imap                            | server | authentication-failed cleartext-credentials
+            server-close-after-greeting.pcap             | dropped    | imap                            | server | server-hangup starttls-not-advertised
+            client-close-after-greeting.pcap             | ok         | imap                            | server |
+            authenticate-cancelled.pcap                  | refused    | imap                            | server | auth-mechanism-unsupported
+            curl-auth-login.pcap                         | ok         | imap                            | server | cleartext-credentials
+            imap-process-killed.pcap                     | dropped    | imap                            | server | server-hangup cleartext-credentials
+            auth-unavailable.pcap                        | refused    | imap                            | server | auth-unavailable cleartext-credentials
+            sasl-plain-refused-before-password.pcap      | refused    | imap                            | server | login-before-starttls
+            tls-no-common-group.pcap                     | dropped    | tls                             | client | tls-handshake-aborted
+            compress-forgotten.pcap                      | dropped    | imap                            | server | plaintext-after-compress cleartext-credentials
+            tls-after-greeting.pcap                      | refused    | imap                            | server | tls-to-plaintext-port server-bye
+            login-failed-four-times.pcap                 | refused    | imap                            | server | authentication-failed cleartext-credentials
+            tls13-hello-retry.pcap                       | ok         | tls1.3                          | client |
+            starttls-to-tls-port.pcap                    | stalled    | none                            | none   | implicit-tls-mutual-wait
+            long-session.pcap.gz                         | ok         | imap                            | server | cleartext-credentials
+            idle.pcap                                    | ok         | imap                            | server | cleartext-credentials
+            compress-deflate.pcap                        | ok         | imap                            | server | cleartext-credentials
             """)
     void storyIsDiagnosed(String capture, String outcome, String path, String firstSpeaker, String findings) {
         AnalyzedSession s = Captures.only(capture);
