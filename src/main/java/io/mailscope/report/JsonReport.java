@@ -304,7 +304,8 @@ public final class JsonReport implements Report {
         if (shs.isEmpty()) {
             g.writeNull();
         } else {
-            writeServerHello(shs.get(0));
+            // After a HelloRetryRequest the negotiated parameters are in the real ServerHello that follows.
+            writeServerHello(shs.stream().filter(h -> !h.hello().helloRetryRequest()).findFirst().orElse(shs.get(0)));
         }
         g.writeArrayFieldStart("certificates");
         if (certs != null) {

@@ -78,7 +78,7 @@ public final class TextReport implements Report {
         for (var e : s.events()) {
             if (ch == null && e instanceof io.mailscope.dissect.tls.TlsEvent.ClientHelloSeen c) {
                 ch = c.hello();
-            } else if (sh == null && e instanceof io.mailscope.dissect.tls.TlsEvent.ServerHelloSeen h) {
+            } else if ((sh == null || sh.helloRetryRequest()) && e instanceof io.mailscope.dissect.tls.TlsEvent.ServerHelloSeen h) {
                 sh = h.hello();
             }
         }

@@ -191,4 +191,14 @@ class AnalyzeCommandTest {
         assertTrue(bad.err().contains("bad filter"), bad.err());
         assertFalse(bad.err().contains("\tat "), bad.err());
     }
+
+    @Test
+    void afterAHelloRetryRequestServerHelloIsTheRealOneAndHandshakesListBoth() throws IOException {
+        JsonNode tls = jsonLines(CliRun.of("analyze", "--json", "--imaps-port", "10993", CAPTURES + "tls13-hello-retry.pcap").out())
+                .get(0).get("tls");
+        assertFalse(tls.get("server_hello").get("hello_retry_request").asBoolean(), tls.toString());
+        assertEquals("TLS 1.3", tls.get("server_hello").get("version").asText());
+        assertEquals(2, tls.get("handshakes").size());
+        assertTrue(tls.get("handshakes").get(0).get("server_hello").get("hello_retry_request").asBoolean());
+    }
 }
