@@ -31,9 +31,18 @@ public final class Session {
     private long captureStartNanos;
     private long lastActivityNanos;
 
+    private final EventTally tally;
+    private boolean released;
+
     public Session(TcpConnection connection, PortRole role) {
+        this(connection, role, new EventTally());
+    }
+
+    /** @param tally counts this session's kept events (with those of the other open sessions) until it is released */
+    public Session(TcpConnection connection, PortRole role, EventTally tally) {
         this.connection = connection;
         this.role = role;
+        this.tally = tally;
     }
 
     public TcpConnection connection() {
@@ -71,16 +80,39 @@ public final class Session {
         Entry entry = new Entry(seq++, event);
         if (head.size() < HEAD) {
             head.add(entry);
+            counted(1);
             return;
         }
         if (isKey(event) && key.size() < KEY) {
             key.add(entry);
+            counted(1);
         } else {
             tail.addLast(entry);
             if (tail.size() > TAIL) {
                 tail.removeFirst();
                 omitted++;
+            } else {
+                counted(1);
             }
+        }
+    }
+
+    private void counted(int n) {
+        if (!released) {
+            tally.add(n);
+        }
+    }
+
+    /** Events kept now (at most HEAD + KEY + TAIL). */
+    public int keptEvents() {
+        return head.size() + key.size() + tail.size();
+    }
+
+    /** The connection has ended: its events stay readable but no longer count in the tally. */
+    public void released() {
+        if (!released) {
+            tally.add(-keptEvents());
+            released = true;
         }
     }
 

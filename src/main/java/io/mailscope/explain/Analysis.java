@@ -22,18 +22,46 @@ public final class Analysis implements FrameSink {
     private final TcpReassembler reassembler;
     private final PacketDecoder decoder;
     private long nextFrame = 1;
+    private final long maxKeptEvents;
+
+    /**
+     * Rough heap cost of one kept event with its strings (jmap: 350 bytes for an IMAP response), rounded up: the
+     * default event budget is a quarter of the heap at this cost.
+     */
+    static final long BYTES_PER_EVENT = 512;
 
     public Analysis(PortRoles roles, ReassemblyLimits limits, boolean redactCredentials, long silenceNanos,
                     Consumer<AnalyzedSession> out) {
+        this(roles, limits, redactCredentials, silenceNanos, out, defaultMaxKeptEvents(Runtime.getRuntime().maxMemory()));
+    }
+
+    /**
+     * @param maxKeptEvents events all open sessions may keep together; beyond it the least recently active
+     *                      connection is reported early (counted in {@link ReassemblyStats#evictedForSpace()})
+     */
+    public Analysis(PortRoles roles, ReassemblyLimits limits, boolean redactCredentials, long silenceNanos,
+                    Consumer<AnalyzedSession> out, long maxKeptEvents) {
         this.tracker = new SessionTracker(roles, redactCredentials, silenceNanos, out);
         this.reassembler = new TcpReassembler(tracker, limits, roles::isMailPort);
         this.decoder = new PacketDecoder(reassembler);
+        this.maxKeptEvents = maxKeptEvents;
+    }
+
+    /**
+     * A quarter of the heap's worth of events, at least 20,000. Each session keeps at most a few thousand, but
+     * 300 long conversations open at once kept 230 MB of events and ran a 64 MB heap out of memory.
+     */
+    public static long defaultMaxKeptEvents(long maxMemory) {
+        return Math.max(20_000, maxMemory / 4 / BYTES_PER_EVENT);
     }
 
     @Override
     public void frame(long frameNumber, long timeNanos, int linkType, byte[] buf, int offset, int capLen, int origLen) {
         tracker.captureStart(timeNanos);
         decoder.frame(frameNumber, timeNanos, linkType, buf, offset, capLen, origLen);
+        while (tracker.keptEvents() > maxKeptEvents && reassembler.evictLeastRecentlyActive()) {
+            // each eviction reports a session and releases its events
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.mailscope.explain;
 
 import io.mailscope.capture.TcpSegment;
 import io.mailscope.dissect.At;
+import io.mailscope.dissect.EventTally;
 import io.mailscope.dissect.PortRoles;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.SessionAnalyzer;
@@ -44,6 +45,7 @@ public final class SessionTracker implements ConnectionListener {
     private final Consumer<AnalyzedSession> out;
     private final Map<TcpConnection, Tracked> open = new java.util.LinkedHashMap<>();
     private Consumer<Session> onOpen = s -> { };
+    private final EventTally tally = new EventTally();
     private long captureStartNanos = Long.MIN_VALUE;
 
     /**
@@ -77,7 +79,7 @@ public final class SessionTracker implements ConnectionListener {
     @Override
     public StreamConsumer opened(TcpConnection connection) {
         captureStart(connection.startNanos());
-        Session session = new Session(connection, roles.role(connection.server().port()));
+        Session session = new Session(connection, roles.role(connection.server().port()), tally);
         session.captureStartNanos(captureStartNanos);
         Tracked t = new Tracked(session, new SessionAnalyzer(session, redact));
         t.session.lastActivityNanos(connection.startNanos());
@@ -151,6 +153,7 @@ public final class SessionTracker implements ConnectionListener {
         if (t == null) {
             return;
         }
+        t.session.released();
         if (connection.endReason() == TcpConnection.EndReason.CAPTURE_END || connection.endReason() == TcpConnection.EndReason.IDLE) {
             long pause = connection.endNanos() - t.session.lastActivityNanos();
             if (pause > silenceNanos) {
@@ -168,6 +171,11 @@ public final class SessionTracker implements ConnectionListener {
                             "Please report this with the capture.", java.util.List.of())));
         }
         out.accept(new AnalyzedSession(t.session, d));
+    }
+
+    /** Events kept by all open sessions together. */
+    public long keptEvents() {
+        return tally.kept();
     }
 
     /** Told about each new session as its connection opens (live reports). */

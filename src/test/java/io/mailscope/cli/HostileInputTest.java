@@ -239,6 +239,37 @@ class HostileInputTest {
         System.out.println("1M packets through standard input at " + SmallHeapRun.HEAP + ": " + r.millis() + " ms");
     }
 
+    @Test
+    @Timeout(120)
+    void manyLongConversationsAtOnce() throws Exception {
+        // Every connection talks at the same time, each long enough that its kept events reach their bound.
+        int conns = 300;
+        int commands = 500;
+        SmallHeapRun r = SmallHeapRun.analyze(pcap -> {
+            List<PcapStream.Conn> cs = new ArrayList<>();
+            for (int i = 0; i < conns; i++) {
+                cs.add(pcap.conn(ip(10, 0, 5 + i / 250, i % 250), 45000 + i, SERVER, 143).handshake().server("* OK ready\r\n"));
+            }
+            for (int k = 0; k < commands; k++) {
+                for (PcapStream.Conn c : cs) {
+                    c.client("a" + k + " SELECT \"INBOX/some folder " + k + "\"\r\n")
+                            .server("* " + k + " EXISTS\r\n* OK [UIDVALIDITY 3857529045] UIDs valid\r\na" + k + " OK [READ-WRITE] SELECT completed\r\n");
+                }
+            }
+            cs.forEach(PcapStream.Conn::fin);
+        }, "--port", "1");
+        JsonNode summary = r.summary();
+        // 300 x 2,000 kept events (and more) do not fit 64 MB: connections are reported early, in pieces, and every byte
+        // is still in some session.
+        assertTrue(summary.get("dropped").get("evicted_for_space").asLong() > 0, summary.toString());
+        assertTrue(summary.get("sessions").asInt() > conns, summary.toString());
+        long clientBytes = 0;
+        for (int k = 0; k < commands; k++) {
+            clientBytes += (long) conns * ("a" + k + " SELECT \"INBOX/some folder " + k + "\"\r\n").length();
+        }
+        assertEquals(clientBytes, summary.get("client_bytes").asLong(), summary.toString());
+    }
+
     static JsonNode session(List<JsonNode> sessions, String client) {
         return sessions.stream().filter(s -> s.get("client").asText().equals(client)).findFirst()
                 .orElseThrow(() -> new AssertionError("no session of " + client + " in " + sessions));

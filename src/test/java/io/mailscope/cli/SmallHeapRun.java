@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -83,10 +82,32 @@ record SmallHeapRun(int exitCode, String out, String err, long frames, long mill
         return r;
     }
 
-    private static Thread drain(InputStream in, OutputStream to) {
+    /** Keeps at most this much of the child's output, then only the last 1 MiB (enough for the summary). */
+    static final int KEPT_OUTPUT = 16 << 20;
+
+    private static Thread drain(InputStream in, ByteArrayOutputStream to) {
         Thread t = new Thread(() -> {
+            byte[] buf = new byte[1 << 16];
+            byte[] tail = new byte[1 << 20];
+            long total = 0;
             try (in) {
-                in.transferTo(to);
+                for (int n; (n = in.read(buf)) > 0; total += n) {
+                    if (to.size() + n <= KEPT_OUTPUT) {
+                        to.write(buf, 0, n);
+                        continue;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        tail[(int) ((total + i) % tail.length)] = buf[i];
+                    }
+                }
+                if (total > KEPT_OUTPUT) {
+                    // too much to keep: the last complete lines only, after a marker that is not JSON
+                    to.reset();
+                    to.writeBytes(OVERFLOW.getBytes(StandardCharsets.UTF_8));
+                    for (long i = Math.max(0, total - tail.length); i < total; i++) {
+                        to.write(tail[(int) (i % tail.length)]);
+                    }
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -95,7 +116,10 @@ record SmallHeapRun(int exitCode, String out, String err, long frames, long mill
         return t;
     }
 
+    static final String OVERFLOW = "[output over " + KEPT_OUTPUT + " bytes: only its end is kept]\n";
+
     List<JsonNode> lines() throws IOException {
+        assertFalse(out.startsWith(OVERFLOW), "the output was too large to keep: filter it (--session, --port)");
         List<JsonNode> lines = AnalyzeCommandTest.jsonLines(out);
         assertFalse(lines.isEmpty(), "no output; stderr: " + err);
         assertEquals("summary", lines.get(lines.size() - 1).get("type").asText(), "the last line is the summary");
@@ -103,8 +127,10 @@ record SmallHeapRun(int exitCode, String out, String err, long frames, long mill
     }
 
     JsonNode summary() throws IOException {
-        List<JsonNode> l = lines();
-        return l.get(l.size() - 1);
+        String last = out.substring(out.lastIndexOf('\n', out.length() - 2) + 1);
+        JsonNode summary = AnalyzeCommandTest.JSON.readTree(last);
+        assertEquals("summary", summary.get("type").asText(), "the last line is the summary");
+        return summary;
     }
 
     List<JsonNode> sessions() throws IOException {
