@@ -71,6 +71,7 @@ public final class TcpReassembler implements SegmentSink {
         this.listener = listener;
         this.limits = limits;
         this.serverPort = serverPort;
+        totals.maxBuffered = limits.maxTotalOutOfOrderBytes();
     }
 
     @Override

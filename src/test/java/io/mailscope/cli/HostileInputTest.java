@@ -174,8 +174,10 @@ class HostileInputTest {
     @Test
     @Timeout(120)
     void holesThatAreNeverFilledAreBoundedByMaxBuffer() throws Exception {
-        // Eight connections each send 12 MiB beyond a 1000-byte hole that never fills: kept, 96 MiB.
-        byte[] chunk = noise(PcapStream.MSS, 3);
+        // Eight connections each send 12 MiB beyond a 1000-byte hole that never fills: kept, 96 MiB. (One endless
+        // line: noise would be parsed into thousands of events per session, which is another test's subject.)
+        byte[] chunk = new byte[PcapStream.MSS];
+        Arrays.fill(chunk, (byte) 'x');
         int conns = 8;
         int segments = 12 * MB / PcapStream.MSS;
         SmallHeapRun r = SmallHeapRun.analyze(pcap -> {
@@ -208,6 +210,31 @@ class HostileInputTest {
         long delivered = sessions.stream().mapToLong(s -> s.get("tcp").get("client_bytes").asLong() - 9).sum();
         long dropped = summary.get("dropped").get("out_of_order_bytes").asLong();
         assertEquals((long) conns * segments * chunk.length, delivered + dropped, summary.toString());
+    }
+
+    @Test
+    @Timeout(120)
+    void manyConnectionsHoldingOutOfOrderDataAtOnce() throws Exception {
+        // 120 connections each hold just under --max-buffer (1 MiB) beyond a hole: 120 MiB if nothing else bounds it.
+        byte[] chunk = noise(PcapStream.MSS, 4);
+        int conns = 120;
+        int segments = (MB - 2 * PcapStream.MSS) / PcapStream.MSS;
+        SmallHeapRun r = SmallHeapRun.analyze(pcap -> {
+            List<PcapStream.Conn> cs = new ArrayList<>();
+            for (int i = 0; i < conns; i++) {
+                cs.add(pcap.conn(ip(10, 0, 6, i), 46000 + i, SERVER, 143).handshake().server("* OK ready\r\n"));
+            }
+            for (int k = 0; k < segments; k++) {
+                for (PcapStream.Conn c : cs) {
+                    c.clientBeyondHole(100 + (long) k * chunk.length, chunk, 0, chunk.length);
+                }
+            }
+            for (PcapStream.Conn c : cs) {
+                c.client("a1 NOOP\r\n"); // fills nothing: the hole stays
+            }
+        }, "--port", "1");
+        JsonNode summary = r.summary();
+        assertEquals(conns, summary.get("sessions").asInt(), summary.toString());
     }
 
     @Test
