@@ -14,7 +14,7 @@ import java.util.List;
  * then only the ones a diagnosis rests on (TLS, handoffs, problems, BYE, refusals) up to {@link #KEY} more,
  * and always the last {@link #TAIL}; the rest are counted in {@link #omittedEvents()}.
  */
-public final class Session {
+public final class Session implements EventSink {
     static final int HEAD = 2000;
     static final int KEY = 2000;
     static final int TAIL = 200;
@@ -33,6 +33,7 @@ public final class Session {
 
     private final EventTally tally;
     private boolean released;
+    private long retainedBytes;
 
     public Session(TcpConnection connection, PortRole role) {
         this(connection, role, new EventTally());
@@ -97,6 +98,19 @@ public final class Session {
         }
     }
 
+    @Override
+    public void emit(Event event) {
+        add(event);
+    }
+
+    @Override
+    public void retained(long bytes) {
+        retainedBytes += bytes;
+        if (!released) {
+            tally.addBytes(bytes);
+        }
+    }
+
     private void counted(int n) {
         if (!released) {
             tally.add(n);
@@ -108,10 +122,11 @@ public final class Session {
         return head.size() + key.size() + tail.size();
     }
 
-    /** The connection has ended: its events stay readable but no longer count in the tally. */
+    /** The connection has ended: its events stay readable but no longer count in the tally, nor its buffers. */
     public void released() {
         if (!released) {
             tally.add(-keptEvents());
+            tally.addBytes(-retainedBytes);
             released = true;
         }
     }

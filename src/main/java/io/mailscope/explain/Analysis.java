@@ -36,8 +36,10 @@ public final class Analysis implements FrameSink {
     }
 
     /**
-     * @param maxKeptEvents events all open sessions may keep together; beyond it the least recently active
-     *                      connection is reported early (counted in {@link ReassemblyStats#evictedForSpace()})
+     * @param maxKeptEvents events all open sessions may keep together, the bytes their dissectors hold in lines and
+     *                      handshake messages in progress counted as events of {@value #BYTES_PER_EVENT} bytes; beyond
+     *                      it the least recently active connection is reported early (counted in
+     *                      {@link ReassemblyStats#evictedForSpace()})
      */
     public Analysis(PortRoles roles, ReassemblyLimits limits, boolean redactCredentials, long silenceNanos,
                     Consumer<AnalyzedSession> out, long maxKeptEvents) {
@@ -59,7 +61,8 @@ public final class Analysis implements FrameSink {
     public void frame(long frameNumber, long timeNanos, int linkType, byte[] buf, int offset, int capLen, int origLen) {
         tracker.captureStart(timeNanos);
         decoder.frame(frameNumber, timeNanos, linkType, buf, offset, capLen, origLen);
-        while (tracker.keptEvents() > maxKeptEvents && reassembler.evictLeastRecentlyActive()) {
+        while (tracker.keptEvents() + tracker.retainedBytes() / BYTES_PER_EVENT > maxKeptEvents
+                && reassembler.evictLeastRecentlyActive()) {
             // each eviction reports a session and releases its events
         }
     }

@@ -178,6 +178,11 @@ public final class SessionTracker implements ConnectionListener {
         return tally.kept();
     }
 
+    /** Bytes the dissectors of all open sessions hold in lines and handshake messages in progress. */
+    public long retainedBytes() {
+        return tally.retainedBytes();
+    }
+
     /** Told about each new session as its connection opens (live reports). */
     public void onOpen(Consumer<Session> listener) {
         this.onOpen = listener;

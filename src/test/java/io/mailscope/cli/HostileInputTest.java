@@ -239,6 +239,60 @@ class HostileInputTest {
 
     @Test
     @Timeout(120)
+    void manyConnectionsWithHandshakesLeftHalfSent() throws Exception {
+        // Each connection leaves a ClientHello (claiming 60 KiB) and a Certificate (claiming 250 KiB) nearly complete.
+        int conns = 200;
+        SmallHeapRun r = SmallHeapRun.analyze(pcap -> {
+            for (int i = 0; i < conns; i++) {
+                PcapStream.Conn c = pcap.conn(ip(10, 0, 7, i), 47000 + i, SERVER, 993).handshake();
+                c.client(handshakeStart(1, 60 * 1024, 59 * 1024)).server(handshakeStart(11, 250 * 1024, 240 * 1024));
+            }
+        }, "--port", "1");
+        JsonNode summary = r.summary();
+        assertEquals(conns, summary.get("sessions").asInt(), summary.toString());
+        // 60 MB of messages in progress do not fit: the least recently active connections are reported early.
+        assertTrue(summary.get("dropped").get("evicted_for_space").asLong() > 0, summary.toString());
+        assertEquals(conns * (long) handshakeStart(1, 60 * 1024, 59 * 1024).length, summary.get("client_bytes").asLong());
+        assertEquals(conns * (long) handshakeStart(11, 250 * 1024, 240 * 1024).length, summary.get("server_bytes").asLong());
+    }
+
+    @Test
+    @Timeout(120)
+    void manyConnectionsWithLinesLeftUnfinished() throws Exception {
+        // Each connection leaves an 8 KiB line unfinished each way (the line bound), all at once.
+        int conns = 3000;
+        byte[] line = new byte[8 * 1024];
+        Arrays.fill(line, (byte) 'y');
+        SmallHeapRun r = SmallHeapRun.analyze(pcap -> {
+            for (int i = 0; i < conns; i++) {
+                PcapStream.Conn c = pcap.conn(ip(10, 1, i >> 8, i & 0xff), 48000, SERVER, 143).handshake();
+                c.server(line).client(line);
+            }
+        }, "--port", "1");
+        JsonNode summary = r.summary();
+        assertEquals(conns, summary.get("sessions").asInt(), summary.toString());
+        assertTrue(summary.get("dropped").get("evicted_for_space").asLong() > 0, summary.toString());
+        assertEquals(conns * (long) line.length, summary.get("client_bytes").asLong());
+    }
+
+    /** TLS records carrying the first {@code send} bytes of a handshake message of type {@code type} claiming {@code length}. */
+    static byte[] handshakeStart(int type, int length, int send) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        byte[] body = new byte[4 + send];
+        body[0] = (byte) type;
+        body[1] = (byte) (length >> 16);
+        body[2] = (byte) (length >> 8);
+        body[3] = (byte) length;
+        for (int at = 0; at < body.length; at += 16 * 1024) {
+            int n = Math.min(16 * 1024, body.length - at);
+            b.writeBytes(new byte[] {22, 3, 3, (byte) (n >> 8), (byte) n});
+            b.write(body, at, n);
+        }
+        return b.toByteArray();
+    }
+
+    @Test
+    @Timeout(120)
     void aMillionTinyPacketsStreamedThroughStandardInput() throws Exception {
         int conns = 10;
         int commands = 50_000; // a command and its answer each: 100,000 packets per connection

@@ -410,6 +410,11 @@ public final class ImapAnalyzer {
         }
 
         @Override
+        public void retained(int bytes) {
+            sink.retained(bytes);
+        }
+
+        @Override
         public void bareLf() {
             if (bareLf++ == 0) {
                 problem("bare-lf", direction.sender() + " ended a line with LF instead of CRLF (reported once per"
