@@ -7,8 +7,32 @@ package io.mailscope.dissect;
  * recently active connection early when they are over its budget. Single-threaded, like the analysis.
  */
 public final class EventTally {
+    /** Rough heap cost of one kept event with its strings (jmap: 350 bytes for an IMAP response), rounded up. */
+    public static final long BYTES_PER_EVENT = 512;
+
+    private final long budget;
     private long kept;
     private long retainedBytes;
+
+    /** A tally without a budget. */
+    public EventTally() {
+        this(Long.MAX_VALUE);
+    }
+
+    /** @param budget events (retained bytes counted as events of {@value #BYTES_PER_EVENT} bytes) beyond which sessions stop growing */
+    public EventTally(long budget) {
+        this.budget = budget;
+    }
+
+    /** Events kept plus retained bytes in events. */
+    public long load() {
+        return kept + retainedBytes / BYTES_PER_EVENT;
+    }
+
+    /** Over the budget, sessions stop growing ({@link Session#add}). */
+    public boolean overBudget() {
+        return load() > budget;
+    }
 
     /** Events kept by sessions not yet {@linkplain Session#released() released}. */
     public long kept() {

@@ -77,19 +77,28 @@ public final class Session implements EventSink {
         return (timeNanos - captureStartNanos) / 1e9;
     }
 
+    /**
+     * While all open sessions together keep more than their budget ({@link EventTally#overBudget()}), a session
+     * keeps at most this many events in its head and this many in each of key and tail (or what it already has):
+     * it stops growing, its latest events still replace older ones in the tail, and the rest are omitted.
+     */
+    static final int OVER_BUDGET_HEAD = 64;
+    static final int OVER_BUDGET_OTHER = 16;
+
     public void add(Event event) {
         Entry entry = new Entry(seq++, event);
-        if (head.size() < HEAD) {
+        boolean tight = !released && tally.overBudget();
+        if (head.size() < (tight ? OVER_BUDGET_HEAD : HEAD)) {
             head.add(entry);
             counted(1);
             return;
         }
-        if (isKey(event) && key.size() < KEY) {
+        if (isKey(event) && key.size() < (tight ? OVER_BUDGET_OTHER : KEY)) {
             key.add(entry);
             counted(1);
         } else {
             tail.addLast(entry);
-            if (tail.size() > TAIL) {
+            if (tail.size() > (tight ? Math.max(OVER_BUDGET_OTHER, tail.size() - 1) : TAIL)) {
                 tail.removeFirst();
                 omitted++;
             } else {

@@ -45,13 +45,20 @@ public final class SessionTracker implements ConnectionListener {
     private final Consumer<AnalyzedSession> out;
     private final Map<TcpConnection, Tracked> open = new java.util.LinkedHashMap<>();
     private Consumer<Session> onOpen = s -> { };
-    private final EventTally tally = new EventTally();
+    private final EventTally tally;
     private long captureStartNanos = Long.MIN_VALUE;
 
     /**
      * @param silenceNanos a pause longer than this with no payload either way becomes a silence in the timeline
      */
     public SessionTracker(PortRoles roles, boolean redactCredentials, long silenceNanos, Consumer<AnalyzedSession> out) {
+        this(roles, redactCredentials, silenceNanos, out, new EventTally());
+    }
+
+    /** @param tally counts what the open sessions keep, against its budget */
+    public SessionTracker(PortRoles roles, boolean redactCredentials, long silenceNanos, Consumer<AnalyzedSession> out,
+                          EventTally tally) {
+        this.tally = tally;
         this.roles = roles;
         this.redact = redactCredentials;
         this.silenceNanos = silenceNanos;
@@ -181,6 +188,11 @@ public final class SessionTracker implements ConnectionListener {
     /** Bytes the dissectors of all open sessions hold in lines and handshake messages in progress. */
     public long retainedBytes() {
         return tally.retainedBytes();
+    }
+
+    /** Events kept plus retained bytes counted as events ({@link EventTally#load()}). */
+    public long load() {
+        return tally.load();
     }
 
     /** Told about each new session as its connection opens (live reports). */

@@ -71,6 +71,22 @@ class EventTallyTest {
     }
 
     @Test
+    void overTheBudgetASessionStopsGrowingButKeepsItsLatestEvents() {
+        EventTally tally = new EventTally(10);
+        Session s = session(tally, 1);
+        for (int i = 0; i < 5000; i++) {
+            s.add(new io.mailscope.dissect.imap.ImapEvent.Done(new At(Direction.CLIENT_TO_SERVER, i, i)));
+        }
+        assertEquals(Session.OVER_BUDGET_HEAD + Session.OVER_BUDGET_OTHER, s.keptEvents());
+        assertEquals(5000 - s.keptEvents(), s.omittedEvents());
+        assertEquals(s.keptEvents(), tally.kept());
+        java.util.List<Event> kept = s.events();
+        assertEquals(4999, kept.get(kept.size() - 1).at().frame(), "the last event is kept");
+        s.released();
+        assertEquals(0, tally.kept());
+    }
+
+    @Test
     void aFullTailStaysCountedOnce() {
         EventTally tally = new EventTally();
         Session s = session(tally, 1);
