@@ -275,6 +275,26 @@ class HostileInputTest {
         assertEquals(conns * (long) line.length, summary.get("client_bytes").asLong());
     }
 
+    @Test
+    @Timeout(120)
+    void manyConnectionsWithCommandsNeverAnswered() throws Exception {
+        // Each connection pipelines a thousand commands with distinct tags that the server never answers.
+        int conns = 3000;
+        StringBuilder commands = new StringBuilder();
+        for (int k = 0; k < 1000; k++) {
+            commands.append("tag").append(k).append(" NOOP\r\n");
+        }
+        byte[] pipelined = commands.toString().getBytes(StandardCharsets.US_ASCII);
+        SmallHeapRun r = SmallHeapRun.analyze(pcap -> {
+            for (int i = 0; i < conns; i++) {
+                pcap.conn(ip(10, 2, i >> 8, i & 0xff), 49000, SERVER, 143).handshake().server("* OK ready\r\n").client(pipelined);
+            }
+        }, "--port", "1");
+        JsonNode summary = r.summary();
+        assertEquals(conns, summary.get("sessions").asInt(), summary.toString());
+        assertEquals(conns * (long) pipelined.length, summary.get("client_bytes").asLong());
+    }
+
     /** TLS records carrying the first {@code send} bytes of a handshake message of type {@code type} claiming {@code length}. */
     static byte[] handshakeStart(int type, int length, int send) {
         java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
