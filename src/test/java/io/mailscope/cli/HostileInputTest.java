@@ -279,7 +279,7 @@ class HostileInputTest {
     @Timeout(120)
     void manyConnectionsWithCommandsNeverAnswered() throws Exception {
         // Each connection pipelines a thousand commands with distinct tags that the server never answers.
-        int conns = 3000;
+        int conns = 2000;
         StringBuilder commands = new StringBuilder();
         for (int k = 0; k < 1000; k++) {
             commands.append("tag").append(k).append(" NOOP\r\n");
