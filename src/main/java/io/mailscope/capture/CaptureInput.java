@@ -3,7 +3,6 @@ package io.mailscope.capture;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -68,7 +67,7 @@ final class CaptureInput {
             try {
                 if (gzipPending) {
                     gzipPending = false;
-                    in = new GZIPInputStream(in, GZIP_BUFFER);
+                    in = new SalvagingGzipInputStream(in, GZIP_BUFFER);
                 }
                 r = in.read(buf, limit, buf.length - limit);
             } catch (ZipException | EOFException e) {

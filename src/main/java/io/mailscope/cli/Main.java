@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Reads packet captures of mail traffic and says in plain words what happened on every IMAP/TLS connection and why it broke.",
         subcommands = {AnalyzeCommand.class, ExplainCommand.class, LiveCommand.class, InterfacesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 all input read; 1 some input was corrupt or truncated (everything readable was still analyzed);",
-                "2 usage error, or nothing could be read or captured."})
+                "2 usage error, or nothing could be read or captured, or out of memory."})
 public final class Main implements Runnable {
     /** Exit code when some input was bad but the rest was analyzed. */
     public static final int EXIT_PARTIAL = 1;
@@ -35,7 +35,15 @@ public final class Main implements Runnable {
             cmd.getErr().println("mailscope: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             return EXIT_USAGE;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // The memory bounds should make this impossible; should it happen anyway (a heap far too small for
+            // the limits given), one line that says what to do, not a stack trace. picocli lets Errors through.
+            System.err.println("mailscope: out of memory (a Java heap of " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB): give it more (MAILSCOPE_JAVA_OPTS=-Xmx2g) or lower --max-connections and --max-buffer");
+            return EXIT_USAGE;
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

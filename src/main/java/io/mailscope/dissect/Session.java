@@ -14,7 +14,7 @@ import java.util.List;
  * then only the ones a diagnosis rests on (TLS, handoffs, problems, BYE, refusals) up to {@link #KEY} more,
  * and always the last {@link #TAIL}; the rest are counted in {@link #omittedEvents()}.
  */
-public final class Session {
+public final class Session implements EventSink {
     static final int HEAD = 2000;
     static final int KEY = 2000;
     static final int TAIL = 200;
@@ -31,9 +31,19 @@ public final class Session {
     private long captureStartNanos;
     private long lastActivityNanos;
 
+    private final EventTally tally;
+    private boolean released;
+    private long retainedBytes;
+
     public Session(TcpConnection connection, PortRole role) {
+        this(connection, role, new EventTally());
+    }
+
+    /** @param tally counts this session's kept events (with those of the other open sessions) until it is released */
+    public Session(TcpConnection connection, PortRole role, EventTally tally) {
         this.connection = connection;
         this.role = role;
+        this.tally = tally;
     }
 
     public TcpConnection connection() {
@@ -67,20 +77,66 @@ public final class Session {
         return (timeNanos - captureStartNanos) / 1e9;
     }
 
+    /**
+     * While all open sessions together keep more than their budget ({@link EventTally#overBudget()}), a session
+     * keeps at most this many events in its head and this many in each of key and tail (or what it already has):
+     * it stops growing, its latest events still replace older ones in the tail, and the rest are omitted.
+     */
+    static final int OVER_BUDGET_HEAD = 64;
+    static final int OVER_BUDGET_OTHER = 16;
+
     public void add(Event event) {
         Entry entry = new Entry(seq++, event);
-        if (head.size() < HEAD) {
+        boolean tight = !released && tally.overBudget();
+        if (head.size() < (tight ? OVER_BUDGET_HEAD : HEAD)) {
             head.add(entry);
+            counted(1);
             return;
         }
-        if (isKey(event) && key.size() < KEY) {
+        if (isKey(event) && key.size() < (tight ? OVER_BUDGET_OTHER : KEY)) {
             key.add(entry);
+            counted(1);
         } else {
             tail.addLast(entry);
-            if (tail.size() > TAIL) {
+            if (tail.size() > (tight ? Math.max(OVER_BUDGET_OTHER, tail.size() - 1) : TAIL)) {
                 tail.removeFirst();
                 omitted++;
+            } else {
+                counted(1);
             }
+        }
+    }
+
+    @Override
+    public void emit(Event event) {
+        add(event);
+    }
+
+    @Override
+    public void retained(long bytes) {
+        retainedBytes += bytes;
+        if (!released) {
+            tally.addBytes(bytes);
+        }
+    }
+
+    private void counted(int n) {
+        if (!released) {
+            tally.add(n);
+        }
+    }
+
+    /** Events kept now (at most HEAD + KEY + TAIL). */
+    public int keptEvents() {
+        return head.size() + key.size() + tail.size();
+    }
+
+    /** The connection has ended: its events stay readable but no longer count in the tally, nor its buffers. */
+    public void released() {
+        if (!released) {
+            tally.add(-keptEvents());
+            tally.addBytes(-retainedBytes);
+            released = true;
         }
     }
 

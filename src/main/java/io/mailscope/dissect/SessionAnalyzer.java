@@ -38,7 +38,7 @@ public final class SessionAnalyzer implements StreamConsumer {
 
     public SessionAnalyzer(Session session, boolean redactCredentials) {
         this.session = session;
-        this.sink = session::add;
+        this.sink = session;
         this.redact = redactCredentials;
     }
 

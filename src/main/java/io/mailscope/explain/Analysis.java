@@ -5,6 +5,7 @@ import io.mailscope.capture.CaptureReader;
 import io.mailscope.capture.CaptureStats;
 import io.mailscope.capture.FrameSink;
 import io.mailscope.capture.PacketDecoder;
+import io.mailscope.dissect.EventTally;
 import io.mailscope.dissect.PortRoles;
 import io.mailscope.tcp.ReassemblyLimits;
 import io.mailscope.tcp.ReassemblyStats;
@@ -22,18 +23,43 @@ public final class Analysis implements FrameSink {
     private final TcpReassembler reassembler;
     private final PacketDecoder decoder;
     private long nextFrame = 1;
+    private final long maxKeptEvents;
 
     public Analysis(PortRoles roles, ReassemblyLimits limits, boolean redactCredentials, long silenceNanos,
                     Consumer<AnalyzedSession> out) {
-        this.tracker = new SessionTracker(roles, redactCredentials, silenceNanos, out);
+        this(roles, limits, redactCredentials, silenceNanos, out, defaultMaxKeptEvents(Runtime.getRuntime().maxMemory()));
+    }
+
+    /**
+     * @param maxKeptEvents what all open sessions may keep together, in events, the bytes their dissectors hold in
+     *                      lines and handshake messages in progress counted as events of
+     *                      {@value EventTally#BYTES_PER_EVENT} bytes. Over three quarters of it sessions stop growing
+     *                      (more of their events are omitted); over it the least recently active connection is reported
+     *                      early (counted in {@link ReassemblyStats#evictedForSpace()}).
+     */
+    public Analysis(PortRoles roles, ReassemblyLimits limits, boolean redactCredentials, long silenceNanos,
+                    Consumer<AnalyzedSession> out, long maxKeptEvents) {
+        this.tracker = new SessionTracker(roles, redactCredentials, silenceNanos, out, new EventTally(maxKeptEvents / 4 * 3));
         this.reassembler = new TcpReassembler(tracker, limits, roles::isMailPort);
         this.decoder = new PacketDecoder(reassembler);
+        this.maxKeptEvents = maxKeptEvents;
+    }
+
+    /**
+     * A quarter of the heap's worth of events, at least 20,000. Each session keeps at most a few thousand, but
+     * 300 long conversations open at once kept 230 MB of events and ran a 64 MB heap out of memory.
+     */
+    public static long defaultMaxKeptEvents(long maxMemory) {
+        return Math.max(20_000, maxMemory / 4 / EventTally.BYTES_PER_EVENT);
     }
 
     @Override
     public void frame(long frameNumber, long timeNanos, int linkType, byte[] buf, int offset, int capLen, int origLen) {
         tracker.captureStart(timeNanos);
         decoder.frame(frameNumber, timeNanos, linkType, buf, offset, capLen, origLen);
+        while (tracker.load() > maxKeptEvents && reassembler.evictLeastRecentlyActive()) {
+            // each eviction reports a session and releases what it kept
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.mailscope.explain;
 
 import io.mailscope.capture.TcpSegment;
 import io.mailscope.dissect.At;
+import io.mailscope.dissect.EventTally;
 import io.mailscope.dissect.PortRoles;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.SessionAnalyzer;
@@ -44,12 +45,20 @@ public final class SessionTracker implements ConnectionListener {
     private final Consumer<AnalyzedSession> out;
     private final Map<TcpConnection, Tracked> open = new java.util.LinkedHashMap<>();
     private Consumer<Session> onOpen = s -> { };
+    private final EventTally tally;
     private long captureStartNanos = Long.MIN_VALUE;
 
     /**
      * @param silenceNanos a pause longer than this with no payload either way becomes a silence in the timeline
      */
     public SessionTracker(PortRoles roles, boolean redactCredentials, long silenceNanos, Consumer<AnalyzedSession> out) {
+        this(roles, redactCredentials, silenceNanos, out, new EventTally());
+    }
+
+    /** @param tally counts what the open sessions keep, against its budget */
+    public SessionTracker(PortRoles roles, boolean redactCredentials, long silenceNanos, Consumer<AnalyzedSession> out,
+                          EventTally tally) {
+        this.tally = tally;
         this.roles = roles;
         this.redact = redactCredentials;
         this.silenceNanos = silenceNanos;
@@ -77,7 +86,7 @@ public final class SessionTracker implements ConnectionListener {
     @Override
     public StreamConsumer opened(TcpConnection connection) {
         captureStart(connection.startNanos());
-        Session session = new Session(connection, roles.role(connection.server().port()));
+        Session session = new Session(connection, roles.role(connection.server().port()), tally);
         session.captureStartNanos(captureStartNanos);
         Tracked t = new Tracked(session, new SessionAnalyzer(session, redact));
         t.session.lastActivityNanos(connection.startNanos());
@@ -151,6 +160,7 @@ public final class SessionTracker implements ConnectionListener {
         if (t == null) {
             return;
         }
+        t.session.released();
         if (connection.endReason() == TcpConnection.EndReason.CAPTURE_END || connection.endReason() == TcpConnection.EndReason.IDLE) {
             long pause = connection.endNanos() - t.session.lastActivityNanos();
             if (pause > silenceNanos) {
@@ -168,6 +178,21 @@ public final class SessionTracker implements ConnectionListener {
                             "Please report this with the capture.", java.util.List.of())));
         }
         out.accept(new AnalyzedSession(t.session, d));
+    }
+
+    /** Events kept by all open sessions together. */
+    public long keptEvents() {
+        return tally.kept();
+    }
+
+    /** Bytes the dissectors of all open sessions hold in lines and handshake messages in progress. */
+    public long retainedBytes() {
+        return tally.retainedBytes();
+    }
+
+    /** Events kept plus retained bytes counted as events ({@link EventTally#load()}). */
+    public long load() {
+        return tally.load();
     }
 
     /** Told about each new session as its connection opens (live reports). */

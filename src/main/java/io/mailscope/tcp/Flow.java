@@ -20,6 +20,8 @@ final class Flow implements HalfStream.Output {
         long peakBuffered;
         long droppedBytes;
         long consumerFailures;
+        /** {@link ReassemblyLimits#maxTotalOutOfOrderBytes()}. */
+        long maxBuffered = Long.MAX_VALUE;
     }
 
     final FlowKey key;
@@ -260,6 +262,11 @@ final class Flow implements HalfStream.Output {
         if (totals.bufferedNow > totals.peakBuffered) {
             totals.peakBuffered = totals.bufferedNow;
         }
+    }
+
+    @Override
+    public boolean overTotalLimit() {
+        return totals.bufferedNow > totals.maxBuffered;
     }
 
     @Override

@@ -30,6 +30,11 @@ final class HalfStream {
         void conflict();
 
         void dropped(long bytes);
+
+        /** All connections together hold more out-of-order bytes than they may: give holes up. */
+        default boolean overTotalLimit() {
+            return false;
+        }
     }
 
     static final int RECENT = 1024;
@@ -263,9 +268,10 @@ final class HalfStream {
         }
     }
 
-    /** Gives up on holes while more than the limit is buffered. */
+    /** Gives up on holes while more than the limit (of this direction, or of all connections) is buffered. */
     private void enforceLimit(long frame, long time) {
-        while (pending != null && !pending.isEmpty() && (bufferedBytes > maxBuffered || pending.size() > maxChunks)) {
+        while (pending != null && !pending.isEmpty()
+                && (bufferedBytes > maxBuffered || pending.size() > maxChunks || out.overTotalLimit())) {
             long first = pending.firstKey();
             if (first > next) {
                 givenUpFrom = next;

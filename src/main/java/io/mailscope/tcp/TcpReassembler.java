@@ -71,6 +71,7 @@ public final class TcpReassembler implements SegmentSink {
         this.listener = listener;
         this.limits = limits;
         this.serverPort = serverPort;
+        totals.maxBuffered = limits.maxTotalOutOfOrderBytes();
     }
 
     @Override
@@ -156,6 +157,25 @@ public final class TcpReassembler implements SegmentSink {
         }
     }
 
+    /**
+     * Reports the least recently active connection early (end reason MEMORY_LIMIT, counted in evictedForSpace) and
+     * releases it; its later packets, if any, start a new (mid-stream) connection.
+     *
+     * @return false when no connection is open
+     */
+    public boolean evictLeastRecentlyActive() {
+        Iterator<Flow> it = flows.values().iterator();
+        if (!it.hasNext()) {
+            return false;
+        }
+        Flow victim = it.next();
+        it.remove();
+        evictedForSpace++;
+        report(victim, TcpConnection.EndReason.MEMORY_LIMIT, null, victim.conn.lastFrame,
+                victim.conn.lastActivityNanos);
+        return true;
+    }
+
     public ReassemblyStats stats() {
         return new ReassemblyStats(nextId - 1, flows.size(), totals.droppedBytes, evictedIdle, evictedForSpace,
                 lateSegments, totals.peakBuffered, totals.consumerFailures);
@@ -163,12 +183,7 @@ public final class TcpReassembler implements SegmentSink {
 
     private Flow open(TcpSegment seg) {
         if (flows.size() >= Math.max(1, limits.maxConnections())) {
-            Iterator<Flow> it = flows.values().iterator();
-            Flow victim = it.next();
-            it.remove();
-            evictedForSpace++;
-            report(victim, TcpConnection.EndReason.MEMORY_LIMIT, null, victim.conn.lastFrame,
-                    victim.conn.lastActivityNanos);
+            evictLeastRecentlyActive();
         }
         boolean senderIsClient = senderIsClient(seg);
         boolean midstream = !seg.has(TcpSegment.SYN);

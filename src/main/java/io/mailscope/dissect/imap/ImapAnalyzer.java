@@ -121,6 +121,13 @@ public final class ImapAnalyzer {
             if (!side.tlsPending && !side.stopped) {
                 LineFramer framer = side.framer;
                 if (framer.inLiteral()) {
+                    // the line that announced the literal is reported too (where it was announced), or a
+                    // connection cut during an APPEND would not show the APPEND at all
+                    if (framer.length() > 0 && side.literalAt != null) {
+                        current = side.literalAt;
+                        line(side, framer.buffer(), framer.length(), framer.truncated(), false);
+                        current = at;
+                    }
                     problem("unterminated-line", "the stream ended " + framer.literalLeft() + " bytes before the end"
                             + " of a literal of " + framer.literalSize());
                 } else if (framer.hasPartialLine()) {
@@ -400,6 +407,11 @@ public final class ImapAnalyzer {
         public void overlong(int maxLine) {
             problem("overlong-line", direction.sender() + " line longer than " + maxLine
                     + " bytes; the rest of it is skipped");
+        }
+
+        @Override
+        public void retained(int bytes) {
+            sink.retained(bytes);
         }
 
         @Override

@@ -24,6 +24,10 @@ final class LineFramer {
         /** A line part ended with LF without CR. */
         void bareLf();
 
+        /** The line buffer grew by this many bytes (for memory accounting). */
+        default void retained(int bytes) {
+        }
+
         /**
          * A complete logical line (without its line ending; literals appear as their {n} announcements).
          *
@@ -153,6 +157,7 @@ final class LineFramer {
         if (length == buffer.length) {
             byte[] bigger = new byte[Math.min(maxLine, buffer.length * 2)];
             System.arraycopy(buffer, 0, bigger, 0, length);
+            listener.retained(bigger.length - buffer.length);
             buffer = bigger;
         }
         buffer[length++] = b;

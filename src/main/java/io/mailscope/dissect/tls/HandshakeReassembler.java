@@ -15,6 +15,10 @@ final class HandshakeReassembler {
         void skippedMessage(int type, int length);
 
         void tooLong(int type, int length, int cap);
+
+        /** The message buffer grew (positive) or was freed (negative) by this many bytes (memory accounting). */
+        default void retained(int bytes) {
+        }
     }
 
     static final int HELLO_CAP = 64 * 1024;
@@ -82,6 +86,9 @@ final class HandshakeReassembler {
             listener.tooLong(type, length, cap(type));
         }
         body = !tooLong && wantsBody(type) ? new byte[Math.min(length, INITIAL_BUFFER)] : null;
+        if (body != null) {
+            listener.retained(body.length);
+        }
         inBody = true;
         if (length == 0) {
             finishMessage();
@@ -94,6 +101,7 @@ final class HandshakeReassembler {
             while (size < needed) {
                 size = Math.min(length, Math.max(size * 2, INITIAL_BUFFER));
             }
+            listener.retained(size - body.length);
             body = java.util.Arrays.copyOf(body, size);
         }
     }
@@ -102,6 +110,9 @@ final class HandshakeReassembler {
         inBody = false;
         byte[] b = body;
         body = null;
+        if (b != null) {
+            listener.retained(-b.length);
+        }
         if (tooLong) {
             return;
         }

@@ -260,6 +260,11 @@ public final class TlsAnalyzer {
         }
 
         @Override
+        public void retained(int bytes) {
+            sink.retained(bytes);
+        }
+
+        @Override
         public void tooLong(int type, int length, int cap) {
             emit(new TlsEvent.Problem(at, "handshake-too-long", direction.sender() + ": "
                     + TlsNames.handshakeType(type) + " of " + length + " bytes exceeds " + cap));

@@ -219,6 +219,16 @@ class ImapFramingTest {
     }
 
     @Test
+    void endInsideLiteralStillReportsTheLineThatAnnouncedIt() {
+        var run = new Conversation().server(GREETING).client("a1 APPEND INBOX {4294967296}\r\n").server("+ go\r\n")
+                .client("0123456789").end(C).runAllWays();
+        Command c = run.all(Command.class).get(0);
+        assertEquals("a1 APPEND INBOX {4294967296} [unterminated]", c.display());
+        assertEquals("APPEND", c.name());
+        assertTrue(run.problems().contains("unterminated-line"), run.problems().toString());
+    }
+
+    @Test
     void cleanEndReportsNothing() {
         var run = new Conversation().server(GREETING).end(S).end(C).runAllWays();
         assertEquals(List.of(), run.problems());
