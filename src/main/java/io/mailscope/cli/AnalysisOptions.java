@@ -73,6 +73,25 @@ public final class AnalysisOptions {
      */
     static final long HEAP_PER_CONNECTION = 16 * 1024;
 
+    /** Rejects values that make no sense, as a usage error naming the option (exit code 2). */
+    void validate() {
+        for (List<Integer> ports : List.of(imapPorts, imapsPorts, this.ports)) {
+            for (int p : ports) {
+                require(p >= 1 && p <= 65535, "a port is a number from 1 to 65535, not " + p);
+            }
+        }
+        require(maxOutOfOrderBytes >= 0, "--max-buffer must not be negative");
+        require(maxConnections == null || maxConnections > 0, "--max-connections must be at least 1");
+        require(idleTimeoutSeconds > 0, "--idle-timeout must be positive");
+        require(silenceSeconds >= 0, "--silence must not be negative");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
     PortRoles roles() {
         return new PortRoles(new LinkedHashSet<>(imapPorts), new LinkedHashSet<>(imapsPorts));
     }

@@ -36,6 +36,7 @@ class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        options.validate();
         PrintStream out = System.out;
         List<Report> reports = new ArrayList<>();
         reports.add(options.json ? new JsonReport(out) : new TextReport(out, Style.detect(options.color), detail()));

@@ -87,6 +87,10 @@ final class LiveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        options.validate();
+        if (stallSeconds <= 0 || snaplen <= 0 || bufferMiB <= 0 || count < 0) {
+            throw new IllegalArgumentException("--stall-after, --snaplen and --buffer-size must be positive, --count not negative");
+        }
         PortRoles roles = options.roles();
         LiveOptions lo = LiveOptions.defaults().withInterface(iface).withSnaplen(snaplen)
                 .withBufferBytes((int) Math.min(Integer.MAX_VALUE, bufferMiB * 1024L * 1024L))

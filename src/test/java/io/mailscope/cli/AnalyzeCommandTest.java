@@ -201,4 +201,13 @@ class AnalyzeCommandTest {
         assertEquals(2, tls.get("handshakes").size());
         assertTrue(tls.get("handshakes").get(0).get("server_hello").get("hello_retry_request").asBoolean());
     }
+
+    @Test
+    void nonsensicalOptionValuesAreUsageErrors() {
+        for (String[] bad : new String[][] {{"--imap-port", "70000"}, {"--max-buffer", "-1"}, {"--max-connections", "0"}, {"--idle-timeout", "-1"}}) {
+            CliRun r = CliRun.of("analyze", bad[0], bad[1], CAPTURES + "no-greeting.pcap");
+            assertEquals(Main.EXIT_USAGE, r.exitCode(), String.join(" ", bad));
+            assertTrue(r.err().startsWith("mailscope: ") && !r.err().contains("\tat "), r.err());
+        }
+    }
 }
