@@ -31,11 +31,7 @@ final class ClientHelloParser {
         WireReader r = new WireReader(body, off, len);
         int legacyVersion = r.u16("legacy_version");
         byte[] random = r.bytes(32, "random");
-        WireReader sid = r.vector(1, "legacy_session_id");
-        if (sid.remaining() > 32) {
-            throw new Malformed("legacy_session_id: " + sid.remaining() + " bytes, at most 32");
-        }
-        byte[] sessionId = sid.bytes(sid.remaining(), "legacy_session_id");
+        byte[] sessionId = r.sessionId("legacy_session_id");
         List<Integer> ciphers = r.u16List(2, "cipher_suites");
         List<Integer> compression = r.u8List("legacy_compression_methods");
 

@@ -20,11 +20,7 @@ final class ServerHelloParser {
         WireReader r = new WireReader(body, off, len);
         int legacyVersion = r.u16("legacy_version");
         byte[] random = r.bytes(32, "random");
-        WireReader sid = r.vector(1, "legacy_session_id_echo");
-        if (sid.remaining() > 32) {
-            throw new Malformed("legacy_session_id_echo: " + sid.remaining() + " bytes, at most 32");
-        }
-        byte[] sessionId = sid.bytes(sid.remaining(), "legacy_session_id_echo");
+        byte[] sessionId = r.sessionId("legacy_session_id_echo");
         int cipher = r.u16("cipher_suite");
         int compression = r.u8("legacy_compression_method");
         boolean hrr = Arrays.equals(random, HRR_RANDOM);

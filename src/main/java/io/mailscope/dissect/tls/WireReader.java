@@ -112,4 +112,13 @@ final class WireReader {
         }
         return java.util.List.of(out);
     }
+
+    /** A hello's legacy_session_id (1-byte length, at most 32 bytes), named as the message names it. */
+    byte[] sessionId(String name) throws Malformed {
+        WireReader sid = vector(1, name);
+        if (sid.remaining() > 32) {
+            throw new Malformed(name + ": " + sid.remaining() + " bytes, at most 32");
+        }
+        return sid.bytes(sid.remaining(), name);
+    }
 }
