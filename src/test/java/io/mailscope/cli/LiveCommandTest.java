@@ -51,9 +51,10 @@ class LiveCommandTest {
             pool.submit(() -> servePlainImap(plain));
             pool.submit(() -> serveTls(tls));
             Path written = dir.resolve("live.pcap");
+            Path html = dir.resolve("live.html");
             CompletableFuture<CliRun> live = CompletableFuture.supplyAsync(() -> CliRun.of("live", "-i", "lo", "--json",
                     "--imap-port", String.valueOf(plainPort), "--imaps-port", String.valueOf(tlsPort),
-                    "--stall-after", "1", "--duration", "12s", "-w", written.toString()), pool);
+                    "--stall-after", "1", "--duration", "12s", "-w", written.toString(), "--html", html.toString()), pool);
             Thread.sleep(3000); // let the capture start (a JVM, libpcap and the handle)
 
             // The blank screen: connect to the implicit TLS port and say nothing.
@@ -99,6 +100,9 @@ class LiveCommandTest {
             JsonNode capture = lines.stream().filter(l -> l.get("type").asText().equals("capture")).findFirst().orElseThrow();
             assertEquals("lo", capture.get("interface").asText());
             assertTrue(capture.get("frames").asLong() > 10);
+
+            String page = java.nio.file.Files.readString(html);
+            assertEquals(3, page.split("<details class=\"session ", -1).length - 1, "the HTML report has the three sessions too");
 
             CliRun again = CliRun.of("analyze", "--json", "--imap-port", String.valueOf(plainPort),
                     "--imaps-port", String.valueOf(tlsPort), written.toString());
