@@ -472,7 +472,7 @@ public final class Diagnoser {
 
         /** The server's first answer after {@code at}: a tagged response, or an untagged BAD, NO or BYE (not a greeting or "* OK"). */
         private ImapEvent.Response firstResponseAfter(At at) {
-            for (var e : s.events()) {
+            for (var e : f.events) {
                 if (e instanceof ImapEvent.Response r && r.at().frame() >= at.frame() && !r.greeting()
                         && (r.kind() == ImapEvent.Response.Kind.TAGGED || !"OK".equals(r.status()))) {
                     return r;
@@ -1068,7 +1068,7 @@ public final class Diagnoser {
         /** The last line the other side sent before {@code at}, quoted with its frame, or null. */
         private String lastFromPeerBefore(At at) {
             String found = null;
-            for (var e : s.events()) {
+            for (var e : f.events) {
                 if (e.at().frame() > at.frame()) {
                     break;
                 }
@@ -1081,7 +1081,7 @@ public final class Diagnoser {
         }
 
         private boolean taggedAnswerAfter(At at) {
-            for (var e : s.events()) {
+            for (var e : f.events) {
                 if (e instanceof ImapEvent.Response r && r.kind() == ImapEvent.Response.Kind.TAGGED
                         && r.at().frame() >= at.frame() && "OK".equals(r.status())) {
                     return true;

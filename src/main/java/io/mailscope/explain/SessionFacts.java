@@ -66,6 +66,8 @@ final class SessionFacts {
     }
 
     final Session session;
+    /** The session's kept events, built once: {@link Session#events()} copies and sorts on every call. */
+    final List<Event> events;
     SessionEvent.Detected clientDetected;
     SessionEvent.Detected serverDetected;
     final List<SessionEvent.Mismatch> mismatches = new ArrayList<>();
@@ -100,7 +102,8 @@ final class SessionFacts {
 
     SessionFacts(Session session) {
         this.session = session;
-        for (Event e : session.events()) {
+        this.events = session.events();
+        for (Event e : events) {
             take(e);
         }
     }
