@@ -35,6 +35,8 @@ public final class LiveWatch {
         long eventCount = -1;
         long progressed;
         boolean firstSpeakerTold;
+        /** The server's OK to STARTTLS, while the client has sent neither TLS nor plaintext after it. */
+        ImapEvent.StartTlsAccepted starttlsPending;
     }
 
     /**
@@ -83,7 +85,13 @@ public final class LiveWatch {
         long fresh = s.eventCount() - state.progressed;
         state.progressed = s.eventCount();
         for (int i = (int) Math.max(0, events.size() - fresh); i < events.size(); i++) {
-            String line = progressLine(events.get(i), state);
+            Event e = events.get(i);
+            if (e instanceof ImapEvent.StartTlsAccepted a) {
+                state.starttlsPending = a;
+            } else if (e.at().fromClient() && (e instanceof SessionEvent.TlsHandoff || e instanceof SessionEvent.PlaintextAfterStartTls)) {
+                state.starttlsPending = null;
+            }
+            String line = progressLine(e, state);
             if (line != null) {
                 progress.accept(s, line);
             }
@@ -158,17 +166,9 @@ public final class LiveWatch {
                     "Check the server process and its logs, and that this port really is plaintext IMAP.", List.of(c.synAckFrame())));
             return;
         }
-        ImapEvent.StartTlsAccepted accepted = null;
-        boolean afterwards = false;
-        for (Event e : s.events()) {
-            if (e instanceof ImapEvent.StartTlsAccepted a) {
-                accepted = a;
-            } else if (accepted != null && e.at().fromClient()
-                    && (e instanceof SessionEvent.TlsHandoff || e instanceof SessionEvent.PlaintextAfterStartTls)) {
-                afterwards = true;
-            }
-        }
-        if (accepted != null && !afterwards) {
+        // Kept up to date as events arrive (progress), so a quiet session costs no scan of its events per tick.
+        ImapEvent.StartTlsAccepted accepted = state.starttlsPending;
+        if (accepted != null) {
             report(s, state, new Finding("starttls-mutual-wait", Severity.ERROR, "STARTTLS was accepted, and nobody has sent anything since.",
                     "The server answered \"" + accepted.tag() + " OK " + accepted.text() + "\" (frame " + accepted.at().frame()
                             + ") and waits for the client's TLS ClientHello; nothing has crossed for " + waited
