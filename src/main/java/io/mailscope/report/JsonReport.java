@@ -14,6 +14,7 @@ import io.mailscope.dissect.tls.TlsEvent;
 import io.mailscope.dissect.tls.TlsNames;
 import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.explain.Diagnosis;
+import io.mailscope.explain.Alternative;
 import io.mailscope.explain.Finding;
 import io.mailscope.explain.Timeline;
 import io.mailscope.explain.TimelineEntry;
@@ -436,6 +437,15 @@ public final class JsonReport implements Report {
         g.writeArrayFieldStart("frames");
         for (long fr : f.frames()) {
             g.writeNumber(fr);
+        }
+        g.writeEndArray();
+        g.writeStringField("confidence", f.confidence().label());
+        g.writeArrayFieldStart("alternatives");
+        for (Alternative a : f.alternatives()) {
+            g.writeStartObject();
+            g.writeStringField("code", a.code());
+            g.writeStringField("summary", a.summary());
+            g.writeEndObject();
         }
         g.writeEndArray();
     }

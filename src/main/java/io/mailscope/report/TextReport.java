@@ -105,11 +105,24 @@ public final class TextReport implements Report {
 
     private void findings(List<Finding> findings, StringBuilder sb) {
         for (Finding f : findings) {
-            sb.append("  ").append(style.severity(f.severity())).append(' ').append(style.bold(f.code())).append(": ")
-                    .append(f.summary()).append('\n');
+            sb.append("  ").append(style.severity(f.severity())).append(' ').append(style.bold(f.code()))
+                    .append(f.certain() ? "" : " (likely)").append(": ").append(f.summary()).append('\n');
             wrap(f.explanation(), "      ", sb);
+            if (!f.certain()) {
+                wrap("Or: " + alternatives(f), "      ", sb);
+            }
             wrap("Fix: " + f.fix(), "      ", sb);
         }
+    }
+
+    /** "a (code); b (code)": the other causes a likely finding names, most likely first. */
+    static String alternatives(Finding f) {
+        StringBuilder sb = new StringBuilder();
+        for (var a : f.alternatives()) {
+            sb.append(sb.length() == 0 ? "" : "; ").append(a.summary().endsWith(".") ? a.summary().substring(0, a.summary().length() - 1) : a.summary())
+                    .append(" (").append(a.code()).append(')');
+        }
+        return sb.append('.').toString();
     }
 
     static void wrap(String text, String indent, StringBuilder sb) {
