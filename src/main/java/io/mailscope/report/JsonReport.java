@@ -306,7 +306,7 @@ public final class JsonReport implements Report {
             g.writeNull();
         } else {
             // After a HelloRetryRequest the negotiated parameters are in the real ServerHello that follows.
-            writeServerHello(shs.stream().filter(h -> !h.hello().helloRetryRequest()).findFirst().orElse(shs.get(0)));
+            writeServerHello(io.mailscope.dissect.tls.NegotiatedHello.of(shs));
         }
         g.writeArrayFieldStart("certificates");
         if (certs != null) {

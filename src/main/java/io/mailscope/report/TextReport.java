@@ -74,14 +74,16 @@ public final class TextReport implements Report {
     /** One line on the TLS handshake: what was offered and chosen, and the fingerprints. */
     private void tls(Session s, StringBuilder sb) {
         io.mailscope.dissect.tls.ClientHello ch = null;
-        io.mailscope.dissect.tls.ServerHello sh = null;
+        java.util.List<io.mailscope.dissect.tls.TlsEvent.ServerHelloSeen> shs = new java.util.ArrayList<>();
         for (var e : s.events()) {
             if (ch == null && e instanceof io.mailscope.dissect.tls.TlsEvent.ClientHelloSeen c) {
                 ch = c.hello();
-            } else if ((sh == null || sh.helloRetryRequest()) && e instanceof io.mailscope.dissect.tls.TlsEvent.ServerHelloSeen h) {
-                sh = h.hello();
+            } else if (e instanceof io.mailscope.dissect.tls.TlsEvent.ServerHelloSeen h) {
+                shs.add(h);
             }
         }
+        var chosen = io.mailscope.dissect.tls.NegotiatedHello.of(shs);
+        io.mailscope.dissect.tls.ServerHello sh = chosen == null ? null : chosen.hello();
         if (ch == null && sh == null) {
             return;
         }

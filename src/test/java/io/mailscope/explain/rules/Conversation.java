@@ -46,6 +46,11 @@ final class Conversation {
         return c;
     }
 
+    /** A connection already open when the capture began: no handshake is seen. */
+    static Conversation midstream(int serverPort) {
+        return new Conversation(serverPort);
+    }
+
     /** A SYN and nothing else (the caller adds what comes back, if anything). */
     static Conversation syn(int serverPort) {
         Conversation c = new Conversation(serverPort);

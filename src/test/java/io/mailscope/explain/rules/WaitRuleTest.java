@@ -64,6 +64,20 @@ class WaitRuleTest {
     }
 
     @Test
+    void aCaptureThatBeginsMidConnectionStatesOnlyWhatItSaw() {
+        // A live capture started on an open connection: its first packet is a FIN after seconds of silence.
+        Diagnosis d = Conversation.midstream(993).after(5).clientFin().after(0.001).serverFin().diagnosis();
+        assertTrue(codes(d).contains("capture-midstream"), codes(d).toString());
+        for (Finding f : d.findings()) {
+            assertFalse(f.explanation().contains("frame 0"), f.code() + ": " + f.explanation());
+            assertFalse(f.explanation().contains("SYN-ACK"), f.code() + " claims a set-up it never saw: " + f.explanation());
+            if (!f.code().equals("capture-midstream")) {
+                assertFalse(f.certain(), f.code() + " rests on what happened before the capture began");
+            }
+        }
+    }
+
+    @Test
     void aSynWithNoAnswer() {
         Diagnosis d = Conversation.syn(143).after(3).diagnosis();
         assertEquals("no-answer", d.findings().get(0).code());
