@@ -133,13 +133,24 @@ final class Conversation {
         return session().diagnosis();
     }
 
-    AnalyzedSession session() {
-        List<AnalyzedSession> out = new ArrayList<>();
+    /** Capture time of the last packet so far (epoch nanoseconds). */
+    long now() {
+        return now;
+    }
+
+    /** The chain after these packets, the connection still open (as live capture sees it). */
+    Analysis open(List<AnalyzedSession> out) {
         Analysis a = new Analysis(PortRoles.defaults(), ReassemblyLimits.DEFAULT, true, 2_000_000_000L, out::add);
         for (int i = 0; i < frames.size(); i++) {
             byte[] f = frames.get(i);
             a.frame(i + 1, times.get(i), LINKTYPE_RAW, f, 0, f.length, f.length);
         }
+        return a;
+    }
+
+    AnalyzedSession session() {
+        List<AnalyzedSession> out = new ArrayList<>();
+        Analysis a = open(out);
         a.finish();
         if (out.size() != 1) {
             throw new AssertionError("expected one session, got " + out.size());
