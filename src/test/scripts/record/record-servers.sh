@@ -188,8 +188,9 @@ EOF
 # /run/courier/authdaemon): private-root.sh gives it private copies. The "courier" user that couriertls drops to
 # exists only in the namespace's /etc/passwd.
 courier_up() {
-    local variant="$1" D="$WORK/courier-$1" protocol="TLS1_2:TLS1_3"
-    [ "$variant" = tls13 ] && protocol="TLS1_3"
+    # this build of couriertls uses GnuTLS: TLS_PRIORITY is what limits the versions (TLS_PROTOCOL is ignored)
+    local variant="$1" D="$WORK/courier-$1" priority="NORMAL"
+    [ "$variant" = tls13 ] && priority="NORMAL:-VERS-ALL:+VERS-TLS1.3"
     mkdir -p "$D/etc/courier" "$D/home/alice/Maildir/cur" "$D/home/alice/Maildir/new" "$D/home/alice/Maildir/tmp" "$D/tls"
     cat > "$D/etc/courier/authdaemonrc" <<EOF
 authmodulelist="authuserdb"
@@ -217,8 +218,7 @@ IMAP_UMASK=022
 COURIERTLS=/usr/bin/couriertls
 TLS_CERTFILE=$D/tls/server.pem
 TLS_VERIFYPEER=NONE
-TLS_PROTOCOL=$protocol
-TLS_STARTTLS_PROTOCOL=$protocol
+TLS_PRIORITY="$priority"
 EOF
     cat > "$D/start.sh" <<EOF
 #!/bin/sh
