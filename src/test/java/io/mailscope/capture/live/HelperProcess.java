@@ -89,6 +89,18 @@ public final class HelperProcess implements AutoCloseable {
         return b.length >= shbLength + 8 && bb.getInt(shbLength) == 1;
     }
 
+    /** Waits until standard error contains the text (e.g. mailscope's "listening on" line). */
+    public void awaitStderr(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!stderr().contains(text)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("no '" + text + "' on stderr" + (process.isAlive() ? "" : " (exited with "
+                        + process.exitValue() + ")") + ": " + stderr());
+            }
+            Thread.sleep(20);
+        }
+    }
+
     public void signal(String name) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start();
         kill.waitFor(10, TimeUnit.SECONDS);
