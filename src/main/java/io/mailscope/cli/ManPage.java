@@ -34,7 +34,7 @@ final class ManPage {
     String render() {
         StringBuilder out = new StringBuilder();
         String name = pageName(spec);
-        out.append(".TH ").append(name.toUpperCase(java.util.Locale.ROOT)).append(" 1 \"").append(date)
+        out.append(".TH ").append(escape(name.toUpperCase(java.util.Locale.ROOT))).append(" 1 \"").append(date)
                 .append("\" \"mailscope ").append(escape(version)).append("\" \"User Commands\"\n");
         out.append(".SH NAME\n").append(escape(name)).append(" \\- ").append(escape(firstSentence())).append('\n');
         synopsis(out);
