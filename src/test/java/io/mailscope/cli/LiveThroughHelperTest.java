@@ -203,6 +203,14 @@ class LiveThroughHelperTest {
         assertTrue(noSuch.err().contains("lo"), noSuch.err());
     }
 
+    @Test
+    void interfacesListsThroughTheHelper() {
+        Path helper = HelperBuild.require(HelperBuild.PLAIN);
+        CliRun r = CliRun.of("interfaces", "--capture-helper", helper.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("lo  up, running, loopback  127.0.0.1/8")), r.out());
+    }
+
     record CliResult(int exit, String out, String err) {
     }
 
