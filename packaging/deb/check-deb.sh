@@ -83,8 +83,20 @@ echo "$replies" | grep -q -- '--capture-helper' || fail "bash does not complete 
 if command -v zsh >/dev/null 2>&1; then
     comp="$(zsh -fc 'fpath=(/usr/share/zsh/vendor-completions $fpath); autoload -U compinit; compinit -u -d /dev/null; print -r -- ${_comps[mailscope]}')"
     [ "$comp" = "_mailscope" ] || fail "zsh does not register _mailscope for mailscope: '$comp'"
-    zsh -fc 'autoload -U +X bashcompinit && bashcompinit; source /usr/share/bash-completion/completions/mailscope; (( $+functions[_complete_mailscope] ))' \
-        || fail "the completion script does not load in zsh"
+    # A real completion in an interactive zsh on a pseudo-terminal: "mailscope li<TAB>" must become "mailscope live".
+    cat > "$work/complete.zsh" <<'ZSH'
+zmodload zsh/zpty
+zpty z 'zsh -f -i'
+zpty -w z 'PS1="> "; fpath=(/usr/share/zsh/vendor-completions $fpath); autoload -U compinit; compinit -u -D'
+sleep 1
+zpty -w -n z $'mailscope li\t'
+sleep 3
+all=""
+while zpty -r -t z chunk; do all+=$chunk; done
+zpty -d z
+[[ $all == *"mailscope live"* ]]
+ZSH
+    timeout 30 zsh -f "$work/complete.zsh" || fail "zsh does not complete 'mailscope li' to 'mailscope live'"
 else
     step "zsh is not installed: its completion check is skipped"
 fi
