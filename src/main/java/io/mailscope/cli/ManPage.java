@@ -7,6 +7,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -34,7 +35,7 @@ final class ManPage {
     String render() {
         StringBuilder out = new StringBuilder();
         String name = pageName(spec);
-        out.append(".TH ").append(escape(name.toUpperCase(java.util.Locale.ROOT))).append(" 1 \"").append(date)
+        out.append(".TH ").append(escape(name.toUpperCase(Locale.ROOT))).append(" 1 \"").append(date)
                 .append("\" \"mailscope ").append(escape(version)).append("\" \"User Commands\"\n");
         out.append(".SH NAME\n").append(escape(name)).append(" \\- ").append(escape(firstSentence())).append('\n');
         synopsis(out);
