@@ -10,15 +10,16 @@
 #                           overlays the unpacked files, with private /etc, /run and /dev/log (syslog to a file).
 #
 # Needs root, apt-get (Debian 12 package lists), tcpdump, tshark, openssl, python3, util-linux unshare, overlayfs.
-# Takes ~6 minutes; dovecot's 180 s inactivity story runs in the background meanwhile.
+# Takes ~8 minutes; dovecot's 180 s inactivity story runs in the background meanwhile. Each server's folder also
+# gets a VERSION file (the package version that was recorded).
 #
 #   record-servers.sh                      everything, all four servers
 #   record-servers.sh SERVER...            only these servers (dovecot cyrus courier imap4d)
 #   STORIES="a b" record-servers.sh ...    only these stories (function names below without st_)
 #   KEEP_WORK=1 record-servers.sh          keep the temp dir (server configs and logs, client transcripts)
 #
-# Ports as everywhere in these recordings: 10143 = IMAP (plaintext + STARTTLS), 10993 = implicit TLS; stories
-# that wait minutes for a server's timeout use 11143/11993 so they can run beside the others.
+# Ports as everywhere in these recordings: 10143 = IMAP (plaintext + STARTTLS), 10993 = implicit TLS; dovecot's
+# 180 s inactivity story has its own instance on 11143/11993 so it can run beside the others.
 # Every server is stopped at the end (EXIT trap), also when the script is interrupted.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
