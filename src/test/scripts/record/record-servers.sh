@@ -337,6 +337,12 @@ st_login_before_starttls() {
         "send:. LOGIN $U secret" read:2 "send:. LOGOUT" waitclose:5
 }
 
+# the same as a mail client does it: CAPABILITY first (imap4d answers STARTTLS XTLSREQUIRED, no LOGINDISABLED)
+st_capability_then_login() {
+    story capability-then-login "$BOTH" client --bind 127.0.0.2 127.0.0.1 $IMAP_PORT "expect:OK" \
+        "send:a1 CAPABILITY" "expect:a1 " "send:a2 LOGIN $U secret" read:2 "send:a3 LOGOUT" waitclose:5
+}
+
 # STARTTLS accepted, then the user types a LOGIN in plaintext
 st_plaintext_after_starttls() {
     story plaintext-after-starttls "$BOTH" client --bind 127.0.0.2 127.0.0.1 $IMAP_PORT "expect:OK" \
@@ -425,7 +431,7 @@ st_idle_timeout() {
     story idle-timeout "$BOTH" client --timeout 200 --bind 127.0.0.2 127.0.0.1 $IMAP_PORT "expect:OK" waitclose:200
 }
 
-MAIN_STORIES=(implicit_tls_silent plaintext_to_tls_port login_before_starttls plaintext_after_starttls
+MAIN_STORIES=(implicit_tls_silent plaintext_to_tls_port login_before_starttls capability_then_login plaintext_after_starttls
     starttls_silent gave_up_logout gave_up_fin tls_hangup imaps_ok_python starttls_ok_python imaps_ok_openssl
     starttls_ok_openssl certificate_rejected_tls12 certificate_rejected_tls13 starttls_certificate_rejected)
 
