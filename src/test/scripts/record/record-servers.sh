@@ -71,7 +71,7 @@ unpack_servers() {
 # user alice / password secret, the lab certificate for mail.example.test (lib.sh make_certs). VARIANT:
 #   main     defaults: TLS 1.2 and 1.3
 #   tls13    accepts only TLS 1.3
-#   timeout  the shortest inactivity timeout the server lets us configure (see each server)
+#   timeout  imap4d only: the shortest inactivity and TLS handshake timeouts (10 s)
 # SRV_PGID is the process group to stop (namespaced servers); SRV_LOG the server's log file.
 
 wait_ports() {
@@ -254,7 +254,7 @@ EOF
 imap4d_up() {
     local variant="$1" D="$WORK/imap4d-$1" prio="" timeout=""
     [ "$variant" = tls13 ] && prio='ssl-priorities "NORMAL:-VERS-ALL:+VERS-TLS1.3";'
-    [ "$variant" = timeout ] && timeout="timeout 10;"
+    [ "$variant" = timeout ] && timeout="timeout 10;" && prio="$prio handshake-timeout 10;"
     mkdir -p "$D/virt" "$D/mail/alice" "$D/tls"
     echo "alice:$(openssl passwd -6 secret):1000:1000::$D/mail/alice:/bin/sh" > "$D/virt/example.test"
     chown -R 1000:1000 "$D/mail"
@@ -426,6 +426,11 @@ st_starttls_version_mismatch() {
         -connect 127.0.0.1:$IMAP_PORT -servername mail.example.test </dev/null"
 }
 
+# telnet to the TLS port and wait until the server gives up (dovecot's 180 s is ../implicit-tls-mutual-wait-server-timeout.pcap)
+st_implicit_tls_timeout() {
+    story implicit-tls-timeout "$BOTH" client --timeout 200 127.0.0.1 $IMAPS_PORT waitclose:200
+}
+
 # needs the timeout variant: the client says nothing after the greeting until the server gives up
 st_idle_timeout() {
     story idle-timeout "$BOTH" client --timeout 200 --bind 127.0.0.2 127.0.0.1 $IMAP_PORT "expect:OK" waitclose:200
@@ -483,12 +488,16 @@ record_server() {
         run starttls_version_mismatch
         server_down
     fi
-    if wanted idle_timeout; then
+    if wanted idle_timeout || wanted implicit_tls_timeout; then
         case "$SRV" in
-            dovecot) ;;    # recorded in the background: its pre-login timeout is fixed at 180 s
-            courier) server_up main && run idle_timeout; server_down ;;    # imaplogin's fixed 60 s
-            imap4d) server_up timeout && run idle_timeout; server_down ;;  # "timeout 10;"
-            cyrus) log "cyrus: its inactivity timeout is 30 minutes at least; idle-timeout not recorded" ;;
+            dovecot) ;;    # idle-timeout recorded in the background: its pre-login timeout is fixed at 180 s
+            # imaplogin's fixed 60 s; couriertls waited more than 200 s on a silent TLS port: no implicit_tls_timeout
+            courier) server_up main && run idle_timeout; server_down ;;
+            # "timeout 10;" and "handshake-timeout 10;"
+            imap4d) server_up timeout && run idle_timeout && run implicit_tls_timeout; server_down ;;
+            cyrus)
+                log "cyrus: its inactivity timeout is 30 minutes at least; idle-timeout not recorded"
+                server_up main && run implicit_tls_timeout; server_down ;;    # its TLS negotiation gives up at 180 s
         esac
     fi
 }

@@ -114,6 +114,8 @@ class RealCaptureDiagnosisTest {
     @CsvSource(delimiter = '|', textBlock = """
             dovecot/implicit-tls-silent.pcap           | stalled | implicit-tls | none                          | none   | implicit-tls-mutual-wait | implicit-tls-mutual-wait
             imap4d/implicit-tls-silent.pcap            | stalled | implicit-tls | none                          | none   | implicit-tls-mutual-wait | implicit-tls-mutual-wait
+            cyrus/implicit-tls-timeout.pcap            | stalled | implicit-tls | none                          | none   | implicit-tls-mutual-wait | implicit-tls-mutual-wait
+            imap4d/implicit-tls-timeout.pcap           | stalled | implicit-tls | none                          | none   | implicit-tls-mutual-wait | implicit-tls-mutual-wait
             dovecot/plaintext-to-tls-port.pcap         | dropped | implicit-tls | text                          | client | plaintext-to-tls-port    | plaintext-to-tls-port
             cyrus/plaintext-to-tls-port.pcap           | dropped | implicit-tls | text                          | client | plaintext-to-tls-port    | plaintext-to-tls-port
             imap4d/plaintext-to-tls-port.pcap          | dropped | implicit-tls | text                          | client | plaintext-to-tls-port    | plaintext-to-tls-port
