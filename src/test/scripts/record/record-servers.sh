@@ -11,8 +11,7 @@
 #
 # Needs root, apt-get (Debian 12 package lists), tcpdump, tshark, openssl, python3, util-linux unshare, overlayfs.
 # Takes ~11 minutes (Cyrus's 180 s TLS timeout story included); dovecot's 180 s inactivity story runs in the
-# background meanwhile. Each server's folder also
-# gets a VERSION file (the package version that was recorded).
+# background meanwhile. Each server's folder also gets a VERSION file (the package version that was recorded).
 #
 #   record-servers.sh                      everything, all four servers
 #   record-servers.sh SERVER...            only these servers (dovecot cyrus courier imap4d)
