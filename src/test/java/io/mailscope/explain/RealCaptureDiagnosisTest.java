@@ -107,7 +107,7 @@ class RealCaptureDiagnosisTest {
     // src/test/scripts/record/record-servers.sh; servers/EXPECTED.md says what each capture shows and why the
     // diagnosis below is the right one). Columns: capture | outcome | transport | protocol path | first speaker |
     // findings (exactly these) | primary finding (the first one). The stories today's rules get wrong are in the
-    // @Disabled tests further down, one per fault, each asserting the right answer.
+    // tests further down, one per fault the first release had, each asserting the right answer.
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
@@ -187,7 +187,6 @@ class RealCaptureDiagnosisTest {
      * "a2 NO LOGIN Command disabled": TLS is required, it is not the credentials it refused (likely; the
      * alternative, LOGIN disabled on this server altogether, comes second).
      */
-    @Disabled("issue 8: imap4d's 'NO LOGIN Command disabled' after STARTTLS XTLSREQUIRED (no LOGINDISABLED) is called authentication-failed")
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             imap4d/capability-then-login.pcap | refused | plain | imap | server | login-before-starttls cleartext-credentials | login-before-starttls
@@ -302,6 +301,39 @@ class RealCaptureDiagnosisTest {
     void silentClientUntilTheServersTimeoutIsAnIdleTimeout(String capture, String outcome, String transport, String path,
                                                            String firstSpeaker, String findings, String primary) {
         assertServerStory(capture, outcome, transport, path, firstSpeaker, findings, primary);
+    }
+
+    /** Where the capture cannot show the cause, the finding says so: likely, with the other causes named. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            imap4d/capability-then-login.pcap | login-before-starttls | authentication-failed
+            dovecot/gave-up-logout.pcap       | login-before-starttls | capability-probe
+            imap4d/gave-up-fin.pcap           | login-before-starttls | capability-probe
+            courier/tls-hangup.pcap           | certificate-rejected  | client-gave-up
+            imap4d/tls-hangup.pcap            | certificate-rejected  | client-gave-up
+            dovecot/tls-version-mismatch.pcap | tls-version-mismatch  | tls-handshake-aborted
+            """)
+    void unsureFindingsSayLikelyAndNameTheAlternatives(String capture, String code, String alternative) {
+        Finding f = Captures.only("servers/" + capture).diagnosis().findings().stream()
+                .filter(x -> x.code().equals(code)).findFirst().orElseThrow();
+        assertEquals(Confidence.LIKELY, f.confidence(), capture);
+        assertTrue(f.alternatives().stream().anyMatch(a -> a.code().equals(alternative)), capture + ": " + f.alternatives());
+    }
+
+    /** Where the server's words decide, the finding is certain. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            dovecot/login-before-starttls.pcap | login-before-starttls
+            cyrus/login-before-starttls.pcap   | login-before-starttls
+            courier/login-before-starttls.pcap | login-before-starttls
+            dovecot/certificate-rejected-tls13.pcap | certificate-rejected
+            dovecot/implicit-tls-silent.pcap   | implicit-tls-mutual-wait
+            """)
+    void decidedFindingsAreCertain(String capture, String code) {
+        Finding f = Captures.only("servers/" + capture).diagnosis().findings().stream()
+                .filter(x -> x.code().equals(code)).findFirst().orElseThrow();
+        assertEquals(Confidence.CERTAIN, f.confidence(), capture + ": " + f.explanation());
+        assertTrue(f.alternatives().isEmpty());
     }
 
     private static void assertServerStory(String capture, String outcome, String transport, String path,
