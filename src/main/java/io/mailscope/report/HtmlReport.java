@@ -208,6 +208,9 @@ public final class HtmlReport implements Report {
             sb.append(" (").append(s.role() == PortRole.IMAPS ? "implicit TLS, the client speaks first"
                     : "plaintext IMAP with STARTTLS, the server greets first").append(')');
         }
+        if (!c.tunnel().isEmpty()) {
+            sb.append("</dd>\n<dt>tunnel</dt><dd class=\"mono\">").append(HtmlEscape.text(c.tunnel().toString()));
+        }
         sb.append("</dd>\n<dt>transport</dt><dd>").append(HtmlEscape.text(d.transport().label()))
                 .append("</dd>\n<dt>protocol path</dt><dd class=\"mono\">").append(HtmlEscape.text(d.protocolPath()))
                 .append("</dd>\n<dt>started</dt><dd>").append(JsonReport.iso(c.startNanos())).append(" (")

@@ -19,6 +19,7 @@ import io.mailscope.explain.Timeline;
 import io.mailscope.explain.TimelineEntry;
 import io.mailscope.tcp.Endpoint;
 import io.mailscope.tcp.TcpConnection;
+import io.mailscope.tcp.Tunnel;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -168,6 +169,7 @@ public final class JsonReport implements Report {
         g.writeStringField("client", endpoint(c.client()));
         g.writeStringField("server", endpoint(c.server()));
         g.writeStringField("port_role", s.role().label());
+        writeTunnel(c.tunnel());
         g.writeStringField("start", iso(c.startNanos()));
         g.writeStringField("end", iso(c.endNanos()));
         g.writeNumberField("start_epoch", c.startNanos() / 1e9);
@@ -190,6 +192,19 @@ public final class JsonReport implements Report {
         writeTimeline(s);
         g.writeNumberField("events_omitted", s.omittedEvents());
         g.writeEndObject();
+    }
+
+    private void writeTunnel(Tunnel t) throws IOException {
+        g.writeArrayFieldStart("tunnel");
+        for (String name : t.names()) {
+            g.writeString(name);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("tunnel_endpoints");
+        for (String e : t.endpoints()) {
+            g.writeString(e);
+        }
+        g.writeEndArray();
     }
 
     private void writeTcp(TcpConnection c) throws IOException {

@@ -61,6 +61,9 @@ public final class TextReport implements Report {
                 .append("  ").append(s.role() == io.mailscope.dissect.PortRole.OTHER ? "" : s.role().label() + "  ")
                 .append(String.format(Locale.ROOT, "%.3f s", (c.endNanos() - c.startNanos()) / 1e9)).append("  ")
                 .append(style.outcome(d.outcome())).append("  ").append(d.protocolPath()).append('\n');
+        if (!c.tunnel().isEmpty()) {
+            sb.append("    ").append(style.dim("tunnel: ")).append(c.tunnel()).append('\n');
+        }
         sb.append("    ").append(style.dim("first speaker: ")).append(d.firstSpeaker());
         if (d.expectedFirstSpeaker() != null) {
             sb.append(d.firstSpeakerAsExpected() ? style.dim(" (as expected)") : style.warn(" (expected: " + d.expectedFirstSpeaker() + ")"));
