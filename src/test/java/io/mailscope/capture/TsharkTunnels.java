@@ -76,6 +76,22 @@ final class TsharkTunnels {
         }
     }
 
+    /** Writes the frames matching a display filter to {@code out}. */
+    static void split(Path capture, String filter, Path out, List<String> decodeAs)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", capture.toString(), "-Y", filter, "-w",
+                out.toString()));
+        for (String d : decodeAs) {
+            cmd.add("-d");
+            cmd.add(d);
+        }
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        if (p.waitFor() != 0) {
+            throw new IOException("tshark could not filter " + capture);
+        }
+    }
+
     /** The hellos of the whole capture in frame order. */
     List<String> hellos() {
         return frames.values().stream().flatMap(f -> f.hellos().stream()).toList();
