@@ -115,14 +115,178 @@ rec_vxlan_two_tenants() {
     ip netns del ua; ip netns del ub
 }
 
+# ---------------------------------------------------------------------------------------------- proxies (real)
+# All in a namespace of their own ("msp", its own loopback, so the ports cannot clash with anything else running):
+# dovecot (main configuration, 10143 IMAP/STARTTLS, 10993 IMAPS); curl reaches it through a proxy on loopback and
+# only the client <-> proxy leg is captured. --connect-to makes curl send SNI mail.example.test while asking the
+# proxy for localhost (nothing here resolves mail.example.test).
+proxy_host_args() {
+    PROXY_HOST_ARGS=(--cacert "$WORK/certs/ca.pem" --connect-to mail.example.test:10993:localhost:10993
+        --connect-to mail.example.test:10143:localhost:10143)
+}
+
+NSX="ip netns exec msp"
+
+proxy_main() {
+    if [ -z "${PROXY_MAIN_UP:-}" ]; then
+        netns_add msp
+        (
+            dovecot() { ip netns exec msp /usr/sbin/dovecot "$@"; }
+            ss() { ip netns exec msp /usr/bin/ss "$@"; }
+            LISTEN="127.0.0.1, ::1" dovecot_start proxied
+        ) || exit 1
+        PROXY_MAIN_UP=1
+    fi
+    proxy_host_args
+}
+
+wait_port_ns() {
+    local i
+    for i in $(seq 50); do
+        $NSX ss -ltn | grep -q ":$1 " && return 0
+        sleep 0.1
+    done
+    log "port $1 never opened"
+    return 1
+}
+
+microsocks_start() { # PORT [-u USER -P PASS]
+    local port=$1
+    shift
+    $NSX microsocks -i 127.0.0.1 -p "$port" "$@" >>"$WORK/microsocks.log" 2>&1 &
+    BG_PID=$!
+    register_pid "$BG_PID"
+    wait_port_ns "$port"
+}
+
+dante_start() { # PORT: SOCKS4/4a/5 without authentication, loopback only
+    cat > "$WORK/danted.conf" <<EOF
+logoutput: $WORK/danted.log
+internal: 127.0.0.1 port = $1
+external: lo
+socksmethod: none
+clientmethod: none
+user.privileged: root
+user.unprivileged: nobody
+client pass { from: 127.0.0.0/8 to: 0.0.0.0/0 }
+socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 protocol: tcp }
+socks pass { from: 127.0.0.0/8 to: . protocol: tcp }
+EOF
+    $NSX danted -f "$WORK/danted.conf" -p "$WORK/danted.pid" -N 1 >>"$WORK/danted.log" 2>&1 &
+    BG_PID=$!
+    register_pid "$BG_PID"
+    wait_port_ns "$1"
+}
+
+tinyproxy_start() { # PORT [EXTRA CONFIG LINE]
+    cat > "$WORK/tinyproxy-$1.conf" <<EOF
+User nobody
+Group nogroup
+Port $1
+Listen 127.0.0.1
+Timeout 30
+LogFile "$WORK/tinyproxy-$1.log"
+PidFile "$WORK/tinyproxy-$1.pid"
+MaxClients 10
+Allow 127.0.0.1
+ConnectPort 10993
+ConnectPort 10143
+${2:-}
+EOF
+    $NSX tinyproxy -d -c "$WORK/tinyproxy-$1.conf" >>"$WORK/tinyproxy-$1.log" 2>&1 &
+    BG_PID=$!
+    register_pid "$BG_PID"
+    wait_port_ns "$1"
+}
+
+stop_bg() { kill "$BG_PID" 2>/dev/null; wait "$BG_PID" 2>/dev/null; }
+
+proxy_story() { # FILE PROXY_PORT curl arguments...
+    local f="$T/$1" port=$2
+    shift 2
+    NSEXEC="$NSX" capture_start "$f" "tcp port $port"
+    $NSX curl -sS --max-time 10 "${PROXY_HOST_ARGS[@]}" "$@" >>"$WORK/curl.out" 2>&1
+    echo "curl exit $? for $(basename "$f")" >>"$WORK/curl.out"
+    capture_stop; summary "$f"
+}
+
+# SOCKS5 (microsocks), host name resolved by the proxy, implicit TLS
+rec_socks5_imaps() {
+    proxy_main; microsocks_start 11080
+    proxy_story socks5-imaps.pcap 11080 -u alice:secret -x socks5h://127.0.0.1:11080 imaps://mail.example.test:10993/
+    stop_bg
+}
+
+# SOCKS5 with username/password login (RFC 1929), then IMAP greeting and STARTTLS
+rec_socks5_login_starttls() {
+    proxy_main; microsocks_start 11081 -u proxyuser -P proxypass
+    proxy_story socks5-login-starttls.pcap 11081 -u alice:secret -x socks5h://proxyuser:proxypass@127.0.0.1:11081 \
+        --ssl-reqd imap://mail.example.test:10143/
+    stop_bg
+}
+
+# SOCKS5 to a port nothing listens on: reply 5, connection refused
+rec_socks5_refused() {
+    proxy_main; microsocks_start 11080
+    proxy_story socks5-refused.pcap 11080 -x socks5h://127.0.0.1:11080 imaps://localhost:10994/
+    stop_bg
+}
+
+# SOCKS4 (dante) to an IPv4 address, implicit TLS (curl sends no SNI for an address)
+rec_socks4_imaps() {
+    proxy_main; dante_start 11082
+    proxy_story socks4-imaps.pcap 11082 -u alice:secret -k --socks4 127.0.0.1:11082 imaps://127.0.0.1:10993/
+    stop_bg
+}
+
+# SOCKS4a (dante): dante 1.4.2 does not implement 4a, so it takes 0.0.0.1 for the address, fails to connect and
+# answers 91 "request rejected or failed": a real refusal (no Debian SOCKS server here accepts 4a)
+rec_socks4a_refused_dante() {
+    proxy_main; dante_start 11082
+    proxy_story socks4a-refused-dante.pcap 11082 -u alice:secret --socks4a 127.0.0.1:11082 imaps://mail.example.test:10993/
+    stop_bg
+}
+
+# HTTP CONNECT (tinyproxy), implicit TLS
+rec_http_connect_imaps() {
+    proxy_main; tinyproxy_start 11088
+    proxy_story http-connect-imaps.pcap 11088 -u alice:secret -p -x http://127.0.0.1:11088 \
+        imaps://mail.example.test:10993/
+    stop_bg
+}
+
+# HTTP CONNECT, then the IMAP greeting and STARTTLS
+rec_http_connect_starttls() {
+    proxy_main; tinyproxy_start 11088
+    proxy_story http-connect-starttls.pcap 11088 -u alice:secret -p -x http://127.0.0.1:11088 --ssl-reqd \
+        imap://mail.example.test:10143/
+    stop_bg
+}
+
+# HTTP CONNECT to a port tinyproxy does not allow (ConnectPort): 403
+rec_http_connect_403() {
+    proxy_main; tinyproxy_start 11088
+    proxy_story http-connect-403.pcap 11088 -p -x http://127.0.0.1:11088 imaps://localhost:10995/
+    stop_bg
+}
+
+# HTTP CONNECT without the credentials tinyproxy's BasicAuth wants: 407
+rec_http_connect_407() {
+    proxy_main; tinyproxy_start 11089 "BasicAuth proxyuser proxypass"
+    proxy_story http-connect-407.pcap 11089 -p -x http://127.0.0.1:11089 imaps://mail.example.test:10993/
+    stop_bg
+}
+
+PROXY_STORIES="socks5_imaps socks5_login_starttls socks5_refused socks4_imaps socks4a_refused_dante http_connect_imaps
+    http_connect_starttls http_connect_403 http_connect_407"
+
 # ---------------------------------------------------------------------------------------------- wrapped
 rec_wrapped() {
     (cd "$REPO_DIR" && mvn -B -q test-compile >/dev/null && \
         java -cp target/classes:target/test-classes io.mailscope.capture.TunnelCaptureWriter "$CAPTURES")
 }
 
-ALL=(vxlan_imaps vxlan_linux_starttls vxlan_two_tenants wrapped)
-[ -n "${PROXY_STORIES:-}" ] && ALL+=($PROXY_STORIES)
+ALL=(vxlan_imaps vxlan_linux_starttls vxlan_two_tenants $PROXY_STORIES wrapped)
 
 setup_work
 trap cleanup_all EXIT

@@ -1,18 +1,23 @@
 package io.mailscope.dissect;
 
 import io.mailscope.dissect.imap.ImapAnalyzer;
+import io.mailscope.dissect.proxy.ProxyHandshake;
 import io.mailscope.dissect.tls.TlsAnalyzer;
 import io.mailscope.tcp.Direction;
 import io.mailscope.tcp.StreamConsumer;
 
+import java.util.function.IntFunction;
+
 /**
  * The top of dissection for one connection: sniffs what each direction speaks, then routes its bytes to the
- * IMAP or TLS analyzer, and after an accepted STARTTLS hands the stream from IMAP to TLS (Zeek's model).
+ * IMAP or TLS analyzer, and after an accepted STARTTLS hands the stream from IMAP to TLS (Zeek's model). A SOCKS or
+ * HTTP CONNECT handshake at the start is read first ({@link ProxyHandshake}); what follows it in each direction is
+ * sniffed afresh, and judged by the role of the target's port.
  * Never throws: an analyzer failure becomes a problem event and that direction is only counted from then on.
  */
 public final class SessionAnalyzer implements StreamConsumer {
 
-    private enum Stage { DETECT, AFTER_STARTTLS, IMAP, TLS, OTHER }
+    private enum Stage { DETECT, PROXY, AFTER_STARTTLS, IMAP, TLS, OTHER }
 
     private final class Side {
         final Direction direction;
@@ -33,13 +38,23 @@ public final class SessionAnalyzer implements StreamConsumer {
     private final boolean redact;
     private final Side client = new Side(Direction.CLIENT_TO_SERVER);
     private final Side server = new Side(Direction.SERVER_TO_CLIENT);
+    private final IntFunction<PortRole> roleOfPort;
     private ImapAnalyzer imap;
     private TlsAnalyzer tls;
+    private ProxyHandshake proxy;
+    /** The client's first bytes were judged for a proxy handshake (only those can start one). */
+    private boolean proxyJudged;
 
     public SessionAnalyzer(Session session, boolean redactCredentials) {
+        this(session, redactCredentials, PortRoles.defaults()::role);
+    }
+
+    /** @param roleOfPort the role of a proxy's target port (the user's --imap-port/--imaps-port count) */
+    public SessionAnalyzer(Session session, boolean redactCredentials, IntFunction<PortRole> roleOfPort) {
         this.session = session;
         this.sink = session;
         this.redact = redactCredentials;
+        this.roleOfPort = roleOfPort;
     }
 
     private Side side(Direction d) {
@@ -76,11 +91,35 @@ public final class SessionAnalyzer implements StreamConsumer {
                     side.probeLen += take;
                     off += take;
                     len -= take;
+                    if (!proxyJudged && side == client && side.stage == Stage.DETECT) {
+                        ProxyHandshake.Verdict v = judgeProxy();
+                        if (v == ProxyHandshake.Verdict.NEED_MORE && side.probeLen < side.probe.length) {
+                            return;
+                        }
+                        if (v == ProxyHandshake.Verdict.PROXY) {
+                            startProxy(at);
+                            continue;
+                        }
+                        proxyJudged = true;
+                    }
                     String protocol = ProtocolSniffer.classify(side.direction, side.probe, side.probeLen, false);
                     if (protocol == null) {
                         return;
                     }
                     decide(side, protocol, at);
+                }
+                case PROXY -> {
+                    int used = proxy.onData(side.direction, data, off, len, at);
+                    off += used;
+                    len -= used;
+                    if (!proxy.done(side.direction)) {
+                        return;
+                    }
+                    side.stage = Stage.DETECT;
+                    side.probeLen = 0;
+                    if (proxy.accepted() && proxy.targetPort() >= 0) {
+                        session.proxiedTo(roleOfPort.apply(proxy.targetPort()));
+                    }
                 }
                 case IMAP -> {
                     int used = imap().onData(side.direction, data, off, len, at);
@@ -107,6 +146,30 @@ public final class SessionAnalyzer implements StreamConsumer {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the client's first bytes open a proxy handshake: only while the server has said nothing (a proxy
+     * speaks only when asked).
+     */
+    private ProxyHandshake.Verdict judgeProxy() {
+        if (server.probeLen > 0 || server.stage != Stage.DETECT) {
+            return ProxyHandshake.Verdict.NOT_PROXY;
+        }
+        return ProxyHandshake.recognize(client.probe, client.probeLen);
+    }
+
+    /** Both directions read the proxy handshake first; the client's probe is replayed into it. */
+    private void startProxy(At at) {
+        proxyJudged = true;
+        proxy = new ProxyHandshake(ProxyHandshake.typeOf(client.probe[0]), sink, redact);
+        byte[] probe = client.probe.clone();
+        int probeLen = client.probeLen;
+        At start = client.probeStart != null ? client.probeStart : at;
+        client.probeLen = 0;
+        client.stage = Stage.PROXY;
+        server.stage = Stage.PROXY;
+        route(client, probe, 0, probeLen, start, false);
     }
 
     /** The probe decided what this direction speaks: record it, switch stage, replay the probe into it. */

@@ -6,6 +6,7 @@ import io.mailscope.dissect.ProtocolSniffer;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.SessionEvent;
 import io.mailscope.dissect.imap.ImapEvent;
+import io.mailscope.dissect.proxy.ProxyEvent;
 import io.mailscope.dissect.tls.CertificateInfo;
 import io.mailscope.dissect.tls.ClientHello;
 import io.mailscope.dissect.tls.ServerHello;
@@ -60,7 +61,11 @@ public final class Diagnoser {
 
     private static String expectedFirstSpeaker(SessionFacts f) {
         // An IMAP server greets first even when the client wrongly starts TLS on its port: the server's protocol
-        // decides, else a TLS client speaks first (implicit TLS), else the port's role.
+        // decides, else a TLS client speaks first (implicit TLS), else the port's role. A proxy's client always
+        // speaks first (its request).
+        if (f.proxyRequest != null) {
+            return "client";
+        }
         if (f.serverDetected != null && ProtocolSniffer.IMAP.equals(f.serverDetected.protocol())) {
             return "server";
         }
@@ -170,6 +175,7 @@ public final class Diagnoser {
             if (!open) {
                 handshake();
             }
+            proxyRefused();
             tlsFailures();
             mismatches();
             starttls();
@@ -212,6 +218,35 @@ public final class Diagnoser {
                         c.synFrame(), rst != null ? rst.at().frame() : 0);
                 outcome(Outcome.REFUSED);
             }
+        }
+
+        // ---- proxy -------------------------------------------------------------------------------------------
+
+        private void proxyRefused() {
+            ProxyEvent.Reply r = f.proxyReply;
+            if (r == null || r.ok()) {
+                return;
+            }
+            String target = r.target() != null ? r.target() : "its target";
+            add("proxy-refused", Severity.ERROR, "The " + r.type() + " proxy refused to connect the client to " + target + ".",
+                    "The client asked the proxy at " + c.server() + " for " + target + (f.proxyRequest != null
+                            ? " (" + ev.at(f.proxyRequest.at()) + ")" : "") + "; the proxy answered \"" + r.result()
+                            + "\" (" + ev.at(r.at()) + "), so no IMAP or TLS byte reached the mail server.",
+                    proxyFix(r), f.proxyRequest != null ? f.proxyRequest.at().frame() : 0, r.at().frame());
+            outcome(Outcome.REFUSED);
+        }
+
+        private static String proxyFix(ProxyEvent.Reply r) {
+            String words = r.result();
+            if (words.contains(" 407") || words.contains("login status") || words.contains("method 0xFF")) {
+                return "Give the client the proxy's user name and password (or the authentication method the proxy wants).";
+            }
+            if (words.contains(" 403") || words.contains("ruleset")) {
+                return "The proxy's rules forbid this target: allow the mail server's host and port in its configuration"
+                        + " (tinyproxy ConnectPort, squid SSL_ports/CONNECT ACLs, dante socks pass rules).";
+            }
+            return "Check the target host and port the client gives the proxy, and that the proxy can reach the mail"
+                    + " server (try it from the proxy host).";
         }
 
         // ---- TLS ---------------------------------------------------------------------------------------------
@@ -886,7 +921,7 @@ public final class Diagnoser {
                 outcome(Outcome.STALLED);
             }
             if (f.serverDetected != null && ProtocolSniffer.IMAP.equals(f.serverDetected.protocol())
-                    && c.firstSpeaker() == Direction.CLIENT_TO_SERVER && !c.midstream()) {
+                    && c.firstSpeaker() == Direction.CLIENT_TO_SERVER && !c.midstream() && f.proxyRequest == null) {
                 add("client-spoke-first", Severity.INFO, "The client spoke before the server's greeting.",
                         "The client's first bytes (frame " + c.firstPayloadFrame() + ") came before the server's greeting"
                                 + (f.greeting != null ? " (" + ev.at(f.greeting.at()) + ")" : "")

@@ -5,6 +5,7 @@ import io.mailscope.dissect.Event;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.SessionEvent;
 import io.mailscope.dissect.imap.ImapEvent;
+import io.mailscope.dissect.proxy.ProxyEvent;
 import io.mailscope.dissect.tls.TlsEvent;
 
 import java.util.ArrayList;
@@ -78,6 +79,9 @@ final class SessionFacts {
     final Set<String> capabilitiesBeforeTls = new LinkedHashSet<>();
     boolean capabilitiesSeenBeforeTls;
     final List<Exchange> exchanges = new ArrayList<>();
+    /** The last request to a proxy and the proxy's last answer, when the connection began with a proxy handshake. */
+    ProxyEvent.Request proxyRequest;
+    ProxyEvent.Reply proxyReply;
     final List<ImapEvent.Response> untaggedBadOrNo = new ArrayList<>();
     final List<ImapEvent.Response> byes = new ArrayList<>();
     final List<ImapEvent.Problem> imapProblems = new ArrayList<>();
@@ -115,6 +119,10 @@ final class SessionFacts {
             takeImap(i);
         } else if (e instanceof TlsEvent t) {
             takeTls(t);
+        } else if (e instanceof ProxyEvent.Request r) {
+            proxyRequest = r;
+        } else if (e instanceof ProxyEvent.Reply r) {
+            proxyReply = r;
         }
     }
 

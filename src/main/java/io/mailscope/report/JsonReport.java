@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.mailscope.dissect.Event;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.imap.ImapEvent;
+import io.mailscope.dissect.proxy.ProxyEvent;
 import io.mailscope.dissect.tls.CertificateInfo;
 import io.mailscope.dissect.tls.ClientHello;
 import io.mailscope.dissect.tls.Grease;
@@ -169,7 +170,9 @@ public final class JsonReport implements Report {
         g.writeStringField("client", endpoint(c.client()));
         g.writeStringField("server", endpoint(c.server()));
         g.writeStringField("port_role", s.role().label());
+        List<Event> events = s.events();
         writeTunnel(c.tunnel());
+        writeProxy(events);
         g.writeStringField("start", iso(c.startNanos()));
         g.writeStringField("end", iso(c.endNanos()));
         g.writeNumberField("start_epoch", c.startNanos() / 1e9);
@@ -185,7 +188,6 @@ public final class JsonReport implements Report {
         g.writeStringField("protocol_path", d.protocolPath());
         g.writeStringField("outcome", d.outcome().label());
         writeTcp(c);
-        List<Event> events = s.events();
         writeImap(events);
         writeTls(events);
         writeFindings(d.findings());
@@ -205,6 +207,28 @@ public final class JsonReport implements Report {
             g.writeString(e);
         }
         g.writeEndArray();
+    }
+
+    /** {@code proxy}: null, or the proxy handshake's type, the last target asked for and the proxy's last answer. */
+    private void writeProxy(List<Event> events) throws IOException {
+        ProxyEvent.Request request = null;
+        ProxyEvent.Reply reply = null;
+        for (Event e : events) {
+            if (e instanceof ProxyEvent.Request r) {
+                request = r;
+            } else if (e instanceof ProxyEvent.Reply r) {
+                reply = r;
+            }
+        }
+        if (request == null && reply == null) {
+            g.writeNullField("proxy");
+            return;
+        }
+        g.writeObjectFieldStart("proxy");
+        g.writeStringField("type", request != null ? request.type() : reply.type());
+        g.writeStringField("target", request != null ? request.target() : null);
+        g.writeStringField("result", reply == null ? "no answer" : reply.result());
+        g.writeEndObject();
     }
 
     private void writeTcp(TcpConnection c) throws IOException {
