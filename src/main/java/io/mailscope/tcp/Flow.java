@@ -38,6 +38,10 @@ final class Flow implements HalfStream.Output {
     private final boolean[] endReported = new boolean[2];
     private boolean clientIsnKnown;
     private long clientIsn;
+    private long serverIsn;
+    /** A SYN-ACK repeated with another ISN (a server that restarted its handshake): its ISN, until decided. */
+    private boolean otherServerIsnSeen;
+    private long otherServerIsn;
     private Direction firstFin;
 
     Flow(FlowKey key, TcpConnection conn, TcpSegment first, boolean senderIsClient, ReassemblyLimits limits,
@@ -105,9 +109,15 @@ final class Flow implements HalfStream.Output {
             clientIsnKnown = true;
             clientIsn = seg.seq;
         }
-        if (syn && ack && !isOrig && conn.synAckFrame == 0) {
-            conn.synAckFrame = seg.frame;
-            conn.synAckNanos = seg.timeNanos;
+        if (syn && ack && !isOrig) {
+            if (conn.synAckFrame == 0) {
+                conn.synAckFrame = seg.frame;
+                conn.synAckNanos = seg.timeNanos;
+                serverIsn = seg.seq;
+            } else if (seg.seq != serverIsn) {
+                otherServerIsnSeen = true;
+                otherServerIsn = seg.seq;
+            }
         }
         if (isOrig && ack && !syn && conn.synAckFrame != 0 && conn.establishedNanos == 0) {
             conn.establishedNanos = seg.timeNanos;
@@ -154,11 +164,22 @@ final class Flow implements HalfStream.Output {
             }
         }
         if (seg.has(TcpSegment.ACK) && !rst) {
+            if (otherServerIsnSeen && isOrigAckOf(d, seg, otherServerIsn)) {
+                // The client acknowledged the other SYN-ACK: its ISN wins (the server's data will follow it).
+                if (toClient.restartAt(seg.ack)) {
+                    serverIsn = otherServerIsn;
+                }
+                otherServerIsnSeen = false;
+            }
             half(d.opposite()).acked(seg.ack, seg.frame, seg.timeNanos);
         }
         endIfFinReached(toServer, seg.frame, seg.timeNanos);
         endIfFinReached(toClient, seg.frame, seg.timeNanos);
         updateState();
+    }
+
+    private static boolean isOrigAckOf(Direction d, TcpSegment seg, long isn) {
+        return d.fromClient() && seg.ack == ((isn + 1) & 0xffffffffL);
     }
 
     boolean bothFinished() {

@@ -123,6 +123,21 @@ final class HalfStream {
         }
     }
 
+    /**
+     * Moves the start of a stream nothing was read from yet (no byte delivered or buffered, no FIN), so the first
+     * data byte has sequence number {@code seq}: for a SYN-ACK retransmitted with another ISN, when the client
+     * acknowledges that one. False when the stream is no longer untouched.
+     */
+    boolean restartAt(long seq) {
+        if (!started || next != 0 || (pending != null && !pending.isEmpty()) || finSeen || ended) {
+            return false;
+        }
+        nextSeq = (int) seq;
+        ackSeen = false;
+        ackedUpTo = 0;
+        return true;
+    }
+
     long offsetOf(long seq) {
         return next + (int) ((int) seq - nextSeq);
     }
