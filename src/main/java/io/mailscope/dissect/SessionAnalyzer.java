@@ -150,10 +150,12 @@ public final class SessionAnalyzer implements StreamConsumer {
 
     /**
      * Whether the client's first bytes open a proxy handshake: only while the server has said nothing (a proxy
-     * speaks only when asked).
+     * speaks only when asked), and only on a port without a mail role.
      */
     private ProxyHandshake.Verdict judgeProxy() {
-        if (server.probeLen > 0 || server.stage != Stage.DETECT) {
+        // On a mail port a proxy request is the client's mistake (its proxy set to the mail server): it is judged
+        // as what it is on that port, not followed.
+        if (server.probeLen > 0 || server.stage != Stage.DETECT || session.role() != PortRole.OTHER) {
             return ProxyHandshake.Verdict.NOT_PROXY;
         }
         return ProxyHandshake.recognize(client.probe, client.probeLen);
@@ -197,7 +199,7 @@ public final class SessionAnalyzer implements StreamConsumer {
         String shown = ProtocolSniffer.IMAP.equals(protocol) || textual || ProtocolSniffer.TLS.equals(protocol)
                 ? "" : ProtocolSniffer.escape(probe, 0, firstLineLength(probe, probeLen), 48);
         sink.emit(new SessionEvent.Detected(at, protocol, shown));
-        mismatch(side, protocol, role, at, shown);
+        mismatch(side, protocol, role, at, shown, probe, probeLen);
         if (ProtocolSniffer.TLS.equals(protocol)) {
             side.stage = Stage.TLS;
         } else if (ProtocolSniffer.IMAP.equals(protocol)
@@ -212,7 +214,7 @@ public final class SessionAnalyzer implements StreamConsumer {
         }
     }
 
-    private void mismatch(Side side, String protocol, PortRole role, At at, String shown) {
+    private void mismatch(Side side, String protocol, PortRole role, At at, String shown, byte[] probe, int probeLen) {
         boolean fromClient = side.direction == Direction.CLIENT_TO_SERVER;
         boolean plaintext = ProtocolSniffer.IMAP.equals(protocol) || ProtocolSniffer.TEXT.equals(protocol);
         String code = null;
@@ -233,11 +235,20 @@ public final class SessionAnalyzer implements StreamConsumer {
                 default -> "unknown-on-mail-port";
             };
             detail = protocol + " on " + role.label() + " port " + session.connection().server().port()
-                    + (shown.isEmpty() ? "" : ": \"" + shown + "\"");
+                    + (shown.isEmpty() ? "" : ": \"" + shown + "\"") + proxyHint(side, probe, probeLen);
         }
         if (code != null) {
             sink.emit(new SessionEvent.Mismatch(at, code, detail));
         }
+    }
+
+    /** When a client's first bytes on a mail port are a proxy request: its proxy setting points at the mail server. */
+    private String proxyHint(Side side, byte[] probe, int probeLen) {
+        if (side != client || ProxyHandshake.recognize(probe, probeLen) != ProxyHandshake.Verdict.PROXY) {
+            return "";
+        }
+        return " (a " + ProxyHandshake.typeOf(probe[0]).label() + " proxy request: the client's proxy setting"
+                + " points at the mail server)";
     }
 
     private static int firstLineLength(byte[] b, int len) {

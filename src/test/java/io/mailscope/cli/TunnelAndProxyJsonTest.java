@@ -64,4 +64,13 @@ class TunnelAndProxyJsonTest {
         assertTrue(CliRun.of("analyze", "--json", file).out().contains("user proxyuser, password ***"));
         assertTrue(CliRun.of("analyze", "--json", "--show-passwords", file).out().contains("password proxypass"));
     }
+
+    @Test
+    void textAndHtmlShowTheTunnelUnderTheSessionHeader(@TempDir Path dir) throws Exception {
+        Path html = dir.resolve("tunnel.html");
+        CliRun r = CliRun.of("analyze", "--html=" + html, DIR + "gtpu-vlan-imaps.pcap");
+        assertTrue(r.out().contains("    tunnel: vlan:30 / gtpu:teid=4097 (192.0.2.10 -> 192.0.2.20)\n"), r.out());
+        assertTrue(Files.readString(html).contains("<dt>tunnel</dt><dd class=\"mono\">vlan:30 / gtpu:teid=4097 "
+                + "(192.0.2.10 -&gt; 192.0.2.20)"), "HTML shows the tunnel");
+    }
 }

@@ -181,4 +181,17 @@ class ProxyPreambleTest {
                 ProxyEvent.summary(s.events()), "the line text and HTML reports print");
         assertEquals("! proxy refused: request rejected or failed (SOCKS4 reply 91)", Timeline.text(reply));
     }
+
+    @Test
+    void aProxyRequestToAMailPortIsTheClientsMistakeNotAProxy() {
+        Session s = new Session(TestConnections.imap(993), PortRole.IMAPS);
+        SessionAnalyzer a = new SessionAnalyzer(s, true, PortRolesForTests.ROLES::role);
+        byte[] greeting = hex("05 01 00");
+        a.onData(C, greeting, 0, greeting.length, 1, 1);
+        a.onEnd(C, 2, 2);
+        List<String> lines = SessionAnalyzerTest.lines(s);
+        assertTrue(lines.stream().noneMatch(l -> l.contains("CONNECT")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("(a socks5 proxy request: the client's proxy setting points"
+                + " at the mail server)")), lines.toString());
+    }
 }
