@@ -47,7 +47,7 @@ public final class Timeline {
             return "silence";
         }
         if (e instanceof ImapEvent.Problem || e instanceof TlsEvent.Problem || e instanceof SessionEvent.Mismatch
-                || (e instanceof ProxyEvent.Reply r && !r.ok())) {
+                || e instanceof SessionEvent.InternalError || (e instanceof ProxyEvent.Reply r && !r.ok())) {
             return "problem";
         }
         if (e instanceof ImapEvent) {
@@ -102,6 +102,12 @@ public final class Timeline {
         }
         if (e instanceof SessionEvent.ServerDataAfterStartTls s) {
             return "! plaintext right after STARTTLS OK: " + s.display();
+        }
+        if (e instanceof SessionEvent.PlaintextFallback p) {
+            return "! TLS gave up after " + p.before() + "; back to plaintext";
+        }
+        if (e instanceof SessionEvent.InternalError i) {
+            return "! mailscope could not parse further: " + i.detail();
         }
         if (e instanceof SessionEvent.Gap g) {
             return "[" + g.length() + " bytes missing from the capture]";
