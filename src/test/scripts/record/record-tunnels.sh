@@ -280,13 +280,35 @@ rec_http_connect_407() {
 PROXY_STORIES="socks5_imaps socks5_login_starttls socks5_refused socks4_imaps socks4a_refused_dante http_connect_imaps
     http_connect_starttls http_connect_403 http_connect_407"
 
+# ---------------------------------------------------------------------------------------------- SSL 2.0-format hello
+# sslv2hello.py sends the SSL 2.0-compatible ClientHello OpenSSL 0.9.8 clients sent (version 0x0303 inside, 26
+# cipher specs of which 5 are SSL 2.0-only kinds); OpenSSL 3's s_server still accepts that format and answers with a
+# TLS 1.2 ServerHello (AES256-SHA, allowed by -cipher ...@SECLEVEL=0). In the "msp" namespace, port 10993.
+rec_sslv2_compat_hello() {
+    proxy_main
+    rm -f "$WORK/v2.in"
+    mkfifo "$WORK/v2.in"
+    $NSX openssl s_server -accept 127.0.0.1:10994 -cert "$WORK/certs/server.pem" -key "$WORK/certs/server.key" \
+        -cipher 'AES128-SHA:AES256-SHA:@SECLEVEL=0' -naccept 1 <"$WORK/v2.in" >>"$WORK/s_server.log" 2>&1 &
+    BG_PID=$!
+    register_pid "$BG_PID"
+    exec 7>"$WORK/v2.in"
+    wait_port_ns 10994
+    local f="$T/sslv2-compat-hello.pcap"
+    NSEXEC="$NSX" capture_start "$f" "tcp port 10994"
+    $NSX "$PY" "$RECORD_DIR/sslv2hello.py" 127.0.0.1 10994 0303 >>"$WORK/curl.out" 2>&1
+    capture_stop; summary "$f"
+    exec 7>&-
+    stop_bg
+}
+
 # ---------------------------------------------------------------------------------------------- wrapped
 rec_wrapped() {
     (cd "$REPO_DIR" && mvn -B -q test-compile >/dev/null && \
         java -cp target/classes:target/test-classes io.mailscope.capture.TunnelCaptureWriter "$CAPTURES")
 }
 
-ALL=(vxlan_imaps vxlan_linux_starttls vxlan_two_tenants $PROXY_STORIES wrapped)
+ALL=(vxlan_imaps vxlan_linux_starttls vxlan_two_tenants $PROXY_STORIES sslv2_compat_hello wrapped)
 
 setup_work
 trap cleanup_all EXIT

@@ -2,6 +2,9 @@ package io.mailscope.dissect;
 
 import io.mailscope.dissect.imap.ImapAnalyzer;
 import io.mailscope.dissect.proxy.ProxyHandshake;
+import io.mailscope.dissect.tls.ClientHello;
+import io.mailscope.dissect.tls.SslV2ClientHello;
+import io.mailscope.dissect.tls.TlsEvent;
 import io.mailscope.dissect.tls.TlsAnalyzer;
 import io.mailscope.tcp.Direction;
 import io.mailscope.tcp.StreamConsumer;
@@ -17,7 +20,7 @@ import java.util.function.IntFunction;
  */
 public final class SessionAnalyzer implements StreamConsumer {
 
-    private enum Stage { DETECT, PROXY, AFTER_STARTTLS, IMAP, TLS, OTHER }
+    private enum Stage { DETECT, PROXY, SSLV2_HELLO, AFTER_STARTTLS, IMAP, TLS, OTHER }
 
     private final class Side {
         final Direction direction;
@@ -44,6 +47,8 @@ public final class SessionAnalyzer implements StreamConsumer {
     private ImapAnalyzer imap;
     private TlsAnalyzer tls;
     private ProxyHandshake proxy;
+    /** The client's SSL 2.0-format ClientHello being read, when it sent one. */
+    private SslV2ClientHello sslv2;
     /** The client's first bytes were judged for a proxy handshake (only those can start one). */
     private boolean proxyJudged;
 
@@ -104,11 +109,34 @@ public final class SessionAnalyzer implements StreamConsumer {
                         }
                         proxyJudged = true;
                     }
+                    if (side == client && side.stage == Stage.DETECT) {
+                        SslV2ClientHello.Verdict v2 = SslV2ClientHello.starts(side.probe, side.probeLen);
+                        if (v2 == SslV2ClientHello.Verdict.NEED_MORE && side.probeLen < side.probe.length) {
+                            return;
+                        }
+                        if (v2 == SslV2ClientHello.Verdict.YES) {
+                            decide(side, ProtocolSniffer.TLS, at);
+                            continue;
+                        }
+                    }
                     String protocol = ProtocolSniffer.classify(side.direction, side.probe, side.probeLen, false);
                     if (protocol == null) {
                         return;
                     }
                     decide(side, protocol, at);
+                }
+                case SSLV2_HELLO -> {
+                    // An SSL 2.0-format ClientHello: read here (the TLS analyzer reads TLS records), then TLS.
+                    int used = sslv2.feed(data, off, len);
+                    off += used;
+                    len -= used;
+                    if (!sslv2.complete()) {
+                        return;
+                    }
+                    ClientHello hello = sslv2.hello();
+                    sink.emit(hello != null ? new TlsEvent.ClientHelloSeen(at, hello)
+                            : new TlsEvent.Problem(at, "malformed-hello", sslv2.problem()));
+                    side.stage = Stage.TLS;
                 }
                 case PROXY -> {
                     int used = proxy.onData(side.direction, data, off, len, at);
@@ -232,7 +260,11 @@ public final class SessionAnalyzer implements StreamConsumer {
         sink.emit(new SessionEvent.Detected(at, protocol, shown));
         mismatch(side, protocol, role, at, shown, probe, probeLen);
         if (ProtocolSniffer.TLS.equals(protocol)) {
-            side.stage = Stage.TLS;
+            boolean v2 = side == client && SslV2ClientHello.starts(probe, probeLen) == SslV2ClientHello.Verdict.YES;
+            side.stage = v2 ? Stage.SSLV2_HELLO : Stage.TLS;
+            if (v2) {
+                sslv2 = new SslV2ClientHello();
+            }
         } else if (ProtocolSniffer.IMAP.equals(protocol)
                 || (textual && (role != PortRole.OTHER || ProtocolSniffer.IMAP.equals(side(side.direction.opposite()).protocol)))) {
             // Hand-typed text on a mail port is parsed as IMAP, so its mistakes (missing tag...) are named.

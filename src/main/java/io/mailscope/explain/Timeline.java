@@ -175,7 +175,7 @@ public final class Timeline {
     }
 
     static String clientHello(ClientHello h) {
-        StringBuilder sb = new StringBuilder("ClientHello");
+        StringBuilder sb = new StringBuilder(h.recordVersion() == 0x0002 ? "ClientHello (SSL 2.0 format)" : "ClientHello");
         if (h.sni() != null) {
             sb.append(" SNI=").append(h.sni());
         }
