@@ -123,7 +123,11 @@ final class Flow implements HalfStream.Output {
             conn.establishedNanos = seg.timeNanos;
         }
         HalfStream h = half(d);
-        h.start(syn ? seg.seq + 1 : seg.seq);
+        if (syn) {
+            h.start(seg.seq + 1);
+        } else {
+            h.startMidstream(seg.seq);
+        }
         boolean keepAlive = !syn && !fin && !rst && h.isKeepAlive(seg.seq, wire);
         zeek.letters(isOrig, seg.flags, keepAlive ? 0 : wire, seg.window);
         zeek.update(isOrig, seg.flags, wire);
