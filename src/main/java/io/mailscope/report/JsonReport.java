@@ -212,23 +212,15 @@ public final class JsonReport implements Report {
 
     /** {@code proxy}: null, or the proxy handshake's type, the last target asked for and the proxy's last answer. */
     private void writeProxy(List<Event> events) throws IOException {
-        ProxyEvent.Request request = null;
-        ProxyEvent.Reply reply = null;
-        for (Event e : events) {
-            if (e instanceof ProxyEvent.Request r) {
-                request = r;
-            } else if (e instanceof ProxyEvent.Reply r) {
-                reply = r;
-            }
-        }
-        if (request == null && reply == null) {
+        ProxyEvent.Hop hop = ProxyEvent.Hop.of(events);
+        if (hop == null) {
             g.writeNullField("proxy");
             return;
         }
         g.writeObjectFieldStart("proxy");
-        g.writeStringField("type", request != null ? request.type() : reply.type());
-        g.writeStringField("target", request != null ? request.target() : null);
-        g.writeStringField("result", reply == null ? "no answer" : reply.result());
+        g.writeStringField("type", hop.type());
+        g.writeStringField("target", hop.target());
+        g.writeStringField("result", hop.result());
         g.writeEndObject();
     }
 

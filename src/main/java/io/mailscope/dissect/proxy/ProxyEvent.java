@@ -27,22 +27,46 @@ public sealed interface ProxyEvent extends Event {
      */
     record Reply(At at, String type, String target, boolean ok, String result) implements ProxyEvent {}
 
+    /**
+     * A session's proxy hop as reports show it: the last request and the proxy's last answer (after an HTTP refusal
+     * the client may ask again on the same connection).
+     */
+    record Hop(Request request, Reply reply) {
+        /** The hop of these events, or null when the connection began with no proxy handshake. */
+        public static Hop of(List<Event> events) {
+            Request request = null;
+            Reply reply = null;
+            for (Event e : events) {
+                if (e instanceof Request r) {
+                    request = r;
+                } else if (e instanceof Reply r) {
+                    reply = r;
+                }
+            }
+            return request == null && reply == null ? null : new Hop(request, reply);
+        }
+
+        public String type() {
+            return request != null ? request.type() : reply.type();
+        }
+
+        /** As the client named it; null when the proxy refused before the client named one. */
+        public String target() {
+            return request != null ? request.target() : null;
+        }
+
+        /** "ok", the refusal in the proxy's words, or "no answer". */
+        public String result() {
+            return reply == null ? "no answer" : reply.result();
+        }
+    }
+
     /** One line for reports, e.g. {@code socks5 to mail.example.test:993: ok}; null without a proxy handshake. */
     static String summary(List<Event> events) {
-        Request request = null;
-        Reply reply = null;
-        for (Event e : events) {
-            if (e instanceof Request r) {
-                request = r;
-            } else if (e instanceof Reply r) {
-                reply = r;
-            }
-        }
-        if (request == null && reply == null) {
+        Hop hop = Hop.of(events);
+        if (hop == null) {
             return null;
         }
-        String type = request != null ? request.type() : reply.type();
-        String target = request != null ? request.target() : "?";
-        return type + " to " + target + ": " + (reply == null ? "no answer" : reply.result());
+        return hop.type() + " to " + (hop.target() != null ? hop.target() : "?") + ": " + hop.result();
     }
 }
