@@ -21,6 +21,7 @@ final class PcapngReader extends FormatReader {
     static final int PACKET = 2;
     static final int SIMPLE_PACKET = 3;
     static final int ENHANCED_PACKET = 6;
+    static final int DECRYPTION_SECRETS = 10;
     static final int BYTE_ORDER_MAGIC = 0x1A2B3C4D;
     /** A packet block holds a frame of at most {@link #MAX_FRAME} bytes plus its headers and options. */
     static final int MAX_BLOCK = MAX_FRAME + 64 * 1024;
@@ -92,8 +93,9 @@ final class PcapngReader extends FormatReader {
                 case ENHANCED_PACKET -> enhancedPacket(sink, blockOffset, at, len, false);
                 case PACKET -> enhancedPacket(sink, blockOffset, at, len, true);
                 case SIMPLE_PACKET -> simplePacket(sink, blockOffset, at, len);
+                case DECRYPTION_SECRETS -> decryptionSecrets(sink, blockOffset, at, len);
                 default -> {
-                    // Statistics, name resolution, decryption secrets, custom blocks: nothing for us.
+                    // Statistics, name resolution, custom blocks: nothing for us.
                 }
             }
             in.pos = at + len;
@@ -220,6 +222,22 @@ final class PcapngReader extends FormatReader {
         long timeNanos = nic.scale().toNanos(ticks);
         lastTimeNanos = timeNanos;
         deliver(sink, timeNanos, nic.linkType(), at + 28, (int) capLen, (int) Math.min(origLen, Integer.MAX_VALUE));
+    }
+
+    /** Decryption Secrets Block: type, length, secrets (e.g. a TLS key log from editcap --inject-secrets). */
+    private void decryptionSecrets(FrameSink sink, long blockOffset, int at, int len) throws CaptureFormatException {
+        if (len < 20) {
+            throw fault(blockOffset, "decryption secrets block of " + len + " bytes is shorter than 20");
+        }
+        byte[] b = input.buf;
+        int type = (int) Bytes.u32(b, at + 8, bigEndian);
+        long secretsLength = Bytes.u32(b, at + 12, bigEndian);
+        if (16 + secretsLength + 4 > len) {
+            throw fault(blockOffset, "decryption secrets length " + secretsLength + " overruns its block of " + len
+                    + " bytes");
+        }
+        sink.decryptionSecrets(name + ": decryption secrets block at byte " + blockOffset, type, b, at + 16,
+                (int) secretsLength);
     }
 
     /** Simple Packet Block: interface 0, no timestamp, captured length = min(original, snaplen, block room). */

@@ -31,6 +31,19 @@ final class Pipeline {
         this.filter = filter;
         this.analysis = new Analysis(o.roles(), o.limits(), !o.showPasswords, o.silenceNanos(), this::finished);
         this.entry = filterExpression == null ? analysis : new BpfFrameFilter(filterExpression, analysis);
+        for (java.nio.file.Path keylog : o.keylogs) {
+            try {
+                analysis.keyLog().addFile(keylog);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--keylog " + keylog + ": cannot read it ("
+                        + (e.getMessage() == null ? e.toString() : e.getMessage()) + ")");
+            }
+        }
+    }
+
+    /** Problems with the key logs (malformed lines, no secrets), one line each, for standard error. */
+    List<String> keyLogReport() {
+        return analysis.keyLog().report();
     }
 
     private void finished(AnalyzedSession s) {
@@ -68,6 +81,9 @@ final class Pipeline {
     /** Reports every connection still open, then the summary. */
     void finish() {
         finishSessions();
+        for (String line : keyLogReport()) {
+            System.err.println("mailscope: " + line);
+        }
         summary();
     }
 

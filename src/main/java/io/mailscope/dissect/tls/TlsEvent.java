@@ -42,6 +42,19 @@ public sealed interface TlsEvent extends Event {
     record EncryptedStarted(At at, int contentType) implements TlsEvent {}
 
     /**
+     * Records of this session were decrypted with a key log (from here on, events inside TLS carry
+     * {@code At.insideTls}). {@code how}: version and cipher suite, e.g. "TLS 1.3 TLS_AES_128_GCM_SHA256".
+     */
+    record Decrypted(At at, String how) implements TlsEvent {}
+
+    /**
+     * A key log was given but this session (or one direction of it, from this point) could not be decrypted:
+     * "no key for this session (...)", "authentication tag mismatch in server record 7 (frame 12)", a gap that lost
+     * the record framing, an unsupported version or suite. At most one per session.
+     */
+    record DecryptionFailed(At at, String reason) implements TlsEvent {}
+
+    /**
      * Something wrong: codes bad-record (not a TLS record header), record-too-long, handshake-too-long,
      * malformed-hello, malformed-certificate, unexpected-message, gap, truncated (the stream ended inside a
      * record or handshake message), internal-error (a bug in the analyzer, never expected).
