@@ -33,7 +33,7 @@ public final class Timeline {
             if (e instanceof SessionEvent.Silence s) {
                 time = s.at().timeNanos();
             }
-            out.add(new TimelineEntry(e.at().frame(), time, from, kind(e), text));
+            out.add(new TimelineEntry(e.at().frame(), time, from, kind(e), text, e.at().insideTls()));
         }
         return out;
     }
@@ -45,7 +45,8 @@ public final class Timeline {
         if (e instanceof SessionEvent.Silence) {
             return "silence";
         }
-        if (e instanceof ImapEvent.Problem || e instanceof TlsEvent.Problem || e instanceof SessionEvent.Mismatch) {
+        if (e instanceof ImapEvent.Problem || e instanceof TlsEvent.Problem || e instanceof SessionEvent.Mismatch
+                || e instanceof TlsEvent.DecryptionFailed) {
             return "problem";
         }
         if (e instanceof ImapEvent) {
@@ -152,6 +153,12 @@ public final class Timeline {
         }
         if (e instanceof TlsEvent.EncryptedStarted) {
             return "[encrypted from here]";
+        }
+        if (e instanceof TlsEvent.Decrypted d) {
+            return "[decrypted with the key log: " + d.how() + "]";
+        }
+        if (e instanceof TlsEvent.DecryptionFailed f) {
+            return "! not decrypted: " + f.reason();
         }
         if (e instanceof TlsEvent.Problem p) {
             return "! TLS " + p.code() + ": " + p.detail();

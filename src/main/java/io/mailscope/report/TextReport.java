@@ -82,6 +82,7 @@ public final class TextReport implements Report {
                 sh = h.hello();
             }
         }
+        String decryption = DecryptionStatus.of(s);
         if (ch == null && sh == null) {
             return;
         }
@@ -99,6 +100,9 @@ public final class TextReport implements Report {
         }
         if (ch != null) {
             t.append(", JA3 ").append(ch.ja3()).append(", JA4 ").append(ch.ja4());
+        }
+        if (decryption != null) {
+            t.append(", ").append(decryption);
         }
         sb.append("    ").append(style.dim("tls: ")).append(t).append('\n');
     }
