@@ -37,6 +37,7 @@ public final class SessionAnalyzer implements StreamConsumer {
     private final Side server = new Side(Direction.SERVER_TO_CLIENT);
     private ImapAnalyzer imap;
     private TlsAnalyzer tls;
+    private TlsAnalyzer.Plaintext tap;
 
     public SessionAnalyzer(Session session, boolean redactCredentials) {
         this(session, redactCredentials, null);
@@ -283,6 +284,9 @@ public final class SessionAnalyzer implements StreamConsumer {
     private final class InsideTls implements TlsAnalyzer.Plaintext {
         @Override
         public void applicationData(Direction direction, byte[] buf, int off, int len, At at) {
+            if (tap != null) {
+                tap.applicationData(direction, buf, off, len, at);
+            }
             ImapAnalyzer analyzer = imap();
             analyzer.continueInsideTls(direction);
             analyzer.onData(direction, buf, off, len, at);
@@ -294,6 +298,11 @@ public final class SessionAnalyzer implements StreamConsumer {
                 imap.onGap(direction, length, at);
             }
         }
+    }
+
+    /** Also hands decrypted application data to {@code tap} (tests compare it with other decryptors). */
+    public void plaintextTap(TlsAnalyzer.Plaintext tap) {
+        this.tap = tap;
     }
 
     public TlsAnalyzer tlsAnalyzer() {

@@ -24,7 +24,8 @@ record KeyLogLine(Label label, byte[] clientRandom, byte[] secret) {
 
     private static final java.util.Set<String> OTHER_LABELS = java.util.Set.of("EXPORTER_SECRET", "EARLY_EXPORTER_SECRET",
             "CLIENT_EARLY_TRAFFIC_SECRET", "RSA", "RSA_SESSION_ID_PREFIX", "PMS_CLIENT_RANDOM",
-            "CLIENT_TRAFFIC_SECRET_1", "SERVER_TRAFFIC_SECRET_1", "ECH_SECRET", "ECH_CONFIG");
+            "CLIENT_TRAFFIC_SECRET_N", "SERVER_TRAFFIC_SECRET_N", // after a KeyUpdate: derived here, not needed
+            "ECH_SECRET", "ECH_CONFIG");
 
     static Parsed parse(String text) {
         String line = text.strip();
