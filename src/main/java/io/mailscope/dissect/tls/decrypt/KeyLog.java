@@ -51,6 +51,8 @@ public final class KeyLog {
         long tooLong;
         long overCap;
         String firstBad;
+        /** The last read ended inside an overlong line: skip on to its newline. */
+        boolean inLongLine;
 
         Source(String name, Path path) {
             this.name = name;
@@ -139,22 +141,27 @@ public final class KeyLog {
      */
     private long parse(Source s, InputStream in, boolean whole) throws IOException {
         StringBuilder line = new StringBuilder(200);
+        // the rest of an overlong line already counted at the previous read: skip to its newline
+        boolean skipping = s.inLongLine;
+        s.inLongLine = false;
         boolean tooLong = false;
         long consumed = 0;
         long pos = 0;
-        int b;
         byte[] chunk = new byte[1 << 16];
         int n;
         while ((n = in.read(chunk)) > 0) {
             for (int i = 0; i < n; i++) {
-                b = chunk[i] & 0xff;
+                int b = chunk[i] & 0xff;
                 pos++;
                 if (b == '\n') {
-                    finishLine(s, line, tooLong);
+                    if (!skipping) {
+                        finishLine(s, line, tooLong);
+                    }
+                    skipping = false;
                     line.setLength(0);
                     tooLong = false;
                     consumed = pos;
-                } else if (!tooLong) {
+                } else if (!tooLong && !skipping) {
                     if (line.length() >= MAX_LINE) {
                         tooLong = true;
                     } else {
@@ -163,8 +170,17 @@ public final class KeyLog {
                 }
             }
         }
-        if (whole && (line.length() > 0 || tooLong)) {
+        if (skipping) {
+            s.inLongLine = true;
+            consumed = pos;
+        } else if (whole && (line.length() > 0 || tooLong)) {
             finishLine(s, line, tooLong);
+            consumed = pos;
+        } else if (tooLong) {
+            // an overlong line cannot become valid: count it now (a file of 1 GB without a newline is one bad
+            // line), and skip what follows of it when the file grows
+            finishLine(s, line, true);
+            s.inLongLine = true;
             consumed = pos;
         }
         return consumed;

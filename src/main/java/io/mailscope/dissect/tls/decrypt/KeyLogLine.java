@@ -70,7 +70,8 @@ record KeyLogLine(Label label, byte[] clientRandom, byte[] secret) {
     }
 
     private static String describe(String s) {
-        return s.length() + " characters" + (hex(s) == null ? ", not all hex digits" : "");
+        boolean digits = s.chars().allMatch(c -> Character.digit(c, 16) >= 0);
+        return s.length() + " characters" + (digits ? "" : ", not all hex digits");
     }
 
     private static String shorten(String s) {
