@@ -23,6 +23,8 @@ public final class SessionAnalyzer implements StreamConsumer {
         /** Where the first probed byte arrived: detection events point there, not at the byte that decided. */
         At probeStart;
         String protocol;
+        /** Set while this direction, handed to TLS after STARTTLS, may still fall back to plaintext. */
+        FallbackWatch fallback;
 
         Side(Direction direction) {
             this.direction = direction;
@@ -108,14 +110,42 @@ public final class SessionAnalyzer implements StreamConsumer {
                     }
                 }
                 case TLS -> {
-                    tls().onData(side.direction, data, off, len, at);
-                    return;
+                    int plain = fallbackAt(side, data, off, len);
+                    if (plain < 0) {
+                        tls().onData(side.direction, data, off, len, at);
+                        return;
+                    }
+                    if (plain > off) {
+                        tls().onData(side.direction, data, off, plain - off, at);
+                    }
+                    sink.emit(new SessionEvent.PlaintextFallback(at, side.fallback.before()));
+                    side.fallback = null;
+                    side.stage = Stage.IMAP;
+                    imap().continuePlaintext(side.direction);
+                    len -= plain - off;
+                    off = plain;
                 }
                 case OTHER -> {
                     return;
                 }
             }
         }
+    }
+
+    /** Where this TLS direction falls back to plaintext in these bytes, or -1 (see {@link FallbackWatch}). */
+    private int fallbackAt(Side side, byte[] data, int off, int len) {
+        if (side.fallback == null) {
+            return -1;
+        }
+        if (tls().negotiatedVersion() > 0) {
+            side.fallback = null; // a ServerHello: the handshake got under way
+            return -1;
+        }
+        int plain = side.fallback.scan(data, off, len);
+        if (plain < 0 && !side.fallback.watching()) {
+            side.fallback = null;
+        }
+        return plain;
     }
 
     /** The probe decided what this direction speaks: record it, switch stage, replay the probe into it. */
@@ -128,6 +158,7 @@ public final class SessionAnalyzer implements StreamConsumer {
         if (afterStartTls) {
             if (ProtocolSniffer.TLS.equals(protocol)) {
                 side.stage = Stage.TLS;
+                side.fallback = new FallbackWatch();
                 sink.emit(new SessionEvent.TlsHandoff(at));
             } else {
                 sink.emit(new SessionEvent.PlaintextAfterStartTls(at, describePlaintext(probe, probeLen)));
@@ -161,22 +192,23 @@ public final class SessionAnalyzer implements StreamConsumer {
     private void mismatch(Side side, String protocol, PortRole role, At at, String shown) {
         boolean fromClient = side.direction == Direction.CLIENT_TO_SERVER;
         boolean plaintext = ProtocolSniffer.IMAP.equals(protocol) || ProtocolSniffer.TEXT.equals(protocol);
-        String code = null;
+        MismatchKind code = null;
         String detail = null;
         if (role == PortRole.IMAPS && plaintext) {
-            code = fromClient ? "plaintext-to-tls-port" : "plaintext-from-tls-port";
+            code = fromClient ? MismatchKind.PLAINTEXT_TO_TLS_PORT : MismatchKind.PLAINTEXT_FROM_TLS_PORT;
             detail = (fromClient ? "the client sent plaintext" : "the server sent plaintext")
                     + " to implicit TLS port " + session.connection().server().port();
         } else if (role == PortRole.IMAP && ProtocolSniffer.TLS.equals(protocol) && !session.connection().midstream()) {
             // (A capture that starts mid-connection may have missed the STARTTLS that made this TLS legitimate.)
-            code = fromClient ? "tls-to-plaintext-port" : "tls-from-plaintext-port";
-            detail = "TLS sent to plaintext IMAP port " + session.connection().server().port() + " before any STARTTLS";
+            code = fromClient ? MismatchKind.TLS_TO_PLAINTEXT_PORT : MismatchKind.TLS_FROM_PLAINTEXT_PORT;
+            detail = (fromClient ? "the client sent TLS" : "the server sent TLS") + " on plaintext IMAP port "
+                    + session.connection().server().port() + " before any STARTTLS";
         } else if (role != PortRole.OTHER && !plaintext && !ProtocolSniffer.TLS.equals(protocol)) {
             code = switch (protocol) {
-                case ProtocolSniffer.HTTP -> "http-on-imap-port";
-                case ProtocolSniffer.SMTP -> "smtp-on-imap-port";
-                case ProtocolSniffer.POP3 -> "pop3-on-imap-port";
-                default -> "unknown-on-mail-port";
+                case ProtocolSniffer.HTTP -> MismatchKind.HTTP_ON_IMAP_PORT;
+                case ProtocolSniffer.SMTP -> MismatchKind.SMTP_ON_IMAP_PORT;
+                case ProtocolSniffer.POP3 -> MismatchKind.POP3_ON_IMAP_PORT;
+                default -> MismatchKind.UNKNOWN_ON_MAIL_PORT;
             };
             detail = protocol + " on " + role.label() + " port " + session.connection().server().port()
                     + (shown.isEmpty() ? "" : ": \"" + shown + "\"");
@@ -259,8 +291,7 @@ public final class SessionAnalyzer implements StreamConsumer {
 
     private void internalError(Side side, At at, RuntimeException e) {
         side.stage = Stage.OTHER;
-        sink.emit(new SessionEvent.Mismatch(at, "internal-error",
-                "mailscope could not dissect this direction further: " + e));
+        sink.emit(new SessionEvent.InternalError(at, side.direction.sender() + " side: mailscope could not dissect this direction further: " + e));
     }
 
     private ImapAnalyzer imap() {

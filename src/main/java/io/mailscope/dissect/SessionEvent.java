@@ -13,11 +13,16 @@ public sealed interface SessionEvent extends Event {
      */
     record Detected(At at, String protocol, String firstBytes) implements SessionEvent {}
 
-    /**
-     * What was spoken does not match the port's role. Codes: plaintext-to-tls-port, tls-to-plaintext-port,
-     * http-on-imap-port, smtp-on-imap-port, pop3-on-imap-port, unknown-on-mail-port.
-     */
-    record Mismatch(At at, String code, String detail) implements SessionEvent {}
+    /** What was spoken does not match the port's role ({@link MismatchKind} says how). */
+    record Mismatch(At at, MismatchKind kind, String detail) implements SessionEvent {
+        /** The kind's code, e.g. "plaintext-to-tls-port". */
+        public String code() {
+            return kind.code();
+        }
+    }
+
+    /** mailscope itself failed to dissect this direction further (a bug): what it says is all that is known. */
+    record InternalError(At at, String detail) implements SessionEvent {}
 
     /** After STARTTLS was accepted this direction sent TLS: the stream was handed to the TLS analyzer. */
     record TlsHandoff(At at) implements SessionEvent {}
@@ -30,6 +35,16 @@ public sealed interface SessionEvent extends Event {
      * command-injection pattern (CVE-2011-0411 and cousins) or a broken server.
      */
     record ServerDataAfterStartTls(At at, String display) implements SessionEvent {}
+
+    /**
+     * This direction had been handed to TLS after STARTTLS, its TLS layer gave up ({@code before}: what it sent,
+     * e.g. "a TLS warning close_notify alert") and it went back to plaintext IMAP (Courier, Cyrus).
+     */
+    record PlaintextFallback(At at, String before) implements SessionEvent {
+        public String detail() {
+            return before;
+        }
+    }
 
     /** Bytes missing from the capture in this direction. */
     record Gap(At at, long length) implements SessionEvent {}

@@ -15,8 +15,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** The facts a diagnosis rests on, gathered in one pass over a session's events. */
-final class SessionFacts {
+/**
+ * The facts a diagnosis rests on, gathered in one pass over a session's events. Rules read them and never change
+ * them: the fields are public for the rules in {@code explain.rules}, and final in spirit once built.
+ */
+public final class SessionFacts {
     /**
      * A client command and the server's tagged answer to it, if any.
      *
@@ -25,7 +28,7 @@ final class SessionFacts {
      *                     (user name first, then the password after "+ UGFzc3dvcmQ6", i.e. "Password:")
      * @param cancelled    the client gave up an AUTHENTICATE with "*": the server's BAD is its own doing
      */
-    record Exchange(ImapEvent.Command command, ImapEvent.Response answer, boolean beforeTls,
+    public record Exchange(ImapEvent.Command command, ImapEvent.Response answer, boolean beforeTls,
                     ImapEvent.AuthenticateData saslResponse, boolean cancelled) {
         Exchange(ImapEvent.Command command, ImapEvent.Response answer, boolean beforeTls) {
             this(command, answer, beforeTls, null, false);
@@ -35,18 +38,18 @@ final class SessionFacts {
          * The exchange carried a secret: a LOGIN password, a SASL initial response, or a SASL response line of a
          * mechanism that sends the password (PLAIN, LOGIN) or a bearer token (XOAUTH2, OAUTHBEARER) as is.
          */
-        boolean credentials() {
+        public boolean credentials() {
             return command.credentials() || (saslResponse != null
                     && Set.of("PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER").contains(mechanism()));
         }
 
         /** Where the secret went: the command line itself (LOGIN, SASL-IR) or a SASL response line. */
-        At credentialsAt() {
+        public At credentialsAt() {
             return saslResponse != null && (!command.credentials() || "LOGIN".equals(mechanism())) ? saslResponse.at() : command.at();
         }
 
         /** The SASL mechanism of an AUTHENTICATE, upper case, or "" for other commands. */
-        String mechanism() {
+        public String mechanism() {
             String[] words = command.display().trim().split(" +");
             for (int i = 0; i + 1 < words.length; i++) {
                 if (words[i].equalsIgnoreCase("AUTHENTICATE")) {
@@ -56,51 +59,59 @@ final class SessionFacts {
             return "";
         }
 
-        boolean ok() {
+        public boolean ok() {
             return answer != null && "OK".equals(answer.status());
         }
 
-        boolean refused() {
+        public boolean refused() {
             return answer != null && ("NO".equals(answer.status()) || "BAD".equals(answer.status()));
         }
     }
 
-    final Session session;
+    public final Session session;
     /** The session's kept events, built once: {@link Session#events()} copies and sorts on every call. */
-    final List<Event> events;
-    SessionEvent.Detected clientDetected;
-    SessionEvent.Detected serverDetected;
-    final List<SessionEvent.Mismatch> mismatches = new ArrayList<>();
-    final List<SessionEvent.Tcp> tcp = new ArrayList<>();
-    final List<SessionEvent.Gap> gaps = new ArrayList<>();
-    ImapEvent.Response greeting;
-    At firstServerImap;
-    final Set<String> capabilitiesBeforeTls = new LinkedHashSet<>();
-    boolean capabilitiesSeenBeforeTls;
-    final List<Exchange> exchanges = new ArrayList<>();
-    final List<ImapEvent.Response> untaggedBadOrNo = new ArrayList<>();
-    final List<ImapEvent.Response> byes = new ArrayList<>();
-    final List<ImapEvent.Problem> imapProblems = new ArrayList<>();
-    ImapEvent.Command startTlsCommand;
-    ImapEvent.StartTlsAccepted startTlsAccepted;
-    ImapEvent.StartTlsRefused startTlsRefused;
-    SessionEvent.TlsHandoff clientHandoff;
-    SessionEvent.TlsHandoff serverHandoff;
-    SessionEvent.PlaintextAfterStartTls clientPlaintextAfterStartTls;
-    SessionEvent.ServerDataAfterStartTls serverDataAfterStartTls;
-    final List<TlsEvent.ClientHelloSeen> clientHellos = new ArrayList<>();
-    final List<TlsEvent.ServerHelloSeen> serverHellos = new ArrayList<>();
-    TlsEvent.CertificatesSeen serverCertificates;
-    final List<TlsEvent.Alert> alerts = new ArrayList<>();
-    TlsEvent.EncryptedStarted clientEncrypted;
-    TlsEvent.EncryptedStarted serverEncrypted;
-    boolean tlsStarted;
-    boolean logoutSent;
-    ImapEvent.Response preauth;
+    public final List<Event> events;
+    public SessionEvent.Detected clientDetected;
+    public SessionEvent.Detected serverDetected;
+    public final List<SessionEvent.Mismatch> mismatches = new ArrayList<>();
+    public final List<SessionEvent.Tcp> tcp = new ArrayList<>();
+    public final List<SessionEvent.Gap> gaps = new ArrayList<>();
+    public ImapEvent.Response greeting;
+    public At firstServerImap;
+    public final Set<String> capabilitiesBeforeTls = new LinkedHashSet<>();
+    public boolean capabilitiesSeenBeforeTls;
+    public final List<Exchange> exchanges = new ArrayList<>();
+    public final List<ImapEvent.Response> untaggedBadOrNo = new ArrayList<>();
+    public final List<ImapEvent.Response> byes = new ArrayList<>();
+    public final List<ImapEvent.Problem> imapProblems = new ArrayList<>();
+    public ImapEvent.Command startTlsCommand;
+    public ImapEvent.StartTlsAccepted startTlsAccepted;
+    public ImapEvent.StartTlsRefused startTlsRefused;
+    public SessionEvent.TlsHandoff clientHandoff;
+    public SessionEvent.TlsHandoff serverHandoff;
+    public SessionEvent.PlaintextAfterStartTls clientPlaintextAfterStartTls;
+    public SessionEvent.ServerDataAfterStartTls serverDataAfterStartTls;
+    /** The server's TLS layer gave up after STARTTLS and it went back to plaintext (Courier, Cyrus), or null. */
+    public SessionEvent.PlaintextFallback serverFallback;
+    /** The client went back to plaintext after its TLS handshake failed, or null. */
+    public SessionEvent.PlaintextFallback clientFallback;
+    public final List<SessionEvent.InternalError> internalErrors = new ArrayList<>();
+    public final List<TlsEvent.ClientHelloSeen> clientHellos = new ArrayList<>();
+    public final List<TlsEvent.ServerHelloSeen> serverHellos = new ArrayList<>();
+    public TlsEvent.CertificatesSeen serverCertificates;
+    public final List<TlsEvent.Alert> alerts = new ArrayList<>();
+    public final List<TlsEvent.Problem> tlsProblems = new ArrayList<>();
+    public TlsEvent.EncryptedStarted clientEncrypted;
+    public TlsEvent.EncryptedStarted serverEncrypted;
+    /** The client's first record that can only be application data (the protocol inside TLS), or null. */
+    public TlsEvent.ApplicationDataStarted clientApplicationData;
+    public boolean tlsStarted;
+    public boolean logoutSent;
+    public ImapEvent.Response preauth;
 
     private final Map<String, Integer> pending = new HashMap<>();
 
-    SessionFacts(Session session) {
+    public SessionFacts(Session session) {
         this.session = session;
         this.events = session.events();
         for (Event e : events) {
@@ -146,6 +157,14 @@ final class SessionFacts {
             }
         } else if (e instanceof SessionEvent.ServerDataAfterStartTls s) {
             serverDataAfterStartTls = s;
+        } else if (e instanceof SessionEvent.PlaintextFallback p) {
+            if (p.at().fromClient()) {
+                clientFallback = clientFallback == null ? p : clientFallback;
+            } else {
+                serverFallback = serverFallback == null ? p : serverFallback;
+            }
+        } else if (e instanceof SessionEvent.InternalError i) {
+            internalErrors.add(i);
         }
 
     }
@@ -234,6 +253,12 @@ final class SessionFacts {
             }
         } else if (e instanceof TlsEvent.Alert a) {
             alerts.add(a);
+        } else if (e instanceof TlsEvent.Problem p) {
+            tlsProblems.add(p);
+        } else if (e instanceof TlsEvent.ApplicationDataStarted d) {
+            if (d.at().fromClient() && clientApplicationData == null) {
+                clientApplicationData = d;
+            }
         } else if (e instanceof TlsEvent.EncryptedStarted s) {
             if (s.at().fromClient()) {
                 clientEncrypted = clientEncrypted == null ? s : clientEncrypted;
@@ -245,7 +270,7 @@ final class SessionFacts {
     }
 
     /** Exchanges whose command is one of the given names (upper case). */
-    List<Exchange> exchanges(String... names) {
+    public List<Exchange> exchanges(String... names) {
         List<Exchange> out = new ArrayList<>();
         for (Exchange x : exchanges) {
             for (String n : names) {
@@ -257,11 +282,11 @@ final class SessionFacts {
         return out;
     }
 
-    boolean advertised(String capability) {
+    public boolean advertised(String capability) {
         return capabilitiesBeforeTls.contains(capability.toUpperCase(Locale.ROOT));
     }
 
-    SessionEvent.Tcp firstTcp(String what, boolean fromClient) {
+    public SessionEvent.Tcp firstTcp(String what, boolean fromClient) {
         for (SessionEvent.Tcp t : tcp) {
             if (t.what().equals(what) && t.at().fromClient() == fromClient) {
                 return t;
@@ -270,7 +295,7 @@ final class SessionFacts {
         return null;
     }
 
-    SessionEvent.Tcp firstTcp(String what) {
+    public SessionEvent.Tcp firstTcp(String what) {
         for (SessionEvent.Tcp t : tcp) {
             if (t.what().equals(what)) {
                 return t;
@@ -279,8 +304,21 @@ final class SessionFacts {
         return null;
     }
 
+    /** The session did what it set out to do: a login or LOGOUT accepted, PREAUTH, or a completed TLS handshake. */
+    public boolean succeeded() {
+        if (fatalAlert() != null) {
+            return false;
+        }
+        for (Exchange x : exchanges("LOGIN", "AUTHENTICATE", "LOGOUT")) {
+            if (x.ok()) {
+                return true;
+            }
+        }
+        return preauth != null || tlsHandshakeCompleted();
+    }
+
     /** The TLS handshake finished: both sides went encrypted, or application data flowed. */
-    boolean tlsHandshakeCompleted() {
+    public boolean tlsHandshakeCompleted() {
         return !serverHellos.isEmpty() && clientEncrypted != null && serverEncrypted != null && fatalAlert() == null;
     }
 
@@ -289,7 +327,7 @@ final class SessionFacts {
      * sent after the peer had already closed is only the aftermath of that close (dovecot's clients, a JDK
      * server whose silent client hung up), not the cause: see {@link #aftermathAlert}.
      */
-    TlsEvent.Alert fatalAlert() {
+    public TlsEvent.Alert fatalAlert() {
         for (TlsEvent.Alert a : alerts) {
             if (ending(a) && !afterPeerClosed(a)) {
                 return a;
@@ -299,7 +337,7 @@ final class SessionFacts {
     }
 
     /** An ending alert one side sent after the other side had closed. */
-    TlsEvent.Alert aftermathAlert() {
+    public TlsEvent.Alert aftermathAlert() {
         for (TlsEvent.Alert a : alerts) {
             if (ending(a) && afterPeerClosed(a)) {
                 return a;

@@ -174,7 +174,7 @@ public final class SessionTracker implements ConnectionListener {
             d = diagnoser.diagnose(t.session);
         } catch (RuntimeException e) {
             d = new Diagnosis(Diagnoser.firstSpeaker(connection), null, Transport.UNKNOWN, "?", Outcome.INCOMPLETE,
-                    java.util.List.of(new Finding("internal-error", Severity.WARNING,
+                    java.util.List.of(new Finding(CommonCode.INTERNAL_ERROR, Severity.WARNING,
                             "mailscope could not diagnose this session.", e.toString(),
                             "Please report this with the capture.", java.util.List.of())));
         }

@@ -46,7 +46,8 @@ public final class Timeline {
             return "silence";
         }
         if (e instanceof ImapEvent.Problem || e instanceof TlsEvent.Problem || e instanceof SessionEvent.Mismatch
-                || e instanceof TlsEvent.DecryptionFailed) {
+                || e instanceof TlsEvent.DecryptionFailed
+                || e instanceof SessionEvent.InternalError) {
             return "problem";
         }
         if (e instanceof ImapEvent) {
@@ -94,6 +95,12 @@ public final class Timeline {
         }
         if (e instanceof SessionEvent.ServerDataAfterStartTls s) {
             return "! plaintext right after STARTTLS OK: " + s.display();
+        }
+        if (e instanceof SessionEvent.PlaintextFallback p) {
+            return "! TLS gave up after " + p.before() + "; back to plaintext";
+        }
+        if (e instanceof SessionEvent.InternalError i) {
+            return "! mailscope could not parse further: " + i.detail();
         }
         if (e instanceof SessionEvent.Gap g) {
             return "[" + g.length() + " bytes missing from the capture]";

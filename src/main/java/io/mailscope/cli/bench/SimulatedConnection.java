@@ -18,7 +18,8 @@ final class SimulatedConnection {
     static final int FIN = 0x01, SYN = 0x02, PSH = 0x08, ACK = 0x10;
     static final int MSS = 1448;
     /** Packets of the close: FIN from the client, FIN from the server, the last ACK. */
-    static final int CLOSE_PACKETS = 3;
+    /** The client's encrypted close_notify (as TLS 1.3 clients send it), then FIN, FIN, ACK. */
+    static final int CLOSE_PACKETS = 4;
     /** Largest response: a big message fetched in a few 16 KiB records. */
     private static final int MAX_RESPONSE = 160 * 1024;
     private static final int MAX_RECORD = 16_384;
@@ -142,6 +143,7 @@ final class SimulatedConnection {
             }
             case DATA -> exchange();
             case CLOSE -> {
+                whole(CLIENT, TlsMessages.applicationData(rnd, 19));
                 control(CLIENT, FIN | ACK);
                 control(SERVER, FIN | ACK);
                 control(CLIENT, ACK);

@@ -17,7 +17,7 @@ import java.util.zip.DataFormatException;
  * pending STARTTLS/COMPRESS/AUTHENTICATE/IDLE tags, the tags in use and the server's capabilities.
  *
  * <p>Nothing is thrown out of the public methods: bad input becomes {@link ImapEvent.Problem} events, and an
- * unexpected failure becomes a Problem {@code internal-error} after which that direction is no longer parsed.
+ * unexpected failure becomes an {@link io.mailscope.dissect.SessionEvent.InternalError} after which that direction is no longer parsed.
  */
 public final class ImapAnalyzer {
     /** Literals above this are reported (they are still skipped by counting, whatever their size). */
@@ -95,7 +95,7 @@ public final class ImapAnalyzer {
         try {
             if (side.inflater != null) {
                 // a deflate stream cannot be resumed after missing bytes
-                problem("gap", length + " bytes missing inside the compressed stream; " + direction.sender()
+                problem(ImapProblem.GAP, length + " bytes missing inside the compressed stream; " + direction.sender()
                         + " side no longer parsed");
                 stop(side);
                 return;
@@ -103,10 +103,10 @@ public final class ImapAnalyzer {
             long literalLeft = side.framer.literalLeft();
             LineFramer.GapEffect effect = side.framer.gap(length);
             if (effect == LineFramer.GapEffect.INSIDE_LITERAL) {
-                problem("gap", length + " bytes missing inside a literal (" + (literalLeft - length)
+                problem(ImapProblem.GAP, length + " bytes missing inside a literal (" + (literalLeft - length)
                         + " of it still to come); parsing goes on after it");
             } else {
-                problem("gap", length + " bytes missing; the line in progress is dropped and parsing resumes at the"
+                problem(ImapProblem.GAP, length + " bytes missing; the line in progress is dropped and parsing resumes at the"
                         + " next line");
             }
         } catch (RuntimeException e) {
@@ -128,13 +128,13 @@ public final class ImapAnalyzer {
                         line(side, framer.buffer(), framer.length(), framer.truncated(), false);
                         current = at;
                     }
-                    problem("unterminated-line", "the stream ended " + framer.literalLeft() + " bytes before the end"
+                    problem(ImapProblem.UNTERMINATED_LINE, "the stream ended " + framer.literalLeft() + " bytes before the end"
                             + " of a literal of " + framer.literalSize());
                 } else if (framer.hasPartialLine()) {
                     // consistent rule: a partial last line is parsed as a line (display marked), never acted on,
                     // and reported as unterminated-line
                     line(side, framer.buffer(), framer.length(), framer.truncated(), false);
-                    problem("unterminated-line", "the stream ended inside a line (no CRLF)");
+                    problem(ImapProblem.UNTERMINATED_LINE, "the stream ended inside a line (no CRLF)");
                 }
             }
             side.framer.clear();
@@ -156,13 +156,7 @@ public final class ImapAnalyzer {
         Side side = side(direction);
         if (!side.tlsPending) return;
         side.tlsPending = false;
-        if (current != null) {
-            if (direction == Direction.SERVER_TO_CLIENT) {
-                problem("server-data-after-starttls", "the server went on in plaintext after accepting STARTTLS");
-            } else {
-                problem("plaintext-after-starttls", "the client went on in plaintext after STARTTLS was accepted");
-            }
-        }
+        // The caller (SessionAnalyzer) reports this as its own event, with the right time: nothing to add here.
     }
 
     /**
@@ -201,7 +195,7 @@ public final class ImapAnalyzer {
         try {
             side.inflater.feed(data, offset, length, side.framer);
         } catch (DataFormatException e) {
-            problem("inflate-error", side.direction.sender() + " side: " + e.getMessage()
+            problem(ImapProblem.INFLATE_ERROR, side.direction.sender() + " side: " + e.getMessage()
                     + "; no longer parsed");
             stop(side);
         }
@@ -215,7 +209,7 @@ public final class ImapAnalyzer {
 
     private void internalError(Side side, RuntimeException e) {
         try {
-            problem("internal-error", side.direction.sender() + " side no longer parsed: " + e);
+            sink.emit(new io.mailscope.dissect.SessionEvent.InternalError(current, side.direction.sender() + " side no longer parsed as IMAP: " + e));
         } catch (RuntimeException ignored) {
             // the sink itself failed: nothing more we can say
         }
@@ -226,7 +220,7 @@ public final class ImapAnalyzer {
         sink.emit(event);
     }
 
-    private void problem(String code, String detail) {
+    private void problem(ImapProblem code, String detail) {
         emit(new ImapEvent.Problem(current, code, detail));
     }
 
@@ -253,24 +247,24 @@ public final class ImapAnalyzer {
             return true;
         }
         if (text.isBlank()) {
-            problem("bad-syntax", "empty command line");
+            problem(ImapProblem.BAD_SYNTAX, "empty command line");
             return true;
         }
         ClientLine line = ClientLine.parse(text, redact);
         String display = line.display() + mark;
         emit(new ImapEvent.Command(current, line.tag(), line.name(), display, line.credentials()));
-        if (line.missingTag()) problem("missing-tag", "command without a tag: " + display);
+        if (line.missingTag()) problem(ImapProblem.MISSING_TAG, "command without a tag: " + display);
         if (!terminated) return true;
 
         if (startTlsTag != null) {
-            problem("pipelined-after-starttls", "command sent after STARTTLS before the server answered: " + display);
+            problem(ImapProblem.PIPELINED_AFTER_STARTTLS, "command sent after STARTTLS before the server answered: " + display);
         }
         String tag = line.tag();
         if (tag != null) {
             switch (tags.use(tag)) {
-                case PENDING -> problem("tag-reused", "tag " + tag + " reused while the earlier command with that"
+                case PENDING -> problem(ImapProblem.TAG_REUSED, "tag " + tag + " reused while the earlier command with that"
                         + " tag was still pending");
-                case COMPLETED -> problem("tag-reused", "tag " + tag + " reused; the earlier command with that tag"
+                case COMPLETED -> problem(ImapProblem.TAG_REUSED, "tag " + tag + " reused; the earlier command with that tag"
                         + " had completed");
                 case NONE -> { }
             }
@@ -278,7 +272,7 @@ public final class ImapAnalyzer {
         switch (line.name()) {
             case "STARTTLS" -> {
                 if (startTlsTag != null || startTlsAccepted) {
-                    problem("starttls-twice", startTlsAccepted
+                    problem(ImapProblem.STARTTLS_TWICE, startTlsAccepted
                             ? "STARTTLS sent again after TLS was already accepted"
                             : "STARTTLS sent again while the first one (tag " + startTlsTag + ") was pending");
                 }
@@ -309,7 +303,7 @@ public final class ImapAnalyzer {
         String display = terminated ? line.display() : line.display() + UNTERMINATED;
         emit(new ImapEvent.Response(current, line.kind(), line.tag(), line.status(), line.code(), line.text(),
                 display, greeting));
-        if (!line.wellFormed()) problem("bad-syntax", "not an IMAP response: " + display);
+        if (!line.wellFormed()) problem(ImapProblem.BAD_SYNTAX, "not an IMAP response: " + display);
         if (!terminated) return true;
 
         if (line.kind() != Kind.TAGGED) {
@@ -335,7 +329,7 @@ public final class ImapAnalyzer {
             }
             if (compressed) {
                 // RFC 4978 forbids STARTTLS after COMPRESS; the TLS would be inside the deflate stream
-                problem("bad-syntax", "STARTTLS accepted inside a COMPRESS stream; not switching to TLS");
+                problem(ImapProblem.BAD_SYNTAX, "STARTTLS accepted inside a COMPRESS stream; not switching to TLS");
                 return true;
             }
             startTlsAccepted = true;
@@ -406,14 +400,14 @@ public final class ImapAnalyzer {
             literalAt = current;
             emit(new ImapEvent.Literal(current, size, nonSynchronizing));
             if (size > LARGE_LITERAL) {
-                problem("literal-too-large", direction.sender() + " announced a literal of " + size
+                problem(ImapProblem.LITERAL_TOO_LARGE, direction.sender() + " announced a literal of " + size
                         + " bytes; skipped by counting");
             }
         }
 
         @Override
         public void overlong(int maxLine) {
-            problem("overlong-line", direction.sender() + " line longer than " + maxLine
+            problem(ImapProblem.OVERLONG_LINE, direction.sender() + " line longer than " + maxLine
                     + " bytes; the rest of it is skipped");
         }
 
@@ -425,7 +419,7 @@ public final class ImapAnalyzer {
         @Override
         public void bareLf() {
             if (bareLf++ == 0) {
-                problem("bare-lf", direction.sender() + " ended a line with LF instead of CRLF (reported once per"
+                problem(ImapProblem.BARE_LF, direction.sender() + " ended a line with LF instead of CRLF (reported once per"
                         + " direction)");
             }
         }

@@ -58,16 +58,13 @@ public sealed interface ImapEvent extends Event {
      */
     record Literal(At at, long size, boolean nonSynchronizing) implements ImapEvent {}
 
-    /**
-     * Something wrong or noteworthy, not fatal. Codes: missing-tag, bare-lf, overlong-line, tag-reused,
-     * literal-too-large, starttls-twice, pipelined-after-starttls, server-data-after-starttls, bad-syntax,
-     * inflate-error, gap (bytes missing: parsing resynchronised at the next line).
-     * Also: plaintext-after-starttls (the caller found the client going on in plaintext after an accepted
-     * STARTTLS), unterminated-line (the stream ended inside a line or a literal; a partial line is still reported
-     * as a Command/Response whose display ends in " [unterminated]"), internal-error (a bug: that direction is no
-     * longer parsed).
-     */
-    record Problem(At at, String code, String detail) implements ImapEvent {}
+    /** Something wrong or noteworthy in the IMAP stream, not fatal ({@link ImapProblem} says what). */
+    record Problem(At at, ImapProblem kind, String detail) implements ImapEvent {
+        /** The kind's code, e.g. "missing-tag". */
+        public String code() {
+            return kind.code();
+        }
+    }
 
     /** Whether a capability set (upper-case, as events carry it) holds a capability, in any case. */
     static boolean has(Set<String> caps, String cap) {

@@ -190,6 +190,9 @@ public final class TlsAnalyzer {
         int recordType;
         boolean afterChangeCipherSpec;
         boolean encryptedStarted;
+        /** Encrypted records of type application_data seen, up to 2 (all this side needs to know). */
+        int encryptedAppRecords;
+        boolean applicationDataTold;
         boolean handshakeStopped;
         boolean gapReported;
         long encryptedBytes;
@@ -245,12 +248,34 @@ public final class TlsAnalyzer {
                 } else if (type == 21) {
                     emit(new TlsEvent.Alert(at, -1, -1, true));
                 }
+                if (type == 23 && encryptedAppRecords < 2) {
+                    encryptedAppRecords++;
+                }
+                applicationData();
             } else if (type == 22) {
                 mode = handshakeStopped ? Mode.SKIP : Mode.HANDSHAKE;
             } else if (type == 21) {
                 mode = Mode.ALERT;
             } else {
                 mode = Mode.SKIP; // heartbeat
+            }
+        }
+
+        /**
+         * Says once when this side first sent what can only be application data (the protocol inside TLS): in TLS
+         * 1.2 any record after ChangeCipherSpec of type application_data; in TLS 1.3, where the handshake's end is
+         * encrypted as application_data too, the client's second such record (its first is its Finished). The
+         * server's TLS 1.3 handshake spans a varying number of records, so its side is not told.
+         */
+        private void applicationData() {
+            if (applicationDataTold || recordType != 23) {
+                return;
+            }
+            boolean tls13 = negotiatedVersion == 0x0304;
+            boolean data = tls13 ? direction == Direction.CLIENT_TO_SERVER && encryptedAppRecords >= 2 : afterChangeCipherSpec;
+            if (data) {
+                applicationDataTold = true;
+                emit(new TlsEvent.ApplicationDataStarted(at));
             }
         }
 

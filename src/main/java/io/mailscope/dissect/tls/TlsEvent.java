@@ -55,6 +55,12 @@ public sealed interface TlsEvent extends Event {
     record DecryptionFailed(At at, String reason) implements TlsEvent {}
 
     /**
+     * The first record in this direction that can only carry application data (IMAP inside TLS): see
+     * TlsAnalyzer for how TLS 1.2 and 1.3 differ. Not told for a TLS 1.3 server.
+     */
+    record ApplicationDataStarted(At at) implements TlsEvent {}
+
+    /**
      * Something wrong: codes bad-record (not a TLS record header), record-too-long, handshake-too-long,
      * malformed-hello, malformed-certificate, unexpected-message, gap, truncated (the stream ended inside a
      * record or handshake message), internal-error (a bug in the analyzer, never expected).

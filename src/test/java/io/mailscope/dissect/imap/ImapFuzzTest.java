@@ -155,8 +155,8 @@ class ImapFuzzTest {
         byte[] ok = "* OK hi\r\n".getBytes(StandardCharsets.US_ASCII);
         analyzer.onData(S, ok, 0, ok.length, new At(S, 2, 0));
         List<String> kinds = events.stream().map(e -> e.getClass().getSimpleName()).toList();
-        assertEquals(List.of("Problem", "Response"), kinds);
-        assertEquals("internal-error", ((ImapEvent.Problem) events.get(0)).code());
+        assertEquals(List.of("InternalError", "Response"), kinds);
+        assertTrue(((io.mailscope.dissect.SessionEvent.InternalError) events.get(0)).detail().contains("sink broke"));
         assertEquals(line.length, analyzer.ignoredBytes(C));
         assertFalse(analyzer.tlsPending(C));
     }

@@ -105,6 +105,7 @@ class DecryptingAnalyzerTest {
                 "Encrypted C 23",
                 "Handshake C finished 32",
                 "Handshake S new_session_ticket 201",
+                "AppData C",
                 "Alert C warning close_notify",
                 "Alert S warning close_notify"),
                 describeAll(run.events()).subList(1, run.events().size()));

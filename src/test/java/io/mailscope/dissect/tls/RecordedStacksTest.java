@@ -87,7 +87,7 @@ class RecordedStacksTest {
         assertNull(sh.alpn(), "TLS 1.3 sends the chosen ALPN in the encrypted EncryptedExtensions");
         assertEquals("x25519", TlsNames.group(sh.keyShareGroup()));
         assertTrue(only(events, TlsEvent.CertificatesSeen.class).isEmpty(), "the TLS 1.3 certificate is encrypted");
-        assertEquals(List.of("ClientHello", "ServerHello", "CCS S", "Encrypted S 23", "CCS C", "Encrypted C 23"),
+        assertEquals(List.of("ClientHello", "ServerHello", "CCS S", "Encrypted S 23", "CCS C", "Encrypted C 23", "AppData C"),
                 describeAll(events).stream().map(s -> s.startsWith("ClientHello") ? "ClientHello"
                         : s.startsWith("ServerHello") ? "ServerHello" : s).toList());
     }

@@ -180,7 +180,7 @@ class TlsAnalyzerTest {
                 chunk(C, ccs(), record(22, 0x0303, finished), record(21, 0x0303, new byte[26]),
                         record(23, 0x0303, new byte[30]))));
         List<String> seq = describeAll(events).subList(2, describeAll(events).size());
-        assertEquals(List.of("CCS C", "Encrypted C 22", "Alert C unknown encrypted"), seq);
+        assertEquals(List.of("CCS C", "Encrypted C 22", "Alert C unknown encrypted", "AppData C"), seq);
     }
 
     @Test
@@ -319,7 +319,7 @@ class TlsAnalyzerTest {
         byte[] more = concat(record(22, 0x0303, clientHello()), ccs(), record(23, 0x0303, new byte[8]));
         a[0].onData(C, more, 0, more.length, at(C, 4));
         assertEquals(List.of("Problem gap client: 10 bytes missing inside a handshake record", "CCS C",
-                "Encrypted C 23"), describeAll(events));
+                "Encrypted C 23", "AppData C"), describeAll(events));
     }
 
     @Test

@@ -159,6 +159,8 @@ final class TlsTestSupport {
             return "Decrypted " + e.how();
         } else if (event instanceof TlsEvent.DecryptionFailed e) {
             return "DecryptionFailed " + e.reason();
+        } else if (event instanceof TlsEvent.ApplicationDataStarted e) {
+            return "AppData " + e.at().direction().letter();
         } else if (event instanceof TlsEvent.Problem e) {
             return "Problem " + e.code() + " " + e.detail();
         }

@@ -1,4 +1,4 @@
-package io.mailscope.explain;
+package io.mailscope.explain.rules;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -1,0 +1,44 @@
+package io.mailscope.explain;
+
+import java.util.Locale;
+
+/** Codes only IMAP has: its greeting, BYE, tags, SASL answers (RFC 5530 codes), COMPRESS. */
+public enum ImapCode implements FindingCode {
+    HTTP_ON_IMAP_PORT(80),
+    SMTP_ON_IMAP_PORT(80),
+    POP3_ON_IMAP_PORT(80),
+    AUTH_MECHANISM_UNSUPPORTED(70),
+    AUTH_UNAVAILABLE(70),
+    NO_GREETING(60),
+    CLIENT_SPOKE_FIRST(0),
+    PLAINTEXT_AFTER_COMPRESS(50),
+    SERVER_BYE(44),
+    SERVER_HANGUP(40) {
+        @Override
+        public boolean lastResort() {
+            return true;
+        }
+    },
+    MISSING_TAG(0),
+    BARE_LF(0),
+    TAG_REUSED(0),
+    GREETING_ENCODED_HOSTNAME(0);
+
+    private final int priority;
+    private final String label;
+
+    ImapCode(int priority) {
+        this.priority = priority;
+        this.label = name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    @Override
+    public String label() {
+        return label;
+    }
+
+    @Override
+    public int priority() {
+        return priority;
+    }
+}

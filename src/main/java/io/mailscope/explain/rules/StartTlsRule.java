@@ -1,0 +1,165 @@
+package io.mailscope.explain.rules;
+
+import io.mailscope.dissect.At;
+import io.mailscope.dissect.SessionEvent;
+import io.mailscope.dissect.imap.ImapEvent;
+import io.mailscope.explain.CommonCode;
+import io.mailscope.explain.Evidence;
+import io.mailscope.explain.Outcome;
+import io.mailscope.explain.Severity;
+import io.mailscope.tcp.Direction;
+
+/**
+ * The upgrade to TLS on the plaintext port: refused, not offered, accepted and then not followed by a handshake
+ * (plaintext typed after it, or silence on both sides), a server that falls back to plaintext after the handshake
+ * failed, and the command-injection patterns (plaintext behind the OK, commands pipelined behind STARTTLS).
+ */
+final class StartTlsRule implements Rule {
+
+    @Override
+    public void apply(RuleContext x) {
+        refusedOrNotOffered(x);
+        ImapEvent.StartTlsAccepted ok = x.f.startTlsAccepted;
+        if (ok != null) {
+            accepted(x, ok);
+            injection(x, ok);
+            pipelining(x);
+        }
+    }
+
+    private void refusedOrNotOffered(RuleContext x) {
+        var f = x.f;
+        if (f.startTlsRefused != null) {
+            ImapEvent.StartTlsRefused r = f.startTlsRefused;
+            x.add(CommonCode.STARTTLS_REFUSED, Severity.ERROR, "The server refused STARTTLS.",
+                    "The client asked for STARTTLS (" + (f.startTlsCommand != null ? x.ev.at(f.startTlsCommand.at()) : "earlier")
+                            + ") and the server answered " + Evidence.quote(r.tag() + " " + r.status() + " " + r.text())
+                            + " (" + x.ev.at(r.at()) + "): TLS is not available on this port.",
+                    "Enable TLS on the server (dovecot: ssl = yes with a certificate), or connect to the implicit TLS port 993.",
+                    f.startTlsCommand != null ? f.startTlsCommand.at().frame() : 0, r.at().frame()).implies(Outcome.REFUSED);
+        }
+        if (f.startTlsCommand != null && f.capabilitiesSeenBeforeTls && !f.advertised("STARTTLS")) {
+            x.add(CommonCode.STARTTLS_NOT_ADVERTISED, Severity.WARNING, "The server did not advertise STARTTLS.",
+                    "The capabilities the server announced before TLS (" + String.join(" ", f.capabilitiesBeforeTls)
+                            + ") do not include STARTTLS, yet the client sent it ("
+                            + x.ev.at(f.startTlsCommand.at()) + ").",
+                    "Enable TLS on the server, or use implicit TLS on port 993.",
+                    f.startTlsCommand.at().frame());
+        } else if (f.startTlsCommand == null && f.capabilitiesSeenBeforeTls && !f.advertised("STARTTLS")
+                && !f.tlsStarted && x.s.role() != io.mailscope.dissect.PortRole.IMAPS) {
+            x.add(CommonCode.STARTTLS_NOT_ADVERTISED, Severity.WARNING, "The server did not offer STARTTLS, so the session stayed in plaintext.",
+                    "The server's capabilities (" + String.join(" ", f.capabilitiesBeforeTls) + ") do not include STARTTLS.",
+                    "Enable TLS on the server so clients can protect the session.");
+        }
+    }
+
+    private void accepted(RuleContext x, ImapEvent.StartTlsAccepted ok) {
+        var f = x.f;
+        var c = x.c;
+        if (f.clientPlaintextAfterStartTls != null) {
+            SessionEvent.PlaintextAfterStartTls p = f.clientPlaintextAfterStartTls;
+            ImapEvent.Command next = x.firstCommandAfter(p.at());
+            String what = next != null ? Evidence.quote(next.display()) : p.display();
+            x.add(CommonCode.PLAINTEXT_AFTER_STARTTLS, Severity.ERROR, "STARTTLS was accepted, then the client went on in plaintext.",
+                    "The server answered " + Evidence.quote(ok.tag() + " OK " + ok.text()) + " (" + x.ev.at(ok.at())
+                            + "): from there it expects a TLS ClientHello. The client sent " + what + " (" + x.ev.at(p.at())
+                            + ") instead. " + fallbackOrReaction(x, p.at()),
+                    "After STARTTLS the client must start a TLS handshake: a person cannot type TLS. Use `openssl s_client -starttls imap -connect "
+                            + c.server() + " -crlf` or `gnutls-cli --starttls-proto=imap -p " + c.server().port() + " HOST`.",
+                    ok.at().frame(), p.at().frame(), x.reactionFrame(Direction.SERVER_TO_CLIENT, p.at()),
+                    f.serverFallback != null ? f.serverFallback.at().frame() : 0)
+                    .implies(x.reaction(Direction.SERVER_TO_CLIENT, p.at()));
+            if (f.serverFallback != null) {
+                fallback(x, ok, f.serverFallback);
+            }
+            return;
+        }
+        if (f.clientHandoff != null || !f.clientHellos.isEmpty()) {
+            return;
+        }
+        if (x.open) {
+            long quiet = x.now - x.s.lastActivityNanos();
+            if (quiet >= x.stallNanos && ok.at().frame() >= lastFrame(x)) {
+                x.add(CommonCode.STARTTLS_MUTUAL_WAIT, Severity.ERROR, "STARTTLS was accepted, and nobody has sent anything since.",
+                        "The server answered " + Evidence.quote(ok.tag() + " OK " + ok.text()) + " (" + x.ev.at(ok.at())
+                                + ") and waits for the client's TLS ClientHello; nothing has crossed for " + Evidence.duration(quiet)
+                                + ". A client that cannot do TLS (telnet, nc) waits for more text that will never come.",
+                        "Use a client that performs the TLS handshake after STARTTLS: `openssl s_client -starttls imap -connect " + c.server() + "`.",
+                        ok.at().frame()).implies(Outcome.STALLED);
+            }
+            return;
+        }
+        At end = x.closeAt(Direction.CLIENT_TO_SERVER);
+        At sEnd = x.closeAt(Direction.SERVER_TO_CLIENT);
+        x.add(CommonCode.STARTTLS_MUTUAL_WAIT, Severity.ERROR, "STARTTLS was accepted, then nobody sent anything.",
+                "The server answered " + Evidence.quote(ok.tag() + " OK " + ok.text()) + " (" + x.ev.at(ok.at())
+                        + ") and waits for the client's TLS ClientHello; the client sent nothing for "
+                        + Evidence.duration(c.endNanos() - ok.at().timeNanos()) + ", "
+                        + (end != null ? "then closed (" + x.ev.at(end) + ")" : sEnd != null ? "until the server closed (" + x.ev.at(sEnd) + ")"
+                        : "until the end of the capture")
+                        + ". A client that is not able to do TLS (telnet, nc) waits for more text that will never come.",
+                "Use a client that performs the TLS handshake after STARTTLS: `openssl s_client -starttls imap -connect " + c.server() + "`.",
+                ok.at().frame(), end != null ? end.frame() : sEnd != null ? sEnd.frame() : 0).implies(Outcome.STALLED);
+    }
+
+    /** The frame of the session's last event: a STARTTLS OK that is still the last thing said is what everyone waits on. */
+    private static long lastFrame(RuleContext x) {
+        return x.f.events.isEmpty() ? 0 : x.f.events.get(x.f.events.size() - 1).at().frame();
+    }
+
+    /** After plaintext where TLS was due: the server's plaintext reply if it fell back (Courier, Cyrus), else how it reacted. */
+    private static String fallbackOrReaction(RuleContext x, At after) {
+        var fb = x.f.serverFallback;
+        if (fb == null) {
+            return x.reactionText(Direction.SERVER_TO_CLIENT, after);
+        }
+        ImapEvent.Response r = x.firstResponseAfter(fb.at());
+        return "The server's TLS layer gave up (" + fb.detail() + ", " + x.ev.at(fb.at()) + ") and the server went back to plaintext"
+                + (r != null ? ", answering " + Evidence.quote(r.display()) + " (" + x.ev.at(r.at()) + ")" : "") + ". "
+                + closing(x, fb.at());
+    }
+
+    private static String closing(RuleContext x, At after) {
+        At fin = x.firstTcpAfter("FIN", Direction.SERVER_TO_CLIENT, after);
+        At rst = x.firstTcpAfter("RST", Direction.SERVER_TO_CLIENT, after);
+        At end = fin != null ? fin : rst;
+        return end == null ? "" : "It then " + (end == fin ? "closed" : "reset") + " the connection (" + x.ev.at(end) + ").";
+    }
+
+    /** The server fell back to plaintext after its STARTTLS handshake failed: it answers the plaintext, unprotected. */
+    private static void fallback(RuleContext x, ImapEvent.StartTlsAccepted ok, SessionEvent.PlaintextFallback fb) {
+        ImapEvent.Response r = x.firstResponseAfter(fb.at());
+        x.add(CommonCode.STARTTLS_FALLBACK, Severity.WARNING, "After the failed STARTTLS handshake the server went back to plaintext.",
+                "The server had accepted STARTTLS (" + x.ev.at(ok.at()) + "), its TLS layer failed on the client's plaintext ("
+                        + fb.detail() + ", " + x.ev.at(fb.at()) + "), and the server went on speaking plaintext IMAP"
+                        + (r != null ? ": " + Evidence.quote(r.display()) + " (" + x.ev.at(r.at()) + ")" : "")
+                        + ". Courier and Cyrus do this. Nothing is encrypted from there on: whatever the client sends next crosses in the clear.",
+                "Make the client do the TLS handshake after STARTTLS; a client must never send credentials after a failed handshake.",
+                fb.at().frame(), r != null ? r.at().frame() : 0);
+    }
+
+    private void injection(RuleContext x, ImapEvent.StartTlsAccepted ok) {
+        var f = x.f;
+        if (f.serverDataAfterStartTls == null) {
+            return;
+        }
+        x.add(CommonCode.STARTTLS_INJECTION, Severity.WARNING, "The server sent plaintext right behind its STARTTLS OK.",
+                "In the same segment as " + Evidence.quote(ok.tag() + " OK") + " (" + x.ev.at(f.serverDataAfterStartTls.at())
+                        + ") the server sent \"" + f.serverDataAfterStartTls.display()
+                        + "\" before any TLS: either the server is broken or someone injected data (the STARTTLS command-injection pattern, CVE-2011-0411).",
+                "Update the server; a client must discard anything received before the TLS handshake.",
+                f.serverDataAfterStartTls.at().frame());
+    }
+
+    private void pipelining(RuleContext x) {
+        for (ImapEvent.Problem p : x.f.imapProblems) {
+            if (p.kind() == io.mailscope.dissect.imap.ImapProblem.PIPELINED_AFTER_STARTTLS) {
+                x.add(CommonCode.STARTTLS_PIPELINING, Severity.WARNING, "The client sent commands behind STARTTLS before the server answered.",
+                        "After STARTTLS the client sent " + Evidence.quote(p.detail()) + " (" + x.ev.at(p.at())
+                                + ") in plaintext; RFC 3501 forbids further commands until the TLS negotiation is complete, and a server that processes them is open to command injection (CVE-2011-0411).",
+                        "Send nothing after STARTTLS until the server's tagged OK, then start TLS.", p.at().frame());
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.mailscope.explain.rules;
+
+import io.mailscope.dissect.At;
+import io.mailscope.dissect.Event;
+import io.mailscope.dissect.PortRole;
+import io.mailscope.dissect.ProtocolSniffer;
+import io.mailscope.dissect.imap.ImapEvent;
+import io.mailscope.explain.Alternative;
+import io.mailscope.explain.CommonCode;
+import io.mailscope.explain.Evidence;
+import io.mailscope.explain.ImapCode;
+import io.mailscope.explain.Outcome;
+import io.mailscope.explain.Severity;
+import io.mailscope.tcp.ConnState;
+import io.mailscope.tcp.Direction;
+
+/**
+ * Who spoke first, and who waited for whom: both sides silent on an implicit TLS port (the blank screen), a
+ * server that never greets, a connection that carries nothing, a client that speaks before the greeting, and a
+ * client that says nothing until the server's inactivity timeout ends the session. For a live session the same
+ * waits are judged by the clock: "has sent nothing for N s".
+ */
+final class WaitRule implements Rule {
+    /** A client silent this long before the server ended the session was idle, not busy. */
+    static final long IDLE_NANOS = 30_000_000_000L;
+
+    @Override
+    public void apply(RuleContext x) {
+        if (x.open) {
+            openWaits(x);
+            return;
+        }
+        var c = x.c;
+        var f = x.f;
+        boolean established = c.synAckFrame() > 0 || c.midstream();
+        if (!established || c.state() == ConnState.REJ) {
+            return;
+        }
+        At clientEnd = x.closeAt(Direction.CLIENT_TO_SERVER);
+        // The server's only bytes may be its reaction to the client hanging up (a JDK TLS server's alert):
+        // until then, nobody had spoken.
+        boolean serverSpokeFirst = f.serverDetected != null
+                && (clientEnd == null || f.serverDetected.at().frame() < clientEnd.frame());
+        boolean nobodySpoke = c.clientBytes() == 0 && !serverSpokeFirst;
+        At serverEnd = x.closeAt(Direction.SERVER_TO_CLIENT);
+        String ending = clientEnd != null && (serverEnd == null || clientEnd.frame() <= serverEnd.frame())
+                ? "then the client closed the connection (" + x.ev.at(clientEnd) + ")"
+                : serverEnd != null ? "then the server closed the connection (" + x.ev.at(serverEnd) + "), likely its pre-login timeout"
+                : "until the end of the capture";
+        long waited = (clientEnd != null ? clientEnd.timeNanos() : serverEnd != null ? serverEnd.timeNanos() : c.endNanos())
+                - (c.synAckNanos() > 0 ? c.synAckNanos() : c.startNanos());
+        String setUp = c.midstream()
+                ? "The capture begins in the middle of this connection (frame " + c.firstFrame() + "; its set-up and anything said before were not captured), and in the "
+                + Evidence.duration(waited) + " captured neither side sent a byte, " + ending
+                : "The connection to " + c.server() + " was set up (SYN-ACK in frame " + c.synAckFrame() + ") and then neither side sent a byte for "
+                + Evidence.duration(waited) + ", " + ending;
+        long setUpFrame = c.midstream() ? c.firstFrame() : c.synAckFrame();
+        if (nobodySpoke && x.s.role() == PortRole.IMAPS) {
+            x.add(CommonCode.IMPLICIT_TLS_MUTUAL_WAIT, Severity.ERROR, "Both sides waited: the server for a TLS ClientHello, the client for a greeting.",
+                    setUp
+                            + (f.aftermathAlert() != null ? " (the server's TLS layer answered the hang-up with a " + f.aftermathAlert().descriptionName() + " alert)" : "")
+                            + ". Port " + c.server().port()
+                            + " is implicit TLS: the server stays silent until the client's TLS ClientHello, while a plaintext client such as telnet or nc waits for an IMAP greeting. That is the blank screen.",
+                    "Use a TLS client: `openssl s_client -connect " + c.server() + " -crlf` (or `gnutls-cli -p " + c.server().port()
+                            + " HOST`), then type IMAP commands; or connect to port 143 and send STARTTLS.",
+                    setUpFrame, clientEnd != null ? clientEnd.frame() : 0, serverEnd != null ? serverEnd.frame() : 0)
+                    .implies(Outcome.STALLED)
+                    .likelyIf(c.midstream(), new Alternative("capture-midstream", "The TLS handshake and the session's traffic happened before the capture began; this is only its quiet end."));
+            return;
+        }
+        boolean serverSilent = c.serverBytes() == 0;
+        if (serverSilent && x.s.role() == PortRole.IMAP && f.clientHellos.isEmpty() && f.mismatches.isEmpty()) {
+            x.add(ImapCode.NO_GREETING, Severity.ERROR, "The server accepted the connection but never greeted.",
+                    (c.midstream() ? setUp + ". " : "After the TCP handshake (frame " + c.synAckFrame() + ") the IMAP server on port " + c.server().port()
+                            + " sent no greeting for " + Evidence.duration(waited) + ", " + ending + ". ")
+                            + "An IMAP server speaks first (RFC 9051 section 7.1.1); a silent one is overloaded, hung, waiting on a slow DNS or authentication lookup, or this port is not IMAP"
+                            + (c.clientBytes() > 0 ? " (the client did send " + c.clientBytes() + " bytes)" : "") + ".",
+                    "Check the server process and its logs; confirm the port really is IMAP (143), and that it is not an implicit TLS port (993) that waits for the client.",
+                    setUpFrame, clientEnd != null ? clientEnd.frame() : 0, serverEnd != null ? serverEnd.frame() : 0)
+                    .implies(Outcome.STALLED)
+                    .likelyIf(c.midstream(), new Alternative("capture-midstream", "The server greeted before the capture began."));
+            return;
+        }
+        if (nobodySpoke) {
+            x.add(CommonCode.NO_DATA, Severity.WARNING, "The connection carried no data at all.",
+                    setUp + ".",
+                    "Check which protocol this port expects and who should speak first.", setUpFrame)
+                    .implies(Outcome.STALLED)
+                    .likelyIf(c.midstream(), new Alternative("capture-midstream", "Data crossed before the capture began."));
+        }
+        if (f.serverDetected != null && ProtocolSniffer.IMAP.equals(f.serverDetected.protocol())
+                && c.firstSpeaker() == Direction.CLIENT_TO_SERVER && !c.midstream()) {
+            x.add(ImapCode.CLIENT_SPOKE_FIRST, Severity.INFO, "The client spoke before the server's greeting.",
+                    "The client's first bytes (frame " + c.firstPayloadFrame() + ") came before the server's greeting"
+                            + (f.greeting != null ? " (" + x.ev.at(f.greeting.at()) + ")" : "")
+                            + ". IMAP servers greet first; some clients (gnutls-cli --starttls-proto=imap) send CAPABILITY at once. Harmless when the server copes.",
+                    "Nothing to fix unless the server rejects it; a client should wait for the greeting.",
+                    c.firstPayloadFrame());
+        }
+        idleTimeout(x, clientEnd, serverEnd);
+    }
+
+    /**
+     * The server ended the session (BYE, or a close) after the client had said nothing for a long time: a telnet
+     * left open, a client waiting for something else. Dovecot: "* BYE Disconnected for inactivity." after 180 s.
+     */
+    private void idleTimeout(RuleContext x, At clientEnd, At serverEnd) {
+        var f = x.f;
+        if (f.greeting == null || !"OK".equals(f.greeting.status()) || f.tlsStarted || x.c.midstream()) {
+            return;
+        }
+        ImapEvent.Response bye = null;
+        for (ImapEvent.Response b : f.byes) {
+            if (!x.logoutBefore(b.at())) {
+                bye = b;
+                break;
+            }
+        }
+        At end = bye != null ? bye.at() : serverEnd;
+        if (end == null || (clientEnd != null && clientEnd.frame() < end.frame()) || x.logoutBefore(end)) {
+            return;
+        }
+        At lastWord = f.greeting.at();
+        boolean clientSpoke = false;
+        for (Event e : f.events) {
+            if (e.at().frame() >= end.frame()) {
+                break;
+            }
+            if (e.at().fromClient() && (e instanceof ImapEvent.Command || e instanceof ImapEvent.AuthenticateData || e instanceof ImapEvent.Done)) {
+                lastWord = e.at();
+                clientSpoke = true;
+            } else if (!e.at().fromClient() && e instanceof ImapEvent.Response r && !clientSpoke && r.greeting()) {
+                lastWord = e.at();
+            }
+        }
+        long silent = end.timeNanos() - lastWord.timeNanos();
+        if (silent < IDLE_NANOS) {
+            return;
+        }
+        x.add(CommonCode.IDLE_TIMEOUT, Severity.ERROR,
+                clientSpoke ? "The client went silent, and the server closed the session for inactivity."
+                        : "The client never said anything, and the server closed the session for inactivity.",
+                (clientSpoke ? "The client's last words were at " + x.ev.at(lastWord) + "; "
+                        : "After the server's greeting " + Evidence.quote(f.greeting.display()) + " (" + x.ev.at(f.greeting.at()) + ") the client sent nothing; ")
+                        + Evidence.duration(silent) + " later the server ended the session"
+                        + (bye != null ? " with " + Evidence.quote(bye.display()) + " (" + x.ev.at(bye.at()) + ")" : " (" + x.ev.at(end) + ")")
+                        + ". A client that waits for something else (a telnet left open, a client expecting TLS first or a different protocol) "
+                        + "or an idle client that does not keep the session alive ends so.",
+                clientSpoke ? "Let the client send NOOP (or use IDLE) within the server's timeout, or reconnect when needed."
+                        : "Check what the client waits for: a person should type a command (e.g. `a1 CAPABILITY`); a program may expect implicit TLS (port 993) or another protocol.",
+                f.greeting.at().frame(), lastWord.frame(), end.frame())
+                .implies(Outcome.STALLED);
+    }
+
+    /** Live: waits the clock reveals, said the moment they pass the stall time. */
+    private void openWaits(RuleContext x) {
+        var c = x.c;
+        long quiet = x.now - x.s.lastActivityNanos();
+        boolean established = c.synAckFrame() > 0 || c.midstream();
+        if (quiet < x.stallNanos || !established) {
+            return;
+        }
+        String waited = Evidence.duration(quiet);
+        boolean nobodySpoke = c.clientBytes() == 0 && c.serverBytes() == 0;
+        String since = c.midstream() ? "was already open when the capture began (frame " + c.firstFrame() + ")"
+                : "was set up (SYN-ACK in frame " + c.synAckFrame() + ")";
+        if (nobodySpoke && x.s.role() == PortRole.IMAPS) {
+            x.add(CommonCode.IMPLICIT_TLS_MUTUAL_WAIT, Severity.ERROR,
+                    "Both sides are waiting: the server for a TLS ClientHello, the client for a greeting.",
+                    "The connection to " + c.server() + " " + since + " and neither side has sent a byte for "
+                            + waited + ". Port " + c.server().port() + " is implicit TLS: the server stays silent until the client's TLS ClientHello,"
+                            + " while a plaintext client such as telnet or nc waits for an IMAP greeting. That is the blank screen.",
+                    "Use a TLS client: `openssl s_client -connect " + c.server() + " -crlf`, or connect to port 143 and send STARTTLS.",
+                    c.midstream() ? c.firstFrame() : c.synAckFrame())
+                    .implies(Outcome.STALLED)
+                    .likelyIf(c.midstream(), new Alternative("capture-midstream", "The session's traffic happened before the capture began."));
+        } else if (c.serverBytes() == 0 && x.s.role() == PortRole.IMAP && !c.midstream()) {
+            x.add(ImapCode.NO_GREETING, Severity.ERROR, "The server has accepted the connection but not greeted.",
+                    "The IMAP server on " + c.server() + " accepted the connection (frame " + c.synAckFrame() + ") and has sent nothing for "
+                            + waited + "; an IMAP server speaks first.",
+                    "Check the server process and its logs, and that this port really is plaintext IMAP.", c.synAckFrame())
+                    .implies(Outcome.STALLED);
+        }
+    }
+}
