@@ -185,10 +185,50 @@ rec_embedded_secrets() {
     summary "$D/embedded-secrets.pcapng"
 }
 
+# TLS 1.3 certificate stories: the certificate travels encrypted, so only the key log shows it
+# gnutls-cli does not trust the server's CA: it aborts with an alert under its handshake keys
+rec_tls13_cert_rejected_gnutls() {
+    need_main; make_certs
+    local f="$D/tls13-cert-rejected-gnutls.pcap"
+    rm -f "$D/tls13-cert-rejected-gnutls.keylog"
+    capture_start "$f" "$BOTH"
+    SSLKEYLOGFILE="$D/tls13-cert-rejected-gnutls.keylog" timeout 10 gnutls-cli --x509cafile "$WORK/certs/other-ca.pem" \
+        --sni-hostname mail.example.test --verify-hostname mail.example.test -p $IMAPS_PORT 127.0.0.1 \
+        </dev/null >"$WORK/tls13-cert-rejected-gnutls.out" 2>&1
+    capture_stop; summary "$f"
+}
+
+# python_no_verify NAME: imaplib over implicit TLS with SNI mail.example.test, not checking the certificate
+python_no_verify() {
+    local name="$1"
+    local f="$D/$name.pcap"
+    rm -f "$D/$name.keylog"
+    capture_start "$f" "$BOTH"
+    pyclient imaps 127.0.0.1 $IMAPS_PORT --sni mail.example.test --keylog "$D/$name.keylog"
+    capture_stop; summary "$f"
+}
+
+rec_tls13_cert_expired() {
+    no_main; make_certs
+    MAIN_EXTRA="ssl_cert = <$WORK/certs/expired.pem
+ssl_key = <$WORK/certs/expired.key" need_main
+    python_no_verify tls13-cert-expired
+    no_main
+}
+
+rec_tls13_cert_name_mismatch() {
+    no_main; make_certs
+    MAIN_EXTRA="ssl_cert = <$WORK/certs/other.pem
+ssl_key = <$WORK/certs/other.key" need_main
+    python_no_verify tls13-cert-name-mismatch
+    no_main
+}
+
 ORDER=(tls13_aes128gcm_openssl tls13_chacha20_openssl tls12_aes128gcm_openssl tls12_chacha20_openssl
     tls12_cbc_sha256_etm_openssl tls12_cbc_sha1_openssl tls12_cbc_sha384_openssl tls13_key_update
     tls13_wrong_password_python tls13_no_mailbox_python tls13_curl tls13_gnutls tls12_gnutls_starttls
-    starttls_tls12_openssl starttls_tls13_openssl embedded_secrets tls13_ccm_openssl tls13_hello_retry)
+    starttls_tls12_openssl starttls_tls13_openssl embedded_secrets tls13_ccm_openssl tls13_hello_retry
+    tls13_cert_rejected_gnutls tls13_cert_expired tls13_cert_name_mismatch)
 
 main() {
     setup_work

@@ -49,6 +49,7 @@ public final class TlsDecryptor {
         /** Encrypted records seen in this direction, 1-based in messages. */
         long records;
         byte[] trafficSecret; // TLS 1.3: the current application secret, for KeyUpdate
+        boolean application; // TLS 1.3: past this direction's Finished
         boolean tls12Switched; // TLS 1.2: ChangeCipherSpec seen
         final ArrayDeque<Pending> pending = new ArrayDeque<>();
         int pendingBytes;
@@ -144,20 +145,40 @@ public final class TlsDecryptor {
         }
     }
 
-    /** TLS 1.3: this direction sent its Finished; its next record uses the first application secret. */
+    /**
+     * TLS 1.3: this direction sent its Finished; its next record uses the first application secret. A client that
+     * aborts during the handshake never logs that secret: the direction then fails only if a record follows.
+     */
     public void finished(Direction d) {
         Side s = side(d);
-        if (version == 0x0304 && s.state == State.ACTIVE && s.trafficSecret == null) {
-            s.trafficSecret = d == Direction.CLIENT_TO_SERVER ? secrets.clientTraffic0() : secrets.serverTraffic0();
-            s.cipher = RecordCipher.tls13(suite, s.trafficSecret);
+        if (version == 0x0304 && s.state == State.ACTIVE && !s.application) {
+            s.application = true;
             s.seq = 0;
+            s.cipher = null;
+            applicationCipher(s);
         }
+    }
+
+    /** Sets the first application cipher of a TLS 1.3 direction; false while its secret is not in the key log. */
+    private boolean applicationCipher(Side s) {
+        boolean fromClient = s.direction == Direction.CLIENT_TO_SERVER;
+        byte[] secret = fromClient ? secrets.clientTraffic0() : secrets.serverTraffic0();
+        if (secret == null) {
+            TlsSecrets again = keys.find(clientRandom, true); // a growing key log may have it by now
+            secret = again == null ? null : fromClient ? again.clientTraffic0() : again.serverTraffic0();
+        }
+        if (secret == null) {
+            return false;
+        }
+        s.trafficSecret = secret;
+        s.cipher = RecordCipher.tls13(suite, secret);
+        return true;
     }
 
     /** TLS 1.3 KeyUpdate from this direction: its next record uses the next secret. */
     public void keyUpdate(Direction d) {
         Side s = side(d);
-        if (version == 0x0304 && s.state == State.ACTIVE && s.trafficSecret != null) {
+        if (version == 0x0304 && s.state == State.ACTIVE && s.trafficSecret != null && s.cipher != null) {
             s.trafficSecret = KeySchedule.nextTrafficSecret(suite, s.trafficSecret);
             s.cipher = RecordCipher.tls13(suite, s.trafficSecret);
             s.seq = 0;
@@ -293,6 +314,12 @@ public final class TlsDecryptor {
     }
 
     private void open(Side s, int type, int recordVersion, byte[] body, int len, At at) {
+        if (s.cipher == null && !applicationCipher(s)) {
+            fail(s, at, "no key for the rest of this session: the key log has no "
+                    + (s.direction == Direction.CLIENT_TO_SERVER ? "CLIENT" : "SERVER") + "_TRAFFIC_SECRET_0 for it ("
+                    + s.name() + " record " + s.records + ", frame " + at.frame() + ")");
+            return;
+        }
         if (s.out == null || s.out.length < len) {
             s.out = new byte[Math.max(len, 1024)];
         }

@@ -56,8 +56,10 @@ class DecryptionVsTsharkTest {
         assertTrue(decrypted, "decrypted");
         String client = new String(s.client(), StandardCharsets.ISO_8859_1);
         String server = new String(s.server(), StandardCharsets.ISO_8859_1);
-        assertTrue(client.contains("LOGIN") || client.contains("AUTHENTICATE"), client);
-        assertTrue(server.contains(" OK ") || server.contains(" NO "), server);
+        if (!name.contains("rejected")) { // a client that rejects the certificate never speaks IMAP
+            assertTrue(client.contains("LOGIN") || client.contains("AUTHENTICATE"), client);
+            assertTrue(server.contains(" OK ") || server.contains(" NO "), server);
+        }
 
         byte[][] tshark = tshark(capture, keylog, s.serverPort());
         Assumptions.assumeTrue(tshark != null, "tshark is not installed: compared only with the expectations above");
