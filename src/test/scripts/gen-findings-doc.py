@@ -8,12 +8,12 @@ CATALOG = [
  ("implicit-tls-mutual-wait", "error", "A client connected to an implicit TLS port (993) and neither side sent a byte: the server waits for a ClientHello, the client (telnet, nc) waits for a greeting. The blank screen on 993.", "TCP handshake completed, no payload either way, server port has the implicit TLS role.", "implicit-tls-mutual-wait.pcap"),
  ("plaintext-to-tls-port", "error", "Plaintext (e.g. `. LOGIN user pass`) was sent where TLS was expected; says what the server did about it (alert, bare close, silence).", "The client's first bytes are printable text (never a TLS record) on an implicit TLS port.", "plaintext-to-tls-port.pcap"),
  ("tls-to-plaintext-port", "error", "A TLS ClientHello was sent to a plaintext IMAP port, and the server's reply.", "The client's first bytes are a TLS record on a port with the plaintext IMAP role, before any STARTTLS.", "tls-to-plaintext-port.pcap"),
- ("login-before-starttls", "error", "LOGIN or AUTHENTICATE was refused before TLS (LOGINDISABLED advertised, `[PRIVACYREQUIRED]`, or BAD/NO such as `Command received in Invalid state`).", "A LOGIN/AUTHENTICATE command before any TLS, answered NO/BAD (tag matched), or an untagged BAD about plaintext authentication.", "login-before-starttls.pcap"),
+ ("login-before-starttls", "error", "Logging in was not possible before TLS: the server refused a LOGIN or AUTHENTICATE sent in plaintext (LOGINDISABLED advertised, `[PRIVACYREQUIRED]`, Exchange's `BAD Command received in Invalid state`, imap4d's XTLSREQUIRED and `NO LOGIN Command disabled`), or the client, told LOGINDISABLED while STARTTLS was on offer, left without starting TLS or trying to log in (the user cannot log in, though nothing was refused on the wire).", "A LOGIN/AUTHENTICATE before any TLS answered NO/BAD (tag matched) or an untagged BAD about plaintext authentication: certain when the server said TLS (LOGINDISABLED, PRIVACYREQUIRED, TLS/SSL/plaintext in the text, Invalid state), likely (alternative `authentication-failed`) when it only hinted (XTLSREQUIRED, `disabled`). A client that saw LOGINDISABLED and STARTTLS and closed or sent LOGOUT without STARTTLS or a login: likely (alternatives: a capabilities probe, a user who cancelled).", "login-before-starttls.pcap"),
  ("cleartext-credentials", "warning", "A password crossed the wire unencrypted, even when the login worked.", "A LOGIN with a password or an AUTHENTICATE exchange seen in plaintext. The password itself is redacted in every output unless `--show-passwords`.", "cleartext-credentials.pcap"),
- ("authentication-failed", "error", "The server refused the user name or password (warning when a later login on the same connection succeeded).", "A NO to LOGIN/AUTHENTICATE with an RFC 5530 code AUTHENTICATIONFAILED, AUTHORIZATIONFAILED or EXPIRED, or a code-less NO that says nothing about TLS inside TLS or from a server that did not advertise LOGINDISABLED.", "sasl-plain-wrong-password.pcap"),
+ ("authentication-failed", "error", "The server refused the user name or password (warning when a later login on the same connection succeeded).", "A NO to LOGIN/AUTHENTICATE with an RFC 5530 code AUTHENTICATIONFAILED, AUTHORIZATIONFAILED, EXPIRED, CONTACTADMIN or NOPERM (certain), or a code-less NO that says nothing about TLS: certain inside TLS or from a server that offers no STARTTLS; likely (alternative `login-before-starttls`) before TLS from a server that offers STARTTLS without LOGINDISABLED, since some servers refuse every plaintext login in just these words.", "sasl-plain-wrong-password.pcap"),
  ("auth-mechanism-unsupported", "error", "The server does not offer the SASL mechanism the client asked for in AUTHENTICATE.", "A NO or BAD to AUTHENTICATE whose text is about the mechanism; the explanation lists the AUTH= capabilities the server offered.", "authenticate-cancelled.pcap"),
  ("auth-unavailable", "error", "The server could not check the credentials: a failure on its side (warning when a later login on the same connection succeeded).", "A NO to LOGIN/AUTHENTICATE with an RFC 5530 code UNAVAILABLE, SERVERBUG, LIMIT or INUSE.", "auth-unavailable.pcap"),
- ("plaintext-after-starttls", "error", "STARTTLS was accepted, then the client went on in plaintext and the server dropped it.", "Tagged OK to the client's STARTTLS (same tag), then printable client bytes instead of a TLS record.", "plaintext-after-starttls.pcap"),
+ ("plaintext-after-starttls", "error", "STARTTLS was accepted, then the client went on in plaintext; says what the server did (dropped it, or fell back to plaintext and refused in words).", "Tagged OK to the client's STARTTLS (same tag), then printable client bytes instead of a TLS record.", "plaintext-after-starttls.pcap"),
  ("starttls-mutual-wait", "error", "STARTTLS was accepted, then nobody sent anything.", "Tagged OK to STARTTLS, then no byte from the client until it or the server closed or the capture ended.", "starttls-mutual-wait.pcap"),
  ("starttls-refused", "error", "The server answered STARTTLS with NO or BAD.", "A tagged NO/BAD whose tag matches the client's STARTTLS.", "starttls-refused.pcap"),
  ("starttls-not-advertised", "warning", "The server's capabilities before TLS do not include STARTTLS (the session stayed in plaintext, or the client asked anyway).", "Capabilities seen before TLS (greeting code, CAPABILITY response) without STARTTLS, on a plaintext session.", "starttls-not-advertised.pcap"),
@@ -21,8 +21,9 @@ CATALOG = [
  ("tls-version-mismatch", "error", "Client and server share no TLS version, inferred from the hello contents even when the server closes without an alert.", "A protocol_version alert, or a server that closes right after a ClientHello that offers no TLS 1.3.", "tls-version-mismatch-dovecot.pcap"),
  ("tls-no-common-cipher", "error", "Client and server share no cipher suite.", "A handshake_failure/insufficient_security alert before any ServerHello, or a bare close after a ClientHello offering only legacy suites.", "tls-no-common-cipher.pcap"),
  ("tls-handshake-aborted", "error", "The server closed right after an ordinary ClientHello (no ServerHello, no alert): its TLS setup failed for a reason of its own.", "ClientHello, no ServerHello, server FIN/RST, and the hello offers modern versions and suites.", None),
- ("certificate-rejected", "error", "The client aborted right after the server's certificate.", "A certificate-related fatal alert (bad_certificate, unknown_ca, certificate_expired...) from the client after the server's Certificate (TLS 1.2) or ServerHello (TLS 1.3).", "certificate-rejected-tls12.pcap"),
- ("certificate-expired", "error", "The server's certificate was outside its validity period at the time of the connection (TLS 1.2 and earlier, where the certificate is visible).", "The leaf certificate's notAfter before (or notBefore after) the packet's timestamp.", "certificate-expired.pcap"),
+ ("certificate-rejected", "error", "The client aborted right after the server's certificate; or it completed the TLS handshake and hung up at once, which clients that check the certificate only afterwards do (likely).", "Certain: a certificate-related fatal alert (bad_certificate, unknown_ca, certificate_expired...) from the client after the server's Certificate (TLS 1.2) or ServerHello (TLS 1.3). Likely (alternatives: another fault the client found after the handshake, a user who stopped it): both sides encrypted, no alert, no application data from the client, and the client's FIN or RST within 5 s of its Finished; outcome `dropped`.", "certificate-rejected-tls12.pcap"),
+ ("certificate-expired", "error", "The server's certificate had expired at the time of the connection (TLS 1.2 and earlier, where the certificate is visible).", "The leaf certificate's notAfter before the packet's timestamp.", "certificate-expired.pcap"),
+ ("certificate-not-yet-valid", "error", "The server's certificate was not yet valid at the time of the connection: a wrong clock, or a certificate issued for the future.", "The leaf certificate's notBefore after the packet's timestamp.", None),
  ("certificate-name-mismatch", "error", "The server's certificate does not cover the name the client asked for (SNI).", "The ClientHello's server_name matches none of the leaf certificate's DNS names (wildcards honoured).", "certificate-name-mismatch.pcap"),
  ("greeting-encoded-hostname", "info", "A bracketed base64 blob in the greeting is the server's host name (UTF-16LE, Microsoft Exchange / Outlook.com), not encryption.", "A `[base64]` in the greeting that decodes to a host name.", "greeting-encoded-hostname.pcap"),
  ("no-greeting", "error", "The server accepted the connection but never greeted.", "TCP handshake completed on a plaintext IMAP port, no byte from the server.", "no-greeting.pcap"),
@@ -42,7 +43,12 @@ CATALOG = [
  ("http-on-imap-port", "error", "HTTP was spoken on a mail port (likewise `smtp-on-imap-port`, `pop3-on-imap-port`, `unknown-on-mail-port`).", "The client's first line is an HTTP request (EHLO/HELO for SMTP...) on a port with a mail role.", "http-on-imap-port.pcap"),
  ("starttls-injection", "warning", "The server sent plaintext right behind its STARTTLS OK, in the same segment (CVE-2011-0411 pattern, or a broken server).", "Non-TLS bytes following the tagged OK to STARTTLS in the same chunk.", None),
  ("starttls-pipelining", "warning", "The client sent commands behind STARTTLS before the server answered.", "Client command lines after STARTTLS and before its tagged answer.", None),
- ("no-data", "warning", "A connection on a port without a mail role carried no data at all.", "Handshake completed, no payload either way, no port role to say who should have spoken.", None),
+ ("no-data", "warning", "A connection on a port without a mail role carried no data at all.", "Handshake completed, no payload either way, no port role to say who should have spoken; kept only when no other finding explains the end.", None),
+ ("idle-timeout", "error", "The client said nothing (after the greeting, or after its last command) until the server's inactivity timeout closed the session: a telnet left open, a client waiting for something else. Outcome `stalled`; `server-bye` may follow it.", "A greeting, then no client command for at least 30 s before the server's BYE (not answering LOGOUT) or its close.", None),
+ ("starttls-fallback", "warning", "After STARTTLS the server's TLS layer gave up (the client sent plaintext) and the server went back to plaintext IMAP, answering in the clear (Courier, Cyrus). Nothing is protected from there on.", "A STARTTLS OK, the server's stream handed to TLS, TLS records (e.g. a close_notify alert), then a line of text where the next record should start.", None),
+ ("plaintext-from-tls-port", "warning", "The server on a port with the implicit TLS role spoke plaintext: it is a plaintext IMAP server there, or the port roles are wrong (likely; alternative: `--imap-port` should name the port).", "The server's first bytes are text on an implicit TLS port.", None),
+ ("tls-from-plaintext-port", "warning", "The server on a plaintext IMAP port spoke TLS first: it runs implicit TLS there, or the port roles are wrong (likely; alternative: `--imaps-port` should name the port).", "The server's first bytes are a TLS record on a plaintext IMAP port, before any STARTTLS.", None),
+ ("internal-error", "warning", "mailscope's own parser failed on this session (a bug): the findings before it hold, nothing after it was analyzed.", "An exception inside a dissector, caught and reported instead of thrown.", None),
 ]
 
 def example(capture, code):
@@ -71,6 +77,14 @@ print("silence, a timeout or the end of the capture), `refused` (the server refu
 print("request), `dropped` (a side closed or reset after unexpected input, with no protocol-level message), `alert`")
 print("(a TLS alert ended it), `incomplete` (the capture does not show enough to tell).")
 print()
+print("## Confidence")
+print()
+print("Every finding carries a `confidence`: `certain` when the capture shows it (the server's own words, an alert,")
+print("the bytes), `likely` when it is the most probable reading of evidence that other causes would explain too.")
+print("A likely finding names those causes as `alternatives` (text: an \"Or:\" line; JSON: `[{code, summary}]`,")
+print("most likely first; an alternative's code is a finding code where one exists, else a short name such as")
+print("`user-cancelled`). Findings about what happened before a capture began (`capture-midstream`) are likely at most.")
+print()
 print("## Catalog")
 print()
 print("| code | severity | meaning |")
@@ -90,7 +104,10 @@ for code, sev, meaning, ev, cap in CATALOG:
         if f:
             print(f"Example (`{cap}`, outcome `{o['outcome']}`, frames {', '.join(map(str, f['frames']))}):")
             print()
-            print(f"> **{f['summary']}** {f['explanation']}")
+            print(f"> **{f['summary']}**{' (likely)' if f.get('confidence') == 'likely' else ''} {f['explanation']}")
+            if f.get('alternatives'):
+                print(">")
+                print("> Or: " + "; ".join(f"{a['summary']} (`{a['code']}`)" for a in f['alternatives']))
             print(">")
             print(f"> Fix: {f['fix']}")
             print()

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Healthy sessions with Python's imaplib (the way a real mail client talks).
 
-Usage: pyclient.py MODE HOST PORT [--cafile F] [--sni NAME] [--keylog F] [--pause DIR]
+Usage: pyclient.py MODE HOST PORT [--cafile F] [--sni NAME] [--keylog F] [--pause DIR] [--user NAME]
   MODE starttls : IMAP4 + starttls() + login + select INBOX + logout
   MODE imaps    : IMAP4_SSL + login + select INBOX + logout
   MODE plain    : IMAP4 plaintext login + select + logout (dovecot allows it from its own address)
+--user NAME: log in as NAME (default alice; GNU imap4d's virtual domains need alice@example.test).
 --pause DIR: after login, create DIR/ready and wait for DIR/go (lets a capture start mid-session).
 """
 import argparse
@@ -46,6 +47,7 @@ def main() -> int:
     ap.add_argument("--sni")
     ap.add_argument("--keylog")
     ap.add_argument("--pause")
+    ap.add_argument("--user", default="alice")
     a = ap.parse_args()
 
     ctx = make_context(a.cafile, a.sni, a.keylog)
@@ -55,7 +57,7 @@ def main() -> int:
         m = imaplib.IMAP4(a.host, a.port)
         if a.mode == "starttls":
             print(m.starttls(ssl_context=ctx), file=sys.stderr)
-    print(m.login("alice", "secret"), file=sys.stderr)
+    print(m.login(a.user, "secret"), file=sys.stderr)
     if a.pause:
         open(os.path.join(a.pause, "ready"), "w").close()
         deadline = time.monotonic() + 30

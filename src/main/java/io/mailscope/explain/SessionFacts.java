@@ -76,6 +76,8 @@ public final class SessionFacts {
     public final List<SessionEvent.Mismatch> mismatches = new ArrayList<>();
     public final List<SessionEvent.Tcp> tcp = new ArrayList<>();
     public final List<SessionEvent.Gap> gaps = new ArrayList<>();
+    /** The first segment the snaplen cut short, or null. */
+    public SessionEvent.Truncated firstTruncated;
     public ImapEvent.Response greeting;
     public At firstServerImap;
     public final Set<String> capabilitiesBeforeTls = new LinkedHashSet<>();
@@ -144,6 +146,8 @@ public final class SessionFacts {
             tcp.add(t);
         } else if (e instanceof SessionEvent.Gap g) {
             gaps.add(g);
+        } else if (e instanceof SessionEvent.Truncated t) {
+            firstTruncated = firstTruncated == null ? t : firstTruncated;
         } else if (e instanceof SessionEvent.TlsHandoff h) {
             tlsStarted = true;
             if (h.at().fromClient()) {

@@ -231,9 +231,18 @@ public final class HtmlReport implements Report {
         for (Finding f : findings) {
             sb.append("<li class=\"finding\" data-code=\"").append(HtmlEscape.text(f.code())).append("\"><span class=\"badge sev-")
                     .append(f.severity().label()).append("\">").append(f.severity().label().toUpperCase(Locale.ROOT))
-                    .append("</span> <span class=\"code\">").append(HtmlEscape.text(f.code())).append("</span>: ")
-                    .append(HtmlEscape.text(f.summary())).append("\n<p>").append(withCode(f.explanation()))
-                    .append("</p>\n<p class=\"fix\"><b>Fix:</b> ").append(withCode(f.fix())).append("</p>\n");
+                    .append("</span> <span class=\"code\">").append(HtmlEscape.text(f.code())).append("</span>")
+                    .append(f.certain() ? "" : " <span class=\"confidence likely\">likely</span>").append(": ")
+                    .append(HtmlEscape.text(f.summary())).append("\n<p>").append(withCode(f.explanation())).append("</p>\n");
+            if (!f.certain()) {
+                sb.append("<p class=\"alternatives\"><b>Or:</b> ");
+                for (int i = 0; i < f.alternatives().size(); i++) {
+                    var a = f.alternatives().get(i);
+                    sb.append(i == 0 ? "" : "; ").append(HtmlEscape.text(a.summary())).append(" (<code>").append(HtmlEscape.text(a.code())).append("</code>)");
+                }
+                sb.append("</p>\n");
+            }
+            sb.append("<p class=\"fix\"><b>Fix:</b> ").append(withCode(f.fix())).append("</p>\n");
             if (!f.frames().isEmpty()) {
                 sb.append("<p class=\"frames\">").append(f.frames().size() == 1 ? "Frame " : "Frames ");
                 for (int i = 0; i < f.frames().size(); i++) {

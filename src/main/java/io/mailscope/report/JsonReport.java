@@ -14,6 +14,7 @@ import io.mailscope.dissect.tls.TlsEvent;
 import io.mailscope.dissect.tls.TlsNames;
 import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.explain.Diagnosis;
+import io.mailscope.explain.Alternative;
 import io.mailscope.explain.Finding;
 import io.mailscope.explain.Timeline;
 import io.mailscope.explain.TimelineEntry;
@@ -318,7 +319,7 @@ public final class JsonReport implements Report {
             g.writeNull();
         } else {
             // After a HelloRetryRequest the negotiated parameters are in the real ServerHello that follows.
-            writeServerHello(shs.stream().filter(h -> !h.hello().helloRetryRequest()).findFirst().orElse(shs.get(0)));
+            writeServerHello(io.mailscope.dissect.tls.NegotiatedHello.of(shs));
         }
         g.writeArrayFieldStart("certificates");
         if (certs != null) {
@@ -449,6 +450,15 @@ public final class JsonReport implements Report {
         g.writeArrayFieldStart("frames");
         for (long fr : f.frames()) {
             g.writeNumber(fr);
+        }
+        g.writeEndArray();
+        g.writeStringField("confidence", f.confidence().label());
+        g.writeArrayFieldStart("alternatives");
+        for (Alternative a : f.alternatives()) {
+            g.writeStartObject();
+            g.writeStringField("code", a.code());
+            g.writeStringField("summary", a.summary());
+            g.writeEndObject();
         }
         g.writeEndArray();
     }

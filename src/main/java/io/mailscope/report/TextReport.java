@@ -74,15 +74,17 @@ public final class TextReport implements Report {
     /** One line on the TLS handshake: what was offered and chosen, and the fingerprints. */
     private void tls(Session s, StringBuilder sb) {
         io.mailscope.dissect.tls.ClientHello ch = null;
-        io.mailscope.dissect.tls.ServerHello sh = null;
+        java.util.List<io.mailscope.dissect.tls.TlsEvent.ServerHelloSeen> shs = new java.util.ArrayList<>();
         for (var e : s.events()) {
             if (ch == null && e instanceof io.mailscope.dissect.tls.TlsEvent.ClientHelloSeen c) {
                 ch = c.hello();
-            } else if ((sh == null || sh.helloRetryRequest()) && e instanceof io.mailscope.dissect.tls.TlsEvent.ServerHelloSeen h) {
-                sh = h.hello();
+            } else if (e instanceof io.mailscope.dissect.tls.TlsEvent.ServerHelloSeen h) {
+                shs.add(h);
             }
         }
         String decryption = DecryptionStatus.of(s);
+        var chosen = io.mailscope.dissect.tls.NegotiatedHello.of(shs);
+        io.mailscope.dissect.tls.ServerHello sh = chosen == null ? null : chosen.hello();
         if (ch == null && sh == null) {
             return;
         }
@@ -109,11 +111,24 @@ public final class TextReport implements Report {
 
     private void findings(List<Finding> findings, StringBuilder sb) {
         for (Finding f : findings) {
-            sb.append("  ").append(style.severity(f.severity())).append(' ').append(style.bold(f.code())).append(": ")
-                    .append(f.summary()).append('\n');
+            sb.append("  ").append(style.severity(f.severity())).append(' ').append(style.bold(f.code()))
+                    .append(f.certain() ? "" : " (likely)").append(": ").append(f.summary()).append('\n');
             wrap(f.explanation(), "      ", sb);
+            if (!f.certain()) {
+                wrap("Or: " + alternatives(f), "      ", sb);
+            }
             wrap("Fix: " + f.fix(), "      ", sb);
         }
+    }
+
+    /** "a (code); b (code)": the other causes a likely finding names, most likely first. */
+    static String alternatives(Finding f) {
+        StringBuilder sb = new StringBuilder();
+        for (var a : f.alternatives()) {
+            sb.append(sb.length() == 0 ? "" : "; ").append(a.summary().endsWith(".") ? a.summary().substring(0, a.summary().length() - 1) : a.summary())
+                    .append(" (").append(a.code()).append(')');
+        }
+        return sb.append('.').toString();
     }
 
     static void wrap(String text, String indent, StringBuilder sb) {

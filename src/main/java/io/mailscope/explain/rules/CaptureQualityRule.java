@@ -25,8 +25,12 @@ final class CaptureQualityRule implements Rule {
         }
         if (c.truncatedSegments() > 0) {
             x.add(CommonCode.SNAPLEN_TRUNCATED, Severity.WARNING, "The capture cut packets short (snaplen).",
-                    c.truncatedSegments() + " segments of this connection were captured only in part, so their payload is missing from the analysis.",
-                    "Capture full packets: `tcpdump -s 0` (or -s 262144).", c.firstFrame());
+                    c.truncatedSegments() + " segments of this connection were captured only in part"
+                            + (f.firstTruncated != null ? " (the first, frame " + f.firstTruncated.at().frame() + ", lost "
+                            + f.firstTruncated.missing() + " bytes)" : "")
+                            + ", so their payload is missing from the analysis.",
+                    "Capture full packets: `tcpdump -s 0` (or -s 262144).",
+                    f.firstTruncated != null ? f.firstTruncated.at().frame() : c.firstFrame());
         }
         if (c.gaps() > c.truncatedSegments()) {
             long first = f.gaps.isEmpty() ? 0 : f.gaps.get(0).at().frame();

@@ -83,23 +83,54 @@ class TlsFuzzTest {
     }
 
     @Test
-    void mutatedHelloBodiesParseOrAreMalformedNothingElse() {
-        byte[] record = TlsTestSupport.segments("openssl-tls13").get(0).bytes();
-        byte[] body = java.util.Arrays.copyOfRange(record, 9, record.length);
+    void mutatedHelloBodiesParseOrAreMalformedNothingElse() throws Exception {
+        byte[] clientRecord = TlsTestSupport.segments("openssl-tls13").get(0).bytes();
+        byte[] serverRecord = TlsTestSupport.segments("openssl-tls13").get(1).bytes();
+        byte[] clientBody = java.util.Arrays.copyOfRange(clientRecord, 9, clientRecord.length);
+        // The server's first segment holds ServerHello and more records: its body is the ServerHello message alone.
+        int serverLen = ((serverRecord[6] & 0xff) << 16) | ((serverRecord[7] & 0xff) << 8) | (serverRecord[8] & 0xff);
+        byte[] serverBody = java.util.Arrays.copyOfRange(serverRecord, 9, 9 + serverLen);
+        // The originals parse: a parser that rejected everything would pass the loop below.
+        ClientHelloParser.parse(clientBody, 0, clientBody.length, 0x0301);
+        ServerHelloParser.parse(serverBody, 0, serverBody.length);
         Random random = new Random(SEED + 1);
-        for (int i = 0; i < 20_000; i++) {
-            byte[] m = body.clone();
-            int flips = 1 + random.nextInt(4);
-            for (int f = 0; f < flips; f++) {
-                m[random.nextInt(m.length)] = (byte) random.nextInt(256);
+        int parsedClient = 0;
+        int parsedServer = 0;
+        int rounds = 20_000;
+        for (int i = 0; i < rounds; i++) {
+            if (parses(mutated(clientBody, random), random, true)) {
+                parsedClient++;
             }
-            int len = random.nextInt(4) == 0 ? random.nextInt(m.length + 1) : m.length;
-            try {
+            if (parses(mutated(serverBody, random), random, false)) {
+                parsedServer++;
+            }
+        }
+        // One to four random bytes in a hello of hundreds mostly land in opaque fields (random, key share, session id).
+        assertTrue(parsedClient > rounds / 10, "only " + parsedClient + " mutated ClientHellos parsed");
+        assertTrue(parsedServer > rounds / 10, "only " + parsedServer + " mutated ServerHellos parsed");
+    }
+
+    private static byte[] mutated(byte[] body, Random random) {
+        byte[] m = body.clone();
+        int flips = 1 + random.nextInt(4);
+        for (int f = 0; f < flips; f++) {
+            m[random.nextInt(m.length)] = (byte) random.nextInt(256);
+        }
+        return m;
+    }
+
+    /** True when the (possibly cut) body parses; false when it is malformed; anything else thrown fails the test. */
+    private static boolean parses(byte[] m, Random random, boolean client) {
+        int len = random.nextInt(4) == 0 ? random.nextInt(m.length + 1) : m.length;
+        try {
+            if (client) {
                 ClientHelloParser.parse(m, 0, len, 0x0301);
+            } else {
                 ServerHelloParser.parse(m, 0, len);
-            } catch (WireReader.Malformed expected) {
-                // the only way a hello may fail
             }
+            return true;
+        } catch (WireReader.Malformed expected) {
+            return false; // the only way a hello may fail
         }
     }
 

@@ -1,0 +1,220 @@
+package io.mailscope.explain.rules;
+
+import io.mailscope.dissect.PortRoles;
+import io.mailscope.explain.Analysis;
+import io.mailscope.explain.AnalyzedSession;
+import io.mailscope.explain.Diagnosis;
+import io.mailscope.explain.Finding;
+import io.mailscope.tcp.ReassemblyLimits;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A synthetic connection for rule specifications: who sent what, when, as raw IPv4/TCP frames (link type RAW)
+ * fed through the whole chain (decoding, reassembly, dissection, rules), so a rule is tested on the same events
+ * a capture would give it. Time starts at 0 and advances 1 ms per packet unless {@link #after} says more.
+ *
+ * <pre>
+ * Diagnosis d = Conversation.to(143).greeting("* OK IMAP4rev1 ready")
+ *         .client("a1 LOGIN alice secret").server("a1 NO LOGIN Command disabled").close().diagnosis();
+ * </pre>
+ */
+final class Conversation {
+    private static final int LINKTYPE_RAW = 101;
+    private final List<byte[]> frames = new ArrayList<>();
+    private final List<Long> times = new ArrayList<>();
+    private final int serverPort;
+    private final int clientPort = 50123;
+    private long now = 1_700_000_000_000_000_000L;
+    private long cSeq = 1000;
+    private long sSeq = 5000;
+
+    private Conversation(int serverPort) {
+        this.serverPort = serverPort;
+    }
+
+    /** A connection to this server port (143 is plaintext IMAP, 993 implicit TLS), set up with SYN, SYN-ACK, ACK. */
+    static Conversation to(int serverPort) {
+        Conversation c = new Conversation(serverPort);
+        c.segment(true, 0x02, "");
+        c.cSeq++;
+        c.segment(false, 0x12, "");
+        c.sSeq++;
+        c.segment(true, 0x10, "");
+        return c;
+    }
+
+    /** A connection already open when the capture began: no handshake is seen. */
+    static Conversation midstream(int serverPort) {
+        return new Conversation(serverPort);
+    }
+
+    /** A SYN and nothing else (the caller adds what comes back, if anything). */
+    static Conversation syn(int serverPort) {
+        Conversation c = new Conversation(serverPort);
+        c.segment(true, 0x02, "");
+        c.cSeq++;
+        return c;
+    }
+
+    Conversation after(double seconds) {
+        now += (long) (seconds * 1e9);
+        return this;
+    }
+
+    Conversation greeting(String line) {
+        return server(line);
+    }
+
+    /** A line from the client, CRLF added. */
+    Conversation client(String line) {
+        return clientBytes(line + "\r\n");
+    }
+
+    Conversation clientBytes(String raw) {
+        segment(true, 0x18, raw);
+        cSeq += raw.getBytes(StandardCharsets.ISO_8859_1).length;
+        return this;
+    }
+
+    Conversation clientBytes(byte[] raw) {
+        segment(true, 0x18, new String(raw, StandardCharsets.ISO_8859_1));
+        cSeq += raw.length;
+        return this;
+    }
+
+    /** A line from the server, CRLF added. */
+    Conversation server(String line) {
+        return serverBytes(line + "\r\n");
+    }
+
+    Conversation serverBytes(String raw) {
+        segment(false, 0x18, raw);
+        sSeq += raw.getBytes(StandardCharsets.ISO_8859_1).length;
+        return this;
+    }
+
+    Conversation serverBytes(byte[] raw) {
+        segment(false, 0x18, new String(raw, StandardCharsets.ISO_8859_1));
+        sSeq += raw.length;
+        return this;
+    }
+
+    Conversation clientFin() {
+        segment(true, 0x11, "");
+        cSeq++;
+        return this;
+    }
+
+    Conversation serverFin() {
+        segment(false, 0x11, "");
+        sSeq++;
+        return this;
+    }
+
+    Conversation clientRst() {
+        segment(true, 0x04, "");
+        return this;
+    }
+
+    Conversation serverRst() {
+        segment(false, 0x14, "");
+        return this;
+    }
+
+    /** The client closes, then the server. */
+    Conversation close() {
+        return clientFin().serverFin();
+    }
+
+    Diagnosis diagnosis() {
+        return session().diagnosis();
+    }
+
+    /** Capture time of the last packet so far (epoch nanoseconds). */
+    long now() {
+        return now;
+    }
+
+    /** The chain after these packets, the connection still open (as live capture sees it). */
+    Analysis open(List<AnalyzedSession> out) {
+        Analysis a = new Analysis(PortRoles.defaults(), ReassemblyLimits.DEFAULT, true, 2_000_000_000L, out::add);
+        for (int i = 0; i < frames.size(); i++) {
+            byte[] f = frames.get(i);
+            a.frame(i + 1, times.get(i), LINKTYPE_RAW, f, 0, f.length, f.length);
+        }
+        return a;
+    }
+
+    AnalyzedSession session() {
+        List<AnalyzedSession> out = new ArrayList<>();
+        Analysis a = open(out);
+        a.finish();
+        if (out.size() != 1) {
+            throw new AssertionError("expected one session, got " + out.size());
+        }
+        return out.get(0);
+    }
+
+    /** The finding with this code, or an assertion error listing those there are. */
+    static Finding finding(Diagnosis d, String code) {
+        return d.findings().stream().filter(f -> f.code().equals(code)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + code + " in " + codes(d)));
+    }
+
+    static List<String> codes(Diagnosis d) {
+        return d.findings().stream().map(Finding::code).toList();
+    }
+
+    private void segment(boolean fromClient, int flags, String payload) {
+        now += 1_000_000L;
+        byte[] data = payload.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] f = new byte[40 + data.length];
+        f[0] = 0x45;
+        int total = f.length;
+        f[2] = (byte) (total >> 8);
+        f[3] = (byte) total;
+        f[8] = 64;
+        f[9] = 6;
+        byte[] client = {10, 0, 0, 1};
+        byte[] server = {10, 0, 0, 2};
+        System.arraycopy(fromClient ? client : server, 0, f, 12, 4);
+        System.arraycopy(fromClient ? server : client, 0, f, 16, 4);
+        int sum = 0;
+        for (int i = 0; i < 20; i += 2) {
+            sum += ((f[i] & 0xff) << 8) | (f[i + 1] & 0xff);
+        }
+        while ((sum >> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        int check = ~sum & 0xffff;
+        f[10] = (byte) (check >> 8);
+        f[11] = (byte) check;
+        int sp = fromClient ? clientPort : serverPort;
+        int dp = fromClient ? serverPort : clientPort;
+        f[20] = (byte) (sp >> 8);
+        f[21] = (byte) sp;
+        f[22] = (byte) (dp >> 8);
+        f[23] = (byte) dp;
+        long seq = fromClient ? cSeq : sSeq;
+        long ack = fromClient ? sSeq : cSeq;
+        putInt(f, 24, seq);
+        putInt(f, 28, (flags & 0x10) != 0 ? ack : 0);
+        f[32] = 0x50;
+        f[33] = (byte) flags;
+        f[34] = (byte) 0xff;
+        f[35] = (byte) 0xff;
+        System.arraycopy(data, 0, f, 40, data.length);
+        frames.add(f);
+        times.add(now);
+    }
+
+    private static void putInt(byte[] b, int off, long v) {
+        b[off] = (byte) (v >> 24);
+        b[off + 1] = (byte) (v >> 16);
+        b[off + 2] = (byte) (v >> 8);
+        b[off + 3] = (byte) v;
+    }
+}
