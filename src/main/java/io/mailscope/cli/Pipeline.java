@@ -27,13 +27,18 @@ final class Pipeline {
 
     /** @param filterExpression a BPF filter for the frames, or null */
     Pipeline(AnalysisOptions o, String filterExpression, Report report, Predicate<AnalyzedSession> filter) {
+        this(o, filterExpression, report, filter, false);
+    }
+
+    /** @param live key logs that do not exist yet are waited for (the client creates them as it connects) */
+    Pipeline(AnalysisOptions o, String filterExpression, Report report, Predicate<AnalyzedSession> filter, boolean live) {
         this.report = report;
         this.filter = filter;
         this.analysis = new Analysis(o.roles(), o.limits(), !o.showPasswords, o.silenceNanos(), this::finished);
         this.entry = filterExpression == null ? analysis : new BpfFrameFilter(filterExpression, analysis);
         for (java.nio.file.Path keylog : o.keylogs) {
             try {
-                analysis.keyLog().addFile(keylog);
+                analysis.keyLog().addFile(keylog, live);
             } catch (IOException e) {
                 throw new IllegalArgumentException("--keylog " + keylog + ": cannot read it ("
                         + (e.getMessage() == null ? e.toString() : e.getMessage()) + ")");

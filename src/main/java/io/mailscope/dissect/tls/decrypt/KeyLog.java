@@ -62,7 +62,15 @@ public final class KeyLog {
 
     /** Reads a key log file; it is followed as it grows. Throws when it cannot be opened at all. */
     public synchronized void addFile(Path file) throws IOException {
-        if (!Files.exists(file)) {
+        addFile(file, false);
+    }
+
+    /**
+     * As {@link #addFile(Path)}; with {@code mayAppear} a file that does not exist yet is watched for (live
+     * capture: the client creates it when it first connects).
+     */
+    public synchronized void addFile(Path file, boolean mayAppear) throws IOException {
+        if (!Files.exists(file) && !mayAppear) {
             throw new NoSuchFileException(file.toString(), null, "no such file");
         }
         if (Files.isDirectory(file)) {
@@ -71,7 +79,9 @@ public final class KeyLog {
         Source s = new Source(file.toString(), file);
         sources.add(s);
         configured = true;
-        readMore(s);
+        if (Files.exists(file)) {
+            readMore(s);
+        }
     }
 
     /** Secrets in NSS key log format embedded in a capture (pcapng Decryption Secrets Block, type TLSK). */
@@ -118,7 +128,7 @@ public final class KeyLog {
                 continue;
             }
             try {
-                if (Files.size(s.path) > s.offset) {
+                if (Files.exists(s.path) && Files.size(s.path) > s.offset) {
                     readMore(s);
                 }
             } catch (IOException e) {
