@@ -97,4 +97,18 @@ class KeylogOptionTest {
         JsonNode s = session(CliRun.of("analyze", "--json", PORTS, D + "embedded-secrets.pcapng"));
         assertTrue(s.get("tls").get("decrypted").asBoolean());
     }
+
+    @Test
+    void htmlSaysWhetherTheSessionWasDecrypted(@TempDir Path dir) throws Exception {
+        Path html = dir.resolve("r.html");
+        CliRun run = CliRun.of("analyze", PORTS, "--html", html.toString(), D + "tls13-wrong-password-python.pcap",
+                "--keylog", D + "tls13-wrong-password-python.keylog");
+        assertEquals(0, run.exitCode(), run.err());
+        String page = Files.readString(html);
+        assertTrue(page.contains("<dt>TLS decryption</dt><dd>\uD83D\uDD12 decrypted with the key log (TLS 1.3 TLS_AES_256_GCM_SHA384)</dd>"),
+                "the session's details say it");
+        assertTrue(page.contains("\uD83D\uDD12 IPAD1 LOGIN alice ***") || page.contains("\uD83D\uDD12 ") && page.contains("LOGIN alice ***"),
+                "the ladder's arrows inside TLS carry the lock");
+        assertFalse(page.contains("wrongpass"));
+    }
 }

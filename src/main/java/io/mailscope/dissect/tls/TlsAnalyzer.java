@@ -38,7 +38,10 @@ public final class TlsAnalyzer {
         void lost(Direction direction, long length, At at);
     }
 
-    /** Largest record body buffered for decryption (TLSCiphertext: 2^14 + 2048). */
+    /**
+     * Largest record body buffered for decryption (TLSCiphertext: 2^14 + 2048); the buffer is also where the record
+     * is decrypted in place.
+     */
     private static final int MAX_CIPHERTEXT = RecordLayerDecoder.MAX_RECORD_LENGTH;
 
     private final EventSink sink;
@@ -239,9 +242,11 @@ public final class TlsAnalyzer {
                 TlsDecryptor d = decryptor();
                 buffering = d != null && d.wants(direction);
                 if (buffering) {
-                    if (cipherRecord == null) {
-                        cipherRecord = new byte[MAX_CIPHERTEXT];
-                        sink.retained(MAX_CIPHERTEXT);
+                    if (cipherRecord == null || cipherRecord.length < length) {
+                        // grown to the largest record seen (IMAP commands are small; a FETCH fills 16 KiB records)
+                        int size = Math.min(MAX_CIPHERTEXT, Math.max(length, 512));
+                        sink.retained(size - (cipherRecord == null ? 0 : cipherRecord.length));
+                        cipherRecord = new byte[size];
                     }
                     cipherFill = 0;
                     cipherVersion = version;
@@ -324,8 +329,8 @@ public final class TlsAnalyzer {
         /** The decryption buffer is no longer needed. */
         void release() {
             if (cipherRecord != null) {
+                sink.retained(-cipherRecord.length);
                 cipherRecord = null;
-                sink.retained(-MAX_CIPHERTEXT);
             }
         }
 

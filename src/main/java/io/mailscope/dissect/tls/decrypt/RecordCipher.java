@@ -16,7 +16,8 @@ public abstract sealed class RecordCipher permits RecordCipher.Tls13, RecordCiph
 
     /**
      * Decrypts the body of record number {@code seq} (counted from 0 under this key) into {@code out}, which must
-     * hold {@code len} bytes. Returns the plaintext length. For TLS 1.3 the plaintext still ends in the inner
+     * hold {@code len} bytes and may be {@code in} itself (decryption in place, plaintext from index 0; the JDK's
+     * ciphers copy overlapping input first, bouncycastle's CCM buffers it). Returns the plaintext length. For TLS 1.3 the plaintext still ends in the inner
      * content type and padding (see {@link #innerType}).
      */
     public abstract int open(long seq, int type, int version, byte[] in, int off, int len, byte[] out)

@@ -53,7 +53,6 @@ public final class TlsDecryptor {
         boolean tls12Switched; // TLS 1.2: ChangeCipherSpec seen
         final ArrayDeque<Pending> pending = new ArrayDeque<>();
         int pendingBytes;
-        byte[] out;
 
         Side(Direction direction) {
             this.direction = direction;
@@ -320,12 +319,12 @@ public final class TlsDecryptor {
                     + s.name() + " record " + s.records + ", frame " + at.frame() + ")");
             return;
         }
-        if (s.out == null || s.out.length < len) {
-            s.out = new byte[Math.max(len, 1024)];
-        }
+        // Decrypted in place: the caller's record buffer (or a waiting record's copy) holds the plaintext after this,
+        // so a direction keeps no second buffer.
+        byte[] out = body;
         int n;
         try {
-            n = s.cipher.open(s.seq, type, recordVersion, body, 0, len, s.out);
+            n = s.cipher.open(s.seq, type, recordVersion, body, 0, len, out);
         } catch (RecordException e) {
             String why = e.getMessage() + " in " + s.name() + " record " + s.records + " (frame " + at.frame() + ")";
             if (s.records == 1 && !announced) {
@@ -337,13 +336,13 @@ public final class TlsDecryptor {
         s.seq++;
         int contentType = type;
         if (version == 0x0304) {
-            int typeAt = RecordCipher.innerType(s.out, n);
+            int typeAt = RecordCipher.innerType(out, n);
             if (typeAt < 0) {
                 fail(s, at, "decrypted " + s.name() + " record " + s.records + " (frame " + at.frame()
                         + ") has no content type");
                 return;
             }
-            contentType = s.out[typeAt] & 0xff;
+            contentType = out[typeAt] & 0xff;
             n = typeAt;
         }
         if (!announced) {
@@ -351,14 +350,13 @@ public final class TlsDecryptor {
             output.decrypted(at.inTls(), TlsNames.version(version) + " " + TlsNames.cipherSuite(suiteId)
                     + (encryptThenMac ? " (encrypt_then_mac)" : ""));
         }
-        output.plaintext(s.direction, contentType, s.out, 0, n, at.inTls());
+        output.plaintext(s.direction, contentType, out, 0, n, at.inTls());
     }
 
     private void fail(Side s, At at, String reason) {
         s.state = State.FAILED;
         s.pending.clear();
         s.pendingBytes = 0;
-        s.out = null;
         if (!failedOnce && at != null) {
             failedOnce = true;
             output.failed(at, reason);
