@@ -71,7 +71,10 @@ final class PcapngReader extends FormatReader {
             int type = (int) Bytes.u32(b, at, bigEndian);
             long length = Bytes.u32(b, at + 4, bigEndian);
             checkLength(blockOffset, type, length);
-            if (length > MAX_BLOCK) {
+            // A key log embedded for thousands of sessions outgrows a packet block: read it whole while it fits the
+            // input buffer (4 MiB, some 6,000 TLS 1.3 sessions); beyond that it is skipped like other big blocks.
+            boolean secretsThatFit = type == DECRYPTION_SECRETS && length <= in.buf.length;
+            if (length > MAX_BLOCK && !secretsThatFit) {
                 skipLargeBlock(blockOffset, length);
                 continue;
             }

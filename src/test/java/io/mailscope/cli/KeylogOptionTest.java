@@ -111,4 +111,31 @@ class KeylogOptionTest {
                 "the ladder's arrows inside TLS carry the lock");
         assertFalse(page.contains("wrongpass"));
     }
+
+    /** A secrets block bigger than any packet block (here 1.4 MB: 8,000 other lines, then this session's). */
+    @Test
+    void aLargeEmbeddedKeyLogIsReadWhole(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.mailscope.cli.bench.ExternalTool.tshark("x").isPresent(),
+                "editcap (with tshark) is not installed");
+        StringBuilder keys = new StringBuilder();
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 8000; i++) {
+            byte[] r = new byte[32];
+            byte[] k = new byte[48];
+            random.nextBytes(r);
+            random.nextBytes(k);
+            keys.append("CLIENT_RANDOM ").append(java.util.HexFormat.of().formatHex(r)).append(' ')
+                    .append(java.util.HexFormat.of().formatHex(k)).append('\n');
+        }
+        keys.append(Files.readString(Path.of(D + "tls13-curl.keylog")));
+        Path keylog = Files.writeString(dir.resolve("big.keylog"), keys);
+        Path out = dir.resolve("big-secrets.pcapng");
+        Process p = new ProcessBuilder("editcap", "--inject-secrets", "tls," + keylog, "-F", "pcapng",
+                D + "tls13-curl.pcap", out.toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor());
+        assertTrue(Files.size(out) > 1_000_000);
+        JsonNode s = session(CliRun.of("analyze", "--json", PORTS, out.toString()));
+        assertTrue(s.get("tls").get("decrypted").asBoolean(), s.get("tls").toString());
+    }
 }
