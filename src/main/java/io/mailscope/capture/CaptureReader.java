@@ -25,6 +25,7 @@ public final class CaptureReader implements Closeable {
     private final CaptureInput input;
     private long firstFrame = 1;
     private IntPredicate linkTypes = PacketDecoder::supportsLinkType;
+    private InterfaceListener interfaceListener;
     private FormatReader format;
 
     private CaptureReader(String name, CaptureInput input) {
@@ -78,6 +79,11 @@ public final class CaptureReader implements Closeable {
         this.linkTypes = accept;
     }
 
+    /** Also tell this listener about pcapng interface descriptions and statistics (see {@link InterfaceListener}). */
+    public void onInterfaces(InterfaceListener listener) {
+        this.interfaceListener = listener;
+    }
+
     /**
      * Reads every frame to the sink. On a fault, every frame before it has been delivered, then the
      * exception says what, where (file, frame, byte offset).
@@ -105,7 +111,7 @@ public final class CaptureReader implements Closeable {
         int be = (int) Bytes.be32(input.buf, input.pos);
         int le = Integer.reverseBytes(be);
         if (be == PcapngReader.SECTION_HEADER) {
-            return new PcapngReader(name, input, linkTypes, firstFrame);
+            return new PcapngReader(name, input, linkTypes, firstFrame, interfaceListener);
         }
         for (int magic : new int[] {PcapReader.MAGIC_MICROS, PcapReader.MAGIC_NANOS, PcapReader.MAGIC_MODIFIED}) {
             if (be == magic || le == magic) {

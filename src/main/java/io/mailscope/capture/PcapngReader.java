@@ -1,6 +1,7 @@
 package io.mailscope.capture;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;
@@ -20,6 +21,7 @@ final class PcapngReader extends FormatReader {
     static final int INTERFACE_DESCRIPTION = 1;
     static final int PACKET = 2;
     static final int SIMPLE_PACKET = 3;
+    static final int INTERFACE_STATISTICS = 5;
     static final int ENHANCED_PACKET = 6;
     static final int DECRYPTION_SECRETS = 10;
     static final int BYTE_ORDER_MAGIC = 0x1A2B3C4D;
@@ -32,7 +34,12 @@ final class PcapngReader extends FormatReader {
     static final int MAX_INTERFACES = 1 << 16;
 
     private static final int OPT_END = 0;
+    private static final int IF_NAME = 2;
     private static final int IF_TSRESOL = 9;
+    private static final int ISB_IFRECV = 4;
+    private static final int ISB_IFDROP = 5;
+    private static final int ISB_OSDROP = 7;
+    private static final int ISB_USRDELIV = 8;
     private static final int IF_TSOFFSET = 14;
 
     /** One described interface of the current section. */
@@ -41,11 +48,14 @@ final class PcapngReader extends FormatReader {
 
     private final List<Interface> interfaces = new ArrayList<>();
     private boolean bigEndian;
+    /** Told about interface descriptions and statistics; null when nobody asked (files). */
+    private final InterfaceListener listener;
     /** Simple Packet Blocks carry no timestamp: they get the last one seen. */
     private long lastTimeNanos;
 
-    PcapngReader(String name, CaptureInput input, IntPredicate linkTypes, long firstFrame) {
+    PcapngReader(String name, CaptureInput input, IntPredicate linkTypes, long firstFrame, InterfaceListener listener) {
         super(name, input, linkTypes, firstFrame);
+        this.listener = listener;
     }
 
     @Override
@@ -97,6 +107,7 @@ final class PcapngReader extends FormatReader {
                 case PACKET -> enhancedPacket(sink, blockOffset, at, len, true);
                 case SIMPLE_PACKET -> simplePacket(sink, blockOffset, at, len);
                 case DECRYPTION_SECRETS -> decryptionSecrets(sink, blockOffset, at, len);
+                case INTERFACE_STATISTICS -> interfaceStatistics(at, len);
                 default -> {
                     // Statistics, name resolution, custom blocks: nothing for us.
                 }
@@ -182,6 +193,7 @@ final class PcapngReader extends FormatReader {
         long snaplen = Bytes.u32(b, at + 12, bigEndian);
         int tsresol = 6;
         long tsoffset = 0;
+        String ifName = null;
         // Options are metadata: a malformed one ends the list rather than the file.
         int p = at + 16;
         int end = at + len - 4;
@@ -195,11 +207,51 @@ final class PcapngReader extends FormatReader {
                 tsresol = Bytes.u8(b, p + 4);
             } else if (code == IF_TSOFFSET && optionLength >= 8) {
                 tsoffset = Bytes.s64(b, p + 4, bigEndian);
+            } else if (code == IF_NAME && listener != null) {
+                int n = optionLength;
+                while (n > 0 && b[p + 4 + n - 1] == 0) {
+                    n--; // some writers count a terminating NUL
+                }
+                ifName = new String(b, p + 4, n, StandardCharsets.UTF_8);
             }
             p += 4 + ((optionLength + 3) & ~3);
         }
         interfaces.add(new Interface(linkType, snaplen, TimestampScale.of(tsresol, tsoffset),
                 linkTypes.test(linkType), blockOffset));
+        if (listener != null) {
+            listener.described(interfaces.size() - 1, linkType, snaplen, ifName, tsresol);
+        }
+    }
+
+    /** Interface Statistics Block: only read when someone listens; like all options, a malformed one ends the list. */
+    private void interfaceStatistics(int at, int len) {
+        if (listener == null || len < 24) {
+            return;
+        }
+        byte[] b = input.buf;
+        long interfaceId = Bytes.u32(b, at + 8, bigEndian);
+        long[] counters = {-1, -1, -1, -1};
+        int p = at + 20;
+        int end = at + len - 4;
+        while (p + 4 <= end) {
+            int code = Bytes.u16(b, p, bigEndian);
+            int optionLength = Bytes.u16(b, p + 2, bigEndian);
+            if (code == OPT_END || p + 4 + optionLength > end) {
+                break;
+            }
+            int slot = switch (code) {
+                case ISB_IFRECV -> 0;
+                case ISB_IFDROP -> 1;
+                case ISB_OSDROP -> 2;
+                case ISB_USRDELIV -> 3;
+                default -> -1;
+            };
+            if (slot >= 0 && optionLength == 8) {
+                counters[slot] = Bytes.s64(b, p + 4, bigEndian);
+            }
+            p += 4 + ((optionLength + 3) & ~3);
+        }
+        listener.statistics(interfaceId, new InterfaceStatistics(counters[0], counters[1], counters[2], counters[3]));
     }
 
     /** Enhanced Packet Block, or the obsolete Packet Block (16-bit interface id and a drops count). */

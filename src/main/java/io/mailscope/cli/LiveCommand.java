@@ -1,9 +1,11 @@
 package io.mailscope.cli;
 
 import io.mailscope.capture.FrameSink;
-import io.mailscope.capture.live.LiveCapture;
+import io.mailscope.capture.LinkTypes;
 import io.mailscope.capture.live.LiveCaptureException;
 import io.mailscope.capture.live.LiveOptions;
+import io.mailscope.capture.live.LiveSource;
+import io.mailscope.capture.live.LiveSources;
 import io.mailscope.capture.live.LiveStats;
 import io.mailscope.capture.live.PcapFileWriter;
 import io.mailscope.capture.live.Tee;
@@ -38,7 +40,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * that turns silences into findings), so the analysis itself stays single-threaded.
  */
 @Command(name = "live", mixinStandardHelpOptions = true,
-        description = "Capture on an interface and explain mail sessions as they happen (needs root or CAP_NET_RAW: docs/live.md).")
+        description = "Capture on an interface and explain mail sessions as they happen (through the capture helper "
+                + "mailscope-capture, or as root: docs/live.md).")
 final class LiveCommand implements Callable<Integer> {
     @Option(names = {"-i", "--interface"}, paramLabel = "IFACE", description = "Interface to capture on (default: the one libpcap would choose; see `mailscope interfaces`).")
     String iface;
@@ -65,6 +68,11 @@ final class LiveCommand implements Callable<Integer> {
     @Option(names = "--buffer-size", paramLabel = "MiB", defaultValue = "128",
             description = "Kernel capture buffer. A small one drops packets in bursts (docs/live.md). Default: ${DEFAULT-VALUE} MiB.")
     int bufferMiB;
+
+    @Option(names = "--capture-helper", paramLabel = "PATH",
+            description = "Capture through this mailscope-capture helper (default: the one next to the jar or in "
+                    + "/usr/lib/mailscope, used when this process may not capture itself).")
+    Path captureHelper;
 
     @Mixin
     AnalysisOptions options = new AnalysisOptions();
@@ -101,13 +109,14 @@ final class LiveCommand implements Callable<Integer> {
         if (duration != null) {
             lo = lo.withMaxDuration(duration);
         }
-        LiveCapture capture;
+        LiveSource capture;
         try {
-            capture = LiveCapture.open(lo);
+            capture = LiveSources.open(lo, captureHelper);
         } catch (LiveCaptureException e) {
             System.err.println("mailscope: " + e.getMessage());
             return e.exitCode();
         }
+        System.err.println(listeningLine(capture));
         List<Report> outputs = new ArrayList<>();
         outputs.add(options.json ? new JsonReport(System.out) : new TextReport(System.out, Style.detect(options.color), TextReport.Detail.FULL));
         if (options.html != null) {
@@ -172,12 +181,20 @@ final class LiveCommand implements Callable<Integer> {
         return capture.failure() != null ? capture.failure().exitCode() : 0;
     }
 
+    /** As tcpdump's "listening on lo, link-type EN10MB (Ethernet), snapshot length 262144 bytes", plus filter and how. */
+    static String listeningLine(LiveSource capture) {
+        String filter = capture.options().filter();
+        return "mailscope: listening on " + capture.interfaceName() + ", link-type " + LinkTypes.name(capture.linkType())
+                + " (" + capture.linkType() + "), snapshot length " + capture.snaplen() + " bytes, filter "
+                + (filter == null ? "none" : "'" + filter + "'") + ", " + capture.method();
+    }
+
     private static long now() {
         return System.currentTimeMillis() * 1_000_000L;
     }
 
     /** Stops the capture and reports what is pending, once, whether the end came by itself or by Ctrl-C. */
-    private void finish(LiveCapture capture, ScheduledExecutorService clock, Pipeline pipeline, Report report, PcapFileWriter writer) {
+    private void finish(LiveSource capture, ScheduledExecutorService clock, Pipeline pipeline, Report report, PcapFileWriter writer) {
         if (!finishing.compareAndSet(false, true)) {
             try {
                 finished.await(10, TimeUnit.SECONDS);

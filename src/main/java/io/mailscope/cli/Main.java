@@ -1,6 +1,10 @@
 package io.mailscope.cli;
 
 import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import picocli.CommandLine.Command;
 
 /** Entry point: {@code mailscope analyze|explain|live|interfaces ...}. */
@@ -46,11 +50,21 @@ public final class Main implements Runnable {
         }
     }
 
+    /** "mailscope 0.1.0 (commit 0123456789ab)": the commit is written at build time by src/build/build-info.sh. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"mailscope " + (v == null ? "dev" : v)};
+            Properties info = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/io/mailscope/build-info.properties")) {
+                if (in != null) {
+                    info.load(in);
+                }
+            } catch (IOException e) {
+                // No build information: say so below rather than fail --version.
+            }
+            String v = info.getProperty("version", Main.class.getPackage().getImplementationVersion());
+            return new String[] {"mailscope " + (v == null ? "dev" : v) + " (commit "
+                    + info.getProperty("commit", "unknown") + ")"};
         }
     }
 }

@@ -8,13 +8,17 @@ import io.mailscope.dissect.tls.TlsNames;
  * <p>Courier and Cyrus do this when the client types plaintext where the ClientHello was due: their TLS layer
  * sends an alert (Courier a close_notify), gives up, and the server carries on in plaintext IMAP
  * ({@code a1 NO STARTTLS failed ...}). Read as TLS, those lines are garbage records; read as IMAP, they are the
- * server's own explanation. So until the handshake gets anywhere this follows the record framing (headers only,
+ * server's own explanation. So for the first records this follows the record framing (headers only,
  * bodies are skipped by counting) and reports the offset of the first byte, at a record boundary, that starts a
  * line of text instead of a record.
  */
 final class FallbackWatch {
-    /** Past this many TLS bytes the handshake is under way: a fallback after that is not this story. */
-    private static final int WATCH_LIMIT = 16 * 1024;
+    /**
+     * Past this many TLS bytes the session is under way: a fallback after that is not this story. Large enough for
+     * a server's whole handshake flight with its certificate chain (Courier and Cyrus fall back after a handshake
+     * the client aborted: "NO STARTTLS failed ... Decryption has failed", "NO Starttls negotiation failed").
+     */
+    private static final int WATCH_LIMIT = 64 * 1024;
 
     private final byte[] header = new byte[5];
     private int headerLen;
@@ -24,11 +28,6 @@ final class FallbackWatch {
     private int alertLevel = -1;
     private int alertDescription = -1;
     private boolean done;
-
-    /** Stops watching (the handshake progressed, or the direction left TLS). */
-    void stop() {
-        done = true;
-    }
 
     boolean watching() {
         return !done;

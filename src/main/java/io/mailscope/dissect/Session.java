@@ -148,13 +148,16 @@ public final class Session implements EventSink {
                 || e instanceof ImapEvent.AuthenticateData || e instanceof ImapEvent.Done);
     }
 
-    /** The kept events in the order they happened. */
+    /** The kept events in the order they happened (by frame). */
     public List<Event> events() {
         List<Entry> all = new ArrayList<>(head.size() + key.size() + tail.size());
         all.addAll(head);
         all.addAll(key);
         all.addAll(tail);
-        all.sort((a, b) -> Long.compare(a.seq(), b.seq()));
+        // By frame, then as emitted: an event dated back to where its evidence began (a line typed one keystroke at a
+        // time is placed at its first keystroke) takes its place among what the other side said meanwhile.
+        all.sort((a, b) -> a.event().at().frame() != b.event().at().frame()
+                ? Long.compare(a.event().at().frame(), b.event().at().frame()) : Long.compare(a.seq(), b.seq()));
         List<Event> out = new ArrayList<>(all.size());
         for (Entry e : all) {
             out.add(e.event());

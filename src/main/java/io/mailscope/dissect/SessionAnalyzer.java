@@ -137,10 +137,6 @@ public final class SessionAnalyzer implements StreamConsumer {
         if (side.fallback == null) {
             return -1;
         }
-        if (tls().negotiatedVersion() > 0) {
-            side.fallback = null; // a ServerHello: the handshake got under way
-            return -1;
-        }
         int plain = side.fallback.scan(data, off, len);
         if (plain < 0 && !side.fallback.watching()) {
             side.fallback = null;

@@ -38,8 +38,24 @@ public final class Diagnoser {
         SessionFacts f = new SessionFacts(session);
         List<Finding> found = Rules.apply(f, open, now, stallNanos);
         OutcomeResolver.Resolution r = resolver.resolve(found, f, f.succeeded());
-        return new Diagnosis(firstSpeaker(session.connection()), expectedFirstSpeaker(f), transport(f), protocolPath(f),
+        return new Diagnosis(firstSpeaker(f), expectedFirstSpeaker(f), transport(f), protocolPath(f),
                 r.outcome(), r.findings());
+    }
+
+    /**
+     * Who sent the first byte; "none" when that byte only answered the other side's close (a TLS alert or
+     * close_notify that Cyrus and Courier send after a silent client's FIN): until then nobody had spoken.
+     */
+    static String firstSpeaker(SessionFacts f) {
+        TcpConnection c = f.session.connection();
+        Direction d = c.firstSpeaker();
+        if (d == null) {
+            return "none";
+        }
+        var peerFin = f.firstTcp("FIN", !d.fromClient());
+        var peerRst = f.firstTcp("RST", !d.fromClient());
+        long peerClose = Math.min(peerFin == null ? Long.MAX_VALUE : peerFin.at().frame(), peerRst == null ? Long.MAX_VALUE : peerRst.at().frame());
+        return c.firstPayloadFrame() > peerClose ? "none" : d.sender();
     }
 
     static String firstSpeaker(TcpConnection c) {

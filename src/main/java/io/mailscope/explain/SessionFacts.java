@@ -93,8 +93,20 @@ public final class SessionFacts {
     public SessionEvent.TlsHandoff serverHandoff;
     public SessionEvent.PlaintextAfterStartTls clientPlaintextAfterStartTls;
     public SessionEvent.ServerDataAfterStartTls serverDataAfterStartTls;
-    /** The server's TLS layer gave up after STARTTLS and it went back to plaintext (Courier, Cyrus), or null. */
-    public SessionEvent.PlaintextFallback serverFallback;
+    /**
+     * After STARTTLS the server went back to plaintext (Courier, Cyrus), or null.
+     *
+     * @param tlsBefore what its TLS layer sent first (e.g. "a TLS warning close_notify alert"), or null when it sent
+     *                  no TLS at all
+     */
+    public record Fallback(At at, String tlsBefore) {
+        /** "its TLS layer sent a TLS warning close_notify alert and gave up", or "it never sent a TLS record". */
+        public String how() {
+            return tlsBefore != null ? "its TLS layer sent " + tlsBefore + " and gave up" : "it never sent a TLS record";
+        }
+    }
+
+    public Fallback serverFallback;
     /** The client went back to plaintext after its TLS handshake failed, or null. */
     public SessionEvent.PlaintextFallback clientFallback;
     public final List<SessionEvent.InternalError> internalErrors = new ArrayList<>();
@@ -149,7 +161,9 @@ public final class SessionFacts {
         } else if (e instanceof SessionEvent.Truncated t) {
             firstTruncated = firstTruncated == null ? t : firstTruncated;
         } else if (e instanceof SessionEvent.TlsHandoff h) {
-            tlsStarted = true;
+            // Only the client starting TLS protects what it sends: a server's TLS records alone (an alert before it
+            // falls back to plaintext) leave the client's lines in the clear.
+            tlsStarted |= h.at().fromClient();
             if (h.at().fromClient()) {
                 clientHandoff = h;
             } else {
@@ -158,14 +172,18 @@ public final class SessionFacts {
         } else if (e instanceof SessionEvent.PlaintextAfterStartTls p) {
             if (p.at().fromClient() && clientPlaintextAfterStartTls == null) {
                 clientPlaintextAfterStartTls = p;
+            } else if (!p.at().fromClient() && serverFallback == null && serverDataAfterStartTls == null) {
+                // the server answered in plaintext where its TLS was due (Cyrus, after the client's plaintext)
+                serverFallback = new Fallback(p.at(), null);
             }
         } else if (e instanceof SessionEvent.ServerDataAfterStartTls s) {
             serverDataAfterStartTls = s;
         } else if (e instanceof SessionEvent.PlaintextFallback p) {
             if (p.at().fromClient()) {
                 clientFallback = clientFallback == null ? p : clientFallback;
-            } else {
-                serverFallback = serverFallback == null ? p : serverFallback;
+                tlsStarted = false; // what the client sends from here crosses in the clear
+            } else if (serverFallback == null) {
+                serverFallback = new Fallback(p.at(), p.before());
             }
         } else if (e instanceof SessionEvent.InternalError i) {
             internalErrors.add(i);
@@ -248,7 +266,7 @@ public final class SessionFacts {
     private void takeTls(TlsEvent e) {
         if (e instanceof TlsEvent.ClientHelloSeen c) {
             clientHellos.add(c);
-            tlsStarted = true;
+            tlsStarted |= c.at().fromClient();
         } else if (e instanceof TlsEvent.ServerHelloSeen s) {
             serverHellos.add(s);
         } else if (e instanceof TlsEvent.CertificatesSeen c) {

@@ -130,7 +130,7 @@ class LiveCommandTest {
         assertEquals("tcp port 143 or tcp port 993 or tcp port 10993", LiveCommand.defaultFilter(o.roles()));
     }
 
-    private static int indexOfSession(List<JsonNode> lines, int clientPort) {
+    static int indexOfSession(List<JsonNode> lines, int clientPort) {
         for (int i = 0; i < lines.size(); i++) {
             JsonNode l = lines.get(i);
             if (l.get("type").asText().equals("session") && l.get("client").asText().endsWith(":" + clientPort)) {
@@ -141,7 +141,7 @@ class LiveCommandTest {
     }
 
     /** client -> "outcome|protocol_path|finding codes", the comparable essence of each session. */
-    private static Map<String, String> sessionsByClient(List<JsonNode> lines) {
+    static Map<String, String> sessionsByClient(List<JsonNode> lines) {
         Map<String, String> out = new TreeMap<>();
         for (JsonNode l : lines) {
             if (!l.get("type").asText().equals("session")) {
@@ -155,7 +155,7 @@ class LiveCommandTest {
         return out;
     }
 
-    private static void servePlainImap(ServerSocket server) {
+    static void servePlainImap(ServerSocket server) {
         try {
             while (!server.isClosed()) {
                 try (Socket s = server.accept()) {
@@ -176,7 +176,7 @@ class LiveCommandTest {
         }
     }
 
-    private static void serveTls(ServerSocket server) {
+    static void serveTls(ServerSocket server) {
         try {
             while (!server.isClosed()) {
                 Socket s = server.accept();

@@ -3,7 +3,6 @@ package io.mailscope.explain;
 import io.mailscope.dissect.Event;
 import io.mailscope.dissect.imap.ImapEvent;
 import io.mailscope.dissect.tls.TlsEvent;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -122,7 +121,7 @@ class RealCaptureDiagnosisTest {
             courier/login-before-starttls.pcap         | refused | plain        | imap                          | server | login-before-starttls cleartext-credentials tag-reused | login-before-starttls
             imap4d/login-before-starttls.pcap          | refused | plain        | imap                          | server | login-before-starttls cleartext-credentials tag-reused | login-before-starttls
             dovecot/plaintext-after-starttls.pcap      | dropped | starttls     | imap -> starttls -> plaintext | server | plaintext-after-starttls | plaintext-after-starttls
-            cyrus/plaintext-after-starttls.pcap        | refused | starttls     | imap -> starttls -> plaintext | server | plaintext-after-starttls cleartext-credentials | plaintext-after-starttls
+            cyrus/plaintext-after-starttls.pcap        | refused | starttls     | imap -> starttls -> plaintext | server | plaintext-after-starttls cleartext-credentials starttls-fallback | plaintext-after-starttls
             imap4d/plaintext-after-starttls.pcap       | dropped | starttls     | imap -> starttls -> plaintext | server | plaintext-after-starttls | plaintext-after-starttls
             dovecot/starttls-silent.pcap               | stalled | starttls     | imap -> starttls              | server | starttls-mutual-wait     | starttls-mutual-wait
             cyrus/starttls-silent.pcap                 | stalled | starttls     | imap -> starttls              | server | starttls-mutual-wait     | starttls-mutual-wait
@@ -169,7 +168,6 @@ class RealCaptureDiagnosisTest {
         assertServerStory(capture, outcome, transport, path, firstSpeaker, findings, primary);
     }
 
-    @Disabled("issue 8: a TLS close_notify (a warning: Courier's orderly end of TLS before it closes) makes the outcome alert")
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             courier/plaintext-to-tls-port.pcap | dropped | implicit-tls | text | client | plaintext-to-tls-port | plaintext-to-tls-port
@@ -183,7 +181,6 @@ class RealCaptureDiagnosisTest {
      * Cyrus answers the client's FIN with a fatal decode_error alert, Courier with a close_notify, 8 s after the
      * connection opened in silence: that is no server speaking first on an implicit-TLS port, it is its goodbye.
      */
-    @Disabled("issue 8: a TLS alert sent after the client's FIN makes the server the first speaker")
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             cyrus/implicit-tls-silent.pcap   | stalled | implicit-tls | tls | none | implicit-tls-mutual-wait | implicit-tls-mutual-wait
@@ -198,10 +195,9 @@ class RealCaptureDiagnosisTest {
      * Courier goes back to plaintext after a failed STARTTLS handshake and says NO: refused, not alert or dropped.
      * In plaintext-after-starttls the user went on typing, so the password crossed in cleartext.
      */
-    @Disabled("issue 8: Courier's plaintext NO after a failed STARTTLS handshake is read as TLS (bad-record): outcome alert/dropped, and the password typed after the fallback is not reported (cleartext-credentials)")
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            courier/plaintext-after-starttls.pcap  | refused | starttls | imap -> starttls -> plaintext | server | plaintext-after-starttls cleartext-credentials | plaintext-after-starttls
+            courier/plaintext-after-starttls.pcap  | refused | starttls | imap -> starttls -> plaintext | server | plaintext-after-starttls cleartext-credentials starttls-fallback | plaintext-after-starttls
             courier/starttls-version-mismatch.pcap | refused | starttls | imap -> starttls -> tls       | server | tls-version-mismatch tag-reused                | tls-version-mismatch
             """)
     void plaintextFallbackAfterAFailedStarttlsHandshakeIsARefusal(String capture, String outcome, String transport,
@@ -211,7 +207,6 @@ class RealCaptureDiagnosisTest {
     }
 
     /** The servers' own words after their failed STARTTLS handshake must reach the transcript as IMAP lines. */
-    @Disabled("issue 8: after a failed STARTTLS handshake the server's side stays TLS: its plaintext reply becomes a bad-record problem")
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             courier/plaintext-after-starttls.pcap       | a1 NO STARTTLS failed: ip=[::ffff:127.0.0.2], An unexpected TLS packet was received.
@@ -239,7 +234,6 @@ class RealCaptureDiagnosisTest {
      * LOGINDISABLED) in the capabilities and, not set to use STARTTLS, gives up without sending credentials:
      * after a LOGOUT or with a bare FIN. The user cannot log in: login-before-starttls, refused (likely).
      */
-    @Disabled("issue 8: a client that gives up after LOGINDISABLED/XTLSREQUIRED is called ok")
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             dovecot/gave-up-logout.pcap | refused | plain | imap | server | login-before-starttls | login-before-starttls
@@ -261,7 +255,6 @@ class RealCaptureDiagnosisTest {
      * data (its RST answers the server's tickets and greeting arriving after its close): certificate-rejected
      * (likely), dropped.
      */
-    @Disabled("issue 8: a client that hangs up right after the handshake is called ok")
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             dovecot/tls-hangup.pcap | dropped | implicit-tls | tls1.3 | client | certificate-rejected | certificate-rejected
@@ -279,7 +272,6 @@ class RealCaptureDiagnosisTest {
      * ("* BYE Disconnected for inactivity."), Courier's login timeout after 60 s (bare FIN, no BYE), imap4d
      * with "timeout 10" ("* BYE Session timed out"). Stalled, led by idle-timeout.
      */
-    @Disabled("issue 8: the server's inactivity timeout after a silent client is called dropped (server-bye / server-hangup)")
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             dovecot/idle-timeout.pcap | stalled | plain | imap | server | idle-timeout server-bye | idle-timeout

@@ -15,7 +15,8 @@ final class Failures {
     static final String INSTALL_HINT = "install it (Debian/Ubuntu: apt-get install libpcap0.8; "
             + "Fedora/RHEL: dnf install libpcap; macOS has it built in)";
 
-    static final String PERMISSION_HINT = "run mailscope as root, or grant it the capture capability at launch: "
+    static final String PERMISSION_HINT = "run mailscope as root, or capture through its helper (install the "
+            + "mailscope package and join group mailscope), or grant it the capture capability at launch: "
             + "sudo setpriv --inh-caps +net_raw --ambient-caps +net_raw --reuid=$(id -u) --regid=$(id -g) "
             + "--init-groups mailscope ... (see docs/live.md; do not setcap the java binary)";
 

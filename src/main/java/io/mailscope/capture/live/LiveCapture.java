@@ -42,7 +42,7 @@ import org.pcap4j.core.RawPacketListener;
  * timeout ({@link LiveOptions#readTimeoutMillis()}) after which libpcap looks at the break flag again. Either way
  * stop returns within about one read timeout, even with no traffic at all (tested).
  */
-public final class LiveCapture implements AutoCloseable {
+public final class LiveCapture implements LiveSource {
     /** How long {@link #stop} waits for the capture thread before giving up (leaving the handle open). */
     private static final long STOP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long BREAK_RETRY_MILLIS = 50;
@@ -128,6 +128,7 @@ public final class LiveCapture implements AutoCloseable {
     }
 
     /** Starts capturing on a new thread; every frame goes to the sink on that thread. Call once. */
+    @Override
     public void start(FrameSink sink) {
         Objects.requireNonNull(sink);
         synchronized (stopLock) {
@@ -151,11 +152,13 @@ public final class LiveCapture implements AutoCloseable {
      *
      * @return true if it has ended, false if the timeout passed first
      */
+    @Override
     public boolean awaitEnd(Duration timeout) throws InterruptedException {
         return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Waits without a time limit; see {@link #awaitEnd(Duration)}. */
+    @Override
     public void awaitEnd() throws InterruptedException {
         ended.await();
     }
@@ -169,6 +172,7 @@ public final class LiveCapture implements AutoCloseable {
      *                              thread did not stop within 5 s (the handle is then left open rather than
      *                              risking a deadlock)
      */
+    @Override
     public LiveStats stop() throws LiveCaptureException {
         if (Thread.currentThread() == captureThread) {
             requestEnd(StopReason.STOPPED);
@@ -228,6 +232,7 @@ public final class LiveCapture implements AutoCloseable {
      * Counts so far. While capturing, libpcap's counters are read from this thread (pcap_stats only reads socket
      * statistics); after the end, the counts taken on the capture thread when the loop returned.
      */
+    @Override
     public LiveStats stats() {
         LiveStats done = finalStats;
         if (done != null) {
@@ -236,36 +241,48 @@ public final class LiveCapture implements AutoCloseable {
         return queryStats();
     }
 
+    @Override
     public StopReason endReason() {
         return endReason;
     }
 
     /** What made the capture fail, or null. */
+    @Override
     public LiveCaptureException failure() {
         return failure;
     }
 
     /** The interface actually opened (the default one when none was named). */
+    @Override
     public String interfaceName() {
         return interfaceName;
     }
 
     /** The LINKTYPE_ value of the interface (1 for Ethernet, also Linux's loopback; 113/276 for the "any" device). */
+    @Override
     public int linkType() {
         return linkType;
     }
 
+    @Override
     public int snaplen() {
         return options.snaplen();
     }
 
     /** True when libpcap gives nanosecond timestamps; otherwise they are microseconds (times 1000). */
+    @Override
     public boolean nanosecondTimestamps() {
         return nanosecondTimestamps;
     }
 
+    @Override
     public LiveOptions options() {
         return options;
+    }
+
+    @Override
+    public String method() {
+        return "in process with libpcap (pcap4j)";
     }
 
     private void run(FrameSink sink) {

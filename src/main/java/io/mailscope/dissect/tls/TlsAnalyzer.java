@@ -51,6 +51,10 @@ public final class TlsAnalyzer {
     private int negotiatedVersion = -1;
     /** A TLS 1.3 ServerHello (not HRR) was seen: both directions are encrypted from here on. */
     private boolean tls13Keys;
+    /** The client has sent its first encrypted record (TLS 1.3: the start of its last handshake flight). */
+    private boolean clientFlightStarted;
+    /** The server sent a record after that: whatever the client encrypts from now on is past its handshake. */
+    private boolean serverSpokeAfterClientFlight;
     /** Where the bytes being processed arrived; events take it. */
     private At at;
 
@@ -193,8 +197,6 @@ public final class TlsAnalyzer {
         int recordType;
         boolean afterChangeCipherSpec;
         boolean encryptedStarted;
-        /** Encrypted records of type application_data seen, up to 2 (all this side needs to know). */
-        int encryptedAppRecords;
         boolean applicationDataTold;
         boolean handshakeStopped;
         boolean gapReported;
@@ -217,6 +219,9 @@ public final class TlsAnalyzer {
         @Override
         public void recordStart(int type, int version, int length) {
             recordType = type;
+            if (direction == Direction.SERVER_TO_CLIENT && clientFlightStarted) {
+                serverSpokeAfterClientFlight = true;
+            }
             if (type == 22 && !handshakes.midMessage()) {
                 messageRecordVersion = version;
             }
@@ -237,6 +242,9 @@ public final class TlsAnalyzer {
                 mode = Mode.ENCRYPTED;
                 if (!encryptedStarted) {
                     encryptedStarted = true;
+                    if (direction == Direction.CLIENT_TO_SERVER) {
+                        clientFlightStarted = true;
+                    }
                     emit(new TlsEvent.EncryptedStarted(at, type));
                 }
                 TlsDecryptor d = decryptor();
@@ -253,9 +261,6 @@ public final class TlsAnalyzer {
                 } else if (type == 21) {
                     emit(new TlsEvent.Alert(at, -1, -1, true));
                 }
-                if (type == 23 && encryptedAppRecords < 2) {
-                    encryptedAppRecords++;
-                }
                 applicationData();
             } else if (type == 22) {
                 mode = handshakeStopped ? Mode.SKIP : Mode.HANDSHAKE;
@@ -268,16 +273,18 @@ public final class TlsAnalyzer {
 
         /**
          * Says once when this side first sent what can only be application data (the protocol inside TLS): in TLS
-         * 1.2 any record after ChangeCipherSpec of type application_data; in TLS 1.3, where the handshake's end is
-         * encrypted as application_data too, the client's second such record (its first is its Finished). The
-         * server's TLS 1.3 handshake spans a varying number of records, so its side is not told.
+         * 1.2 any record after ChangeCipherSpec of type application_data. In TLS 1.3 the end of the handshake is
+         * encrypted as application_data too, and the client's last flight may be one record (Finished) or several
+         * (Certificate, CertificateVerify, Finished when the server asked for a certificate), all sent at once: so
+         * a client record counts once the server has sent anything after that flight began (IMAP's greeting,
+         * session tickets, an answer). The server's TLS 1.3 side is not told.
          */
         private void applicationData() {
             if (applicationDataTold || recordType != 23) {
                 return;
             }
             boolean tls13 = negotiatedVersion == 0x0304;
-            boolean data = tls13 ? direction == Direction.CLIENT_TO_SERVER && encryptedAppRecords >= 2 : afterChangeCipherSpec;
+            boolean data = tls13 ? direction == Direction.CLIENT_TO_SERVER && serverSpokeAfterClientFlight : afterChangeCipherSpec;
             if (data) {
                 applicationDataTold = true;
                 emit(new TlsEvent.ApplicationDataStarted(at));

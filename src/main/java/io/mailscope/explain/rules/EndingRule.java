@@ -170,7 +170,7 @@ final class EndingRule implements Rule {
 
     static String byeReason(String text) {
         String t = text.toLowerCase(java.util.Locale.ROOT);
-        if (t.contains("autologout") || t.contains("idle") || t.contains("inactiv") || t.contains("timeout")) {
+        if (t.contains("autologout") || t.contains("idle") || t.contains("inactiv") || t.contains("timeout") || t.contains("timed out")) {
             return "an inactivity timeout.";
         }
         if (t.contains("kick") || t.contains("admin")) {

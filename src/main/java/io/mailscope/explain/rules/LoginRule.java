@@ -130,6 +130,11 @@ final class LoginRule implements Rule {
             // inside TLS there is no TLS left to ask for
             return a != null && "NO".equals(a.status()) && a.code() == null ? new Verdict(Cause.CREDENTIALS, true) : Verdict.NONE;
         }
+        var typed = f.clientPlaintextAfterStartTls;
+        if (typed != null && ex.command().at().frame() >= typed.at().frame()) {
+            // typed where the TLS handshake was due: the plaintext-after-starttls story, not a login refused for TLS
+            return Verdict.NONE;
+        }
         boolean saysTls = f.advertised("LOGINDISABLED") || "PRIVACYREQUIRED".equals(code) || mentionsTls(a) || mentionsTls(untagged)
                 || invalidState(a);
         if (saysTls) {
@@ -256,7 +261,8 @@ final class LoginRule implements Rule {
     private void gaveUpBeforeTls(RuleContext x) {
         var f = x.f;
         // Without STARTTLS on offer the client had no TLS to start: starttls-not-advertised tells that story.
-        if (!f.advertised("LOGINDISABLED") || !f.advertised("STARTTLS") || f.tlsStarted || f.startTlsCommand != null || f.greeting == null
+        boolean tlsFirst = f.advertised("LOGINDISABLED") || f.advertised("XTLSREQUIRED");
+        if (!tlsFirst || !f.advertised("STARTTLS") || f.tlsStarted || f.startTlsCommand != null || f.greeting == null
                 || !"OK".equals(f.greeting.status())) {
             return;
         }
@@ -268,11 +274,12 @@ final class LoginRule implements Rule {
             return;
         }
         At left = logout != null ? logout.command().at() : clientEnd;
-        At told = where(x);
+        String word = f.advertised("LOGINDISABLED") ? "LOGINDISABLED" : "XTLSREQUIRED";
+        At told = where(x, word);
         x.add(CommonCode.LOGIN_BEFORE_STARTTLS, Severity.ERROR, "The client gave up without logging in: the server requires TLS first, and the client did not start it.",
-                "The server announced LOGINDISABLED (" + x.ev.at(told) + "): no login until TLS is on. The client never sent STARTTLS and never tried to log in; it "
+                "The server announced " + word + " (" + x.ev.at(told) + "): no login until TLS is on. The client never sent STARTTLS and never tried to log in; it "
                         + (logout != null ? "sent " + Evidence.quote(logout.command().display()) : "closed the connection") + " (" + x.ev.at(left) + ")."
-                        + " A client not set to use STARTTLS (or SSL/TLS) on this port reads LOGINDISABLED and gives up: the user cannot log in, though nothing was refused on the wire.",
+                        + " A client not set to use STARTTLS (or SSL/TLS) on this port reads " + word + " and gives up: the user cannot log in, though nothing was refused on the wire.",
                 "Set the client's connection security to STARTTLS on port " + x.c.server().port() + " (or SSL/TLS on port 993).",
                 told.frame(), left.frame())
                 .implies(Outcome.REFUSED)
@@ -280,10 +287,10 @@ final class LoginRule implements Rule {
                         new Alternative("user-cancelled", "The user stopped the client before it logged in."));
     }
 
-    /** Where the server said LOGINDISABLED: the greeting if it carries capabilities, else the first CAPABILITY answer. */
-    private static At where(RuleContext x) {
+    /** Where the server said it (LOGINDISABLED, XTLSREQUIRED): the greeting's capabilities or a CAPABILITY answer. */
+    private static At where(RuleContext x, String capability) {
         for (var e : x.f.events) {
-            if (e instanceof ImapEvent.Capabilities c && c.capabilities().contains("LOGINDISABLED")) {
+            if (e instanceof ImapEvent.Capabilities c && c.capabilities().contains(capability)) {
                 return c.at();
             }
         }

@@ -114,7 +114,7 @@ final class StartTlsRule implements Rule {
             return x.reactionText(Direction.SERVER_TO_CLIENT, after);
         }
         ImapEvent.Response r = x.firstResponseAfter(fb.at());
-        return "The server's TLS layer gave up (" + fb.detail() + ", " + x.ev.at(fb.at()) + ") and the server went back to plaintext"
+        return "The server gave up on TLS (" + fb.how() + ", " + x.ev.at(fb.at()) + ") and went back to plaintext"
                 + (r != null ? ", answering " + Evidence.quote(r.display()) + " (" + x.ev.at(r.at()) + ")" : "") + ". "
                 + closing(x, fb.at());
     }
@@ -127,11 +127,11 @@ final class StartTlsRule implements Rule {
     }
 
     /** The server fell back to plaintext after its STARTTLS handshake failed: it answers the plaintext, unprotected. */
-    private static void fallback(RuleContext x, ImapEvent.StartTlsAccepted ok, SessionEvent.PlaintextFallback fb) {
+    private static void fallback(RuleContext x, ImapEvent.StartTlsAccepted ok, io.mailscope.explain.SessionFacts.Fallback fb) {
         ImapEvent.Response r = x.firstResponseAfter(fb.at());
         x.add(CommonCode.STARTTLS_FALLBACK, Severity.WARNING, "After the failed STARTTLS handshake the server went back to plaintext.",
-                "The server had accepted STARTTLS (" + x.ev.at(ok.at()) + "), its TLS layer failed on the client's plaintext ("
-                        + fb.detail() + ", " + x.ev.at(fb.at()) + "), and the server went on speaking plaintext IMAP"
+                "The server had accepted STARTTLS (" + x.ev.at(ok.at()) + "), then gave up on TLS (" + fb.how() + ", " + x.ev.at(fb.at())
+                        + ") and went on speaking plaintext IMAP"
                         + (r != null ? ": " + Evidence.quote(r.display()) + " (" + x.ev.at(r.at()) + ")" : "")
                         + ". Courier and Cyrus do this. Nothing is encrypted from there on: whatever the client sends next crosses in the clear.",
                 "Make the client do the TLS handshake after STARTTLS; a client must never send credentials after a failed handshake.",

@@ -40,7 +40,7 @@ final class TlsHandshakeRule implements Rule {
             return;
         }
         boolean toPlaintextPort = f.mismatches.stream().anyMatch(m -> m.code().equals("tls-to-plaintext-port"));
-        if (ch != null && f.serverHellos.isEmpty() && x.serverClosed() && !toPlaintextPort) {
+        if (ch != null && f.serverHellos.isEmpty() && (x.serverClosed() || f.serverFallback != null) && !toPlaintextPort) {
             serverHungUp(x, ch);
             return;
         }
@@ -70,8 +70,14 @@ final class TlsHandshakeRule implements Rule {
         At close = x.closeAt(Direction.SERVER_TO_CLIENT);
         // The client's own alert after the server hung up only says it noticed (dovecot, lab notes).
         TlsEvent.Alert clientAlert = f.aftermathAlert();
-        String how = "the server closed the connection (" + (close != null ? x.ev.at(close) : "end") + ") without a ServerHello or an alert"
+        var fallback = f.serverFallback;
+        var said = fallback == null ? null : x.firstResponseAfter(fallback.at());
+        String how = fallback != null
+                ? "the server gave up on TLS without a ServerHello (" + fallback.how() + ", " + x.ev.at(fallback.at())
+                + ") and the server answered in plaintext" + (said != null ? " " + Evidence.quote(said.display()) + " (" + x.ev.at(said.at()) + ")" : "")
+                : "the server closed the connection (" + (close != null ? x.ev.at(close) : "end") + ") without a ServerHello or an alert"
                 + (clientAlert != null ? "; the client then gave up with its own " + clientAlert.descriptionName() + " alert (" + x.ev.at(clientAlert.at()) + ")" : "");
+        Outcome ending = fallback != null ? Outcome.REFUSED : Outcome.DROPPED;
         At helloAt = f.clientHellos.get(0).at();
         // A hello offering a handful of legacy suites is the rarer, stronger sign; offering only up to
         // TLS 1.2 is common and fails only against servers that require TLS 1.3.
@@ -79,14 +85,14 @@ final class TlsHandshakeRule implements Rule {
         if (fewLegacySuites) {
             noCommonCipher(x, ch, how + (offersOnlyOldVersions(ch) ? "; it also offers only up to "
                     + TlsNames.version(ch.highestVersion()) + ", which a server requiring TLS 1.3 refuses the same way" : ""), helloAt)
-                    .implies(Outcome.DROPPED)
+                    .implies(ending)
                     .likely(new Alternative(CommonCode.TLS_VERSION_MISMATCH.label(), "The server requires a TLS version the client does not offer."),
                             new Alternative(CommonCode.TLS_HANDSHAKE_ABORTED.label(), "The server's TLS setup failed for a reason of its own (its log says which)."));
         } else if (offersOnlyOldVersions(ch)) {
-            versionMismatch(x, ch, how, helloAt).implies(Outcome.DROPPED)
+            versionMismatch(x, ch, how, helloAt).implies(ending)
                     .likely(new Alternative(CommonCode.TLS_HANDSHAKE_ABORTED.label(), "The server's TLS setup failed for a reason of its own (its log says which)."));
         } else if (offersOnlyWeakCiphers(ch)) {
-            noCommonCipher(x, ch, how, helloAt).implies(Outcome.DROPPED)
+            noCommonCipher(x, ch, how, helloAt).implies(ending)
                     .likely(new Alternative(CommonCode.TLS_HANDSHAKE_ABORTED.label(), "The server's TLS setup failed for a reason of its own (its log says which)."));
         } else {
             x.add(CommonCode.TLS_HANDSHAKE_ABORTED, Severity.ERROR, "The server closed the connection right after the ClientHello.",
@@ -100,7 +106,7 @@ final class TlsHandshakeRule implements Rule {
                             : ". The hello itself looks ordinary (offers " + versions(ch) + ", " + ch.cipherSuites().size()
                             + " cipher suites), so the server's TLS settings or certificate setup likely failed: its log says why."),
                     "Read the server's log for the TLS error at that time; compare with `openssl s_client -connect HOST:PORT`.",
-                    helloAt.frame(), close != null ? close.frame() : 0).implies(Outcome.DROPPED);
+                    helloAt.frame(), close != null ? close.frame() : 0).implies(ending);
         }
     }
 

@@ -23,6 +23,8 @@ import io.mailscope.tcp.Direction;
 final class WaitRule implements Rule {
     /** A client silent this long before the server ended the session was idle, not busy. */
     static final long IDLE_NANOS = 30_000_000_000L;
+    /** ...or this long, when the server's BYE says it was a timeout. */
+    static final long SAID_IDLE_NANOS = 5_000_000_000L;
 
     @Override
     public void apply(RuleContext x) {
@@ -134,7 +136,9 @@ final class WaitRule implements Rule {
             }
         }
         long silent = end.timeNanos() - lastWord.timeNanos();
-        if (silent < IDLE_NANOS) {
+        // A BYE that says "timeout" is the server's own word for it, whatever its timeout is (imap4d's can be seconds).
+        boolean saysTimeout = bye != null && EndingRule.byeReason(bye.text()).startsWith("an inactivity timeout");
+        if (silent < IDLE_NANOS && !(saysTimeout && silent >= SAID_IDLE_NANOS)) {
             return;
         }
         x.add(CommonCode.IDLE_TIMEOUT, Severity.ERROR,

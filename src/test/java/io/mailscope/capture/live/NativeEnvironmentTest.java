@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,37 +108,8 @@ class NativeEnvironmentTest {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    /** The test classpath lives under /root, which user nobody cannot read: copy it somewhere it can. */
     private String readableCopyOfClasspath() throws IOException {
-        Path cp = Files.createDirectory(dir.resolve("cp"));
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        List<String> entries = new ArrayList<>();
-        int n = 0;
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            Path from = Path.of(entry);
-            if (!Files.exists(from)) {
-                continue;
-            }
-            Path to = cp.resolve(n++ + (Files.isDirectory(from) ? "" : ".jar"));
-            try (Stream<Path> files = Files.walk(from)) {
-                for (Path f : (Iterable<Path>) files::iterator) {
-                    Path target = to.resolve(from.relativize(f).toString());
-                    if (Files.isDirectory(f)) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.copy(f, Files.isDirectory(from) ? target : to, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            }
-            entries.add(to.toString());
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) all::iterator) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(
-                        Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
-            }
-        }
-        return String.join(File.pathSeparator, entries);
+        return UnprivilegedJava.readableCopyOfClasspath(dir);
     }
 
     static String utf8(byte[] b) {

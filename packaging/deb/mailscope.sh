@@ -1,0 +1,5 @@
+#!/bin/sh
+# mailscope, as installed by the Debian package: the jar under /usr/share/mailscope, run by the system's Java.
+# MAILSCOPE_JAVA_OPTS passes options to the JVM (e.g. -Xmx2g). Live capture goes through
+# /usr/lib/mailscope/mailscope-capture, so this never needs a capture privilege (mailscope(1)).
+exec java ${MAILSCOPE_JAVA_OPTS:-} -jar /usr/share/mailscope/mailscope.jar "$@"
