@@ -161,6 +161,17 @@ public final class KeyLog {
         int n;
         while ((n = in.read(chunk)) > 0) {
             for (int i = 0; i < n; i++) {
+                if (tooLong || skipping) {
+                    // nothing of an overlong line is kept: run to its newline
+                    int from = i;
+                    while (i < n && chunk[i] != '\n') {
+                        i++;
+                    }
+                    pos += i - from;
+                    if (i == n) {
+                        break;
+                    }
+                }
                 int b = chunk[i] & 0xff;
                 pos++;
                 if (b == '\n') {
