@@ -164,6 +164,9 @@ public final class Timeline {
         if (e instanceof TlsEvent.Decrypted d) {
             return "[decrypted with the key log: " + d.how() + "]";
         }
+        if (e instanceof TlsEvent.EndedWithoutCloseNotify) {
+            return "[closed without TLS close_notify: the TLS session was cut, not closed]";
+        }
         if (e instanceof TlsEvent.DecryptionFailed f) {
             return "! not decrypted: " + f.reason();
         }

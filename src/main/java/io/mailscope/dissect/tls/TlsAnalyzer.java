@@ -193,6 +193,8 @@ public final class TlsAnalyzer {
         int cipherVersion;
         boolean buffering;
         int innerAlertLevel = -1;
+        /** A decrypted close_notify was sent in this direction. */
+        boolean sentCloseNotify;
         Mode mode = Mode.SKIP;
         int recordType;
         boolean afterChangeCipherSpec;
@@ -360,6 +362,7 @@ public final class TlsAnalyzer {
                             innerAlertLevel = b;
                         } else {
                             emit(new TlsEvent.Alert(inside, innerAlertLevel, b, false));
+                            sentCloseNotify |= b == 0;
                             innerAlertLevel = -1;
                         }
                     }
@@ -509,6 +512,9 @@ public final class TlsAnalyzer {
         void end() {
             if (decryptor != null) {
                 decryptor.end(direction, at);
+                if (decryptor.decrypting(direction) && !sentCloseNotify) {
+                    emit(new TlsEvent.EndedWithoutCloseNotify(at.inTls()));
+                }
             }
             release();
             if (records.midRecord()) {

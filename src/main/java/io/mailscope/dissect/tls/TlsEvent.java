@@ -55,6 +55,12 @@ public sealed interface TlsEvent extends Event {
     record DecryptionFailed(At at, String reason) implements TlsEvent {}
 
     /**
+     * A decrypted direction ended (FIN, RST or end of capture) without having sent close_notify: the TLS session was
+     * cut, not closed (an orderly TLS close sends close_notify first).
+     */
+    record EndedWithoutCloseNotify(At at) implements TlsEvent {}
+
+    /**
      * The first record in this direction that can only carry application data (IMAP inside TLS): see
      * TlsAnalyzer for how TLS 1.2 and 1.3 differ. Not told for a TLS 1.3 server.
      */

@@ -124,6 +124,11 @@ public final class TlsDecryptor {
         return side(d).state != State.FAILED;
     }
 
+    /** Records of this direction are being decrypted (its key was found and nothing failed). */
+    public boolean decrypting(Direction d) {
+        return side(d).state == State.ACTIVE;
+    }
+
     /** One whole encrypted record (header type and version, body). The body array is only valid during the call. */
     public void record(Direction d, int type, int recordVersion, byte[] body, int len, At at) {
         Side s = side(d);
