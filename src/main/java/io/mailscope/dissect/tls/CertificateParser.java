@@ -44,6 +44,26 @@ final class CertificateParser {
     private static final org.bouncycastle.jce.provider.BouncyCastleProvider BC =
             new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
+    /**
+     * A TLS 1.3 Certificate message (RFC 8446 4.4.2): a request context, then entries of a DER certificate and its
+     * extensions. Same result as {@link #parseChain}.
+     */
+    static List<CertificateInfo> parseChain13(byte[] body, int off, int len) throws Malformed {
+        WireReader r = new WireReader(body, off, len);
+        r.vector(1, "certificate_request_context");
+        WireReader list = r.vector(3, "certificate_list");
+        List<CertificateInfo> chain = new ArrayList<>(4);
+        while (list.remaining() > 0) {
+            WireReader der = list.vector(3, "cert_data");
+            chain.add(parse(der.array(), der.position(), der.remaining()));
+            list.vector(2, "extensions");
+        }
+        if (r.remaining() > 0) {
+            throw new Malformed(r.remaining() + " bytes after certificate_list");
+        }
+        return List.copyOf(chain);
+    }
+
     /** The chain, leaf first. The list structure itself must be sound; single certificates may be broken. */
     static List<CertificateInfo> parseChain(byte[] body, int off, int len) throws Malformed {
         WireReader r = new WireReader(body, off, len);

@@ -19,6 +19,7 @@ public final class Rules {
             new LoginRule(),
             new WaitRule(),
             new ImapHygieneRule(),
+            new CommandRule(),
             new EndingRule(),
             new CertificateRule(),
             new GreetingRule(),
