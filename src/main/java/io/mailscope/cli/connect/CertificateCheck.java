@@ -42,6 +42,9 @@ final class CertificateCheck extends X509ExtendedTrustManager {
     private final X509TrustManager trusted;
     private final String expectedName;
     private final boolean insecure;
+    private final java.util.function.LongSupplier frameNow;
+    private volatile long seenInFrame;
+    private volatile long seenAt;
     private volatile List<X509Certificate> chain = List.of();
     private volatile List<Problem> problems = List.of();
     private volatile boolean rejected;
@@ -50,10 +53,20 @@ final class CertificateCheck extends X509ExtendedTrustManager {
      * @param trusted      the CAs to trust (the JDK's default trust manager, or one built from --cafile)
      * @param expectedName the name (or IP literal) the certificate must cover: --sni, else the host given
      */
-    CertificateCheck(X509TrustManager trusted, String expectedName, boolean insecure) {
+    CertificateCheck(X509TrustManager trusted, String expectedName, boolean insecure, java.util.function.LongSupplier frameNow) {
+        this.frameNow = frameNow;
         this.trusted = trusted;
         this.expectedName = expectedName;
         this.insecure = insecure;
+    }
+
+    /** The frame whose record brought the chain (the last one read when the engine asked for judgement). */
+    long seenInFrame() {
+        return seenInFrame;
+    }
+
+    long seenAt() {
+        return seenAt;
     }
 
     List<X509Certificate> chain() {
@@ -85,6 +98,8 @@ final class CertificateCheck extends X509ExtendedTrustManager {
     }
 
     private void check(X509Certificate[] certs, String authType) throws CertificateException {
+        seenInFrame = frameNow.getAsLong();
+        seenAt = WallClock.now();
         chain = List.copyOf(Arrays.asList(certs));
         problems = examine(chain, Instant.now());
         if (!problems.isEmpty() && !insecure) {

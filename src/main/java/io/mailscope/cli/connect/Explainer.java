@@ -245,6 +245,21 @@ final class Explainer implements FrameSink {
         return caps;
     }
 
+    /** The version the server's ServerHello chose (0x0304 for TLS 1.3), or null before one was seen. */
+    Integer serverHelloVersion() {
+        Session s = session();
+        if (s == null) {
+            return null;
+        }
+        Integer v = null;
+        for (Event e : s.events()) {
+            if (e instanceof io.mailscope.dissect.tls.TlsEvent.ServerHelloSeen sh) {
+                v = sh.hello().selectedVersion();
+            }
+        }
+        return v;
+    }
+
     /** The end: every finding not yet told, and the diagnosed session. */
     AnalyzedSession finish() {
         analysis.finish();
