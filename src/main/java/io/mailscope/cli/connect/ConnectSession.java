@@ -410,6 +410,10 @@ final class ConnectSession implements Wire.Listener {
 
     /** Reads the user's lines until the input ends or the connection does. */
     private void converse() {
+        if (!input.interactive()) {
+            // a script waits for the greeting as a person would, and explains a silence meanwhile
+            awaitGreeting();
+        }
         while (true) {
             String line;
             try {

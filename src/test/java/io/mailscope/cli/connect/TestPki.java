@@ -49,7 +49,10 @@ final class TestPki {
 
         void writePem(Path certFile, Path keyFile) throws IOException {
             write(certFile, cert);
-            write(keyFile, keys.getPrivate());
+            // PKCS#8 as the JDK encodes it, which OpenSSL (dovecot) reads
+            String b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                    .encodeToString(keys.getPrivate().getEncoded());
+            Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n");
         }
     }
 
