@@ -155,18 +155,13 @@ final class ConnectSession implements Wire.Listener {
             boolean last = i == addresses.length - 1;
             Socket s = new Socket();
             long t0 = WallClock.now();
-            InetSocketAddress local;
             try {
-                s.bind(null);
-                local = (InetSocketAddress) s.getLocalSocketAddress();
+                s.connect(target, (int) Math.max(1, settings.timeoutNanos() / 1_000_000));
+                InetSocketAddress local = (InetSocketAddress) s.getLocalSocketAddress();
                 synchronized (lock) {
                     serverAddress = target;
                     explainer = newExplainer(local, target);
                     explainer.tcp().syn(t0);
-                }
-                s.connect(target, (int) Math.max(1, settings.timeoutNanos() / 1_000_000));
-                local = (InetSocketAddress) s.getLocalSocketAddress();
-                synchronized (lock) {
                     explainer.tcp().established(WallClock.now());
                 }
                 socket = s;
@@ -177,11 +172,7 @@ final class ConnectSession implements Wire.Listener {
                 return true;
             } catch (ConnectException e) {
                 boolean refused = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("refused");
-                synchronized (lock) {
-                    if (refused) {
-                        explainer.tcp().rst(Direction.SERVER_TO_CLIENT, true, WallClock.now());
-                    }
-                }
+                attempt(target, t0, refused);
                 closeQuietly(s);
                 if (!last) {
                     note(endpoint(target) + ": " + (refused ? "connection refused" : e.getMessage()) + "; trying the next address");
@@ -189,6 +180,7 @@ final class ConnectSession implements Wire.Listener {
                     note("cannot connect to " + endpoint(target) + ": " + e.getMessage());
                 }
             } catch (SocketTimeoutException e) {
+                attempt(target, t0, false);
                 closeQuietly(s);
                 if (!last) {
                     note(endpoint(target) + ": no answer in " + millis(settings.timeoutNanos()) + "; trying the next address");
@@ -202,6 +194,27 @@ final class ConnectSession implements Wire.Listener {
             }
         }
         return false;
+    }
+
+    /**
+     * A connection attempt that failed, for the explanation: a SYN, and the RST-ACK of a refusal (or nothing: no
+     * answer). The local port is not known any more; a placeholder of the server's address family stands for it.
+     */
+    private void attempt(InetSocketAddress target, long synAt, boolean refused) {
+        InetAddress any;
+        try {
+            any = InetAddress.getByAddress(new byte[target.getAddress().getAddress().length]);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+        synchronized (lock) {
+            serverAddress = target;
+            explainer = newExplainer(new InetSocketAddress(any, 0), target);
+            explainer.tcp().syn(synAt);
+            if (refused) {
+                explainer.tcp().rst(Direction.SERVER_TO_CLIENT, true, WallClock.now());
+            }
+        }
     }
 
     private Explainer newExplainer(InetSocketAddress local, InetSocketAddress target) {
@@ -284,7 +297,7 @@ final class ConnectSession implements Wire.Listener {
         if (settings.keylog() != null && TlsSecrets.unavailable() != null) {
             note("no key log: " + TlsSecrets.unavailable());
         }
-        TlsLayer layer = new TlsLayer(engine, wire, secrets);
+        TlsLayer layer = new TlsLayer(engine, wire, secrets, lock);
         serverLines = new LineSplitter();
         SSLSession session = null;
         TlsLayer.HandshakeFailure failure = null;
@@ -619,20 +632,19 @@ final class ConnectSession implements Wire.Listener {
      */
     private boolean sendRaw(String text, String shown) {
         byte[] bytes = (text + "\r\n").getBytes(StandardCharsets.UTF_8);
-        try {
-            if (tls != null && insideTls) {
-                tls.write(bytes, 0, bytes.length);
-            } else {
-                wire.send(bytes, 0, bytes.length);
-            }
-        } catch (IOException e) {
-            note("could not send: " + e.getMessage());
-            synchronized (lock) {
-                serverEnded = true;
-            }
-            return false;
-        }
+        // under the lock: the line takes its place in the transcript before any answer to it can
         synchronized (lock) {
+            try {
+                if (tls != null && insideTls) {
+                    tls.write(bytes, 0, bytes.length);
+                } else {
+                    wire.send(bytes, 0, bytes.length);
+                }
+            } catch (IOException e) {
+                note("could not send: " + e.getMessage());
+                serverEnded = true;
+                return false;
+            }
             long frame = lastSentFrame;
             if (insideTls) {
                 explainer.inner(Direction.CLIENT_TO_SERVER, bytes, 0, bytes.length, frame, WallClock.now());
@@ -805,7 +817,9 @@ final class ConnectSession implements Wire.Listener {
         }
         if (!weClosed) {
             note(how == Wire.ReadResult.RESET ? "the server reset the connection" : "the server closed the connection");
-            input.interrupt();
+            if (input.interactive()) {
+                input.interrupt(); // a script goes on, saying what it could not send
+            }
         }
     }
 

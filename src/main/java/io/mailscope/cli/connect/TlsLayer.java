@@ -46,11 +46,13 @@ final class TlsLayer {
     private final byte[] readBuf = new byte[32 * 1024];
     private ByteBuffer netIn = ByteBuffer.allocate(64 * 1024);
     private ByteBuffer appIn;
-    private final Object writeLock = new Object();
+    /** Held while a record is written: the session's lock, so a line and its place in the transcript go together. */
+    private final Object writeLock;
     private ByteBuffer netOut;
     private boolean closeNotifyReceived;
 
-    TlsLayer(SSLEngine engine, Wire wire, TlsSecrets secrets) {
+    TlsLayer(SSLEngine engine, Wire wire, TlsSecrets secrets, Object writeLock) {
+        this.writeLock = writeLock;
         this.engine = engine;
         this.wire = wire;
         this.secrets = secrets;
