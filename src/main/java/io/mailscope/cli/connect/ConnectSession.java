@@ -437,6 +437,10 @@ final class ConnectSession implements Wire.Listener {
             if (line == null) {
                 break;
             }
+            if (input.interactive()) {
+                // what was typed (a password, perhaps) leaves the screen; the transcript shows the line as sent
+                input.eraseTyped();
+            }
             if (serverEnded()) {
                 if (input.interactive()) {
                     break;
@@ -656,9 +660,6 @@ final class ConnectSession implements Wire.Listener {
             }
             TranscriptLine l = new TranscriptLine(++lineNumber, true, WallClock.now(), display, insideTls);
             linesOfFrame.computeIfAbsent(frame, k -> new ArrayList<>(1)).add(l.number());
-            if (input.interactive()) {
-                input.eraseTyped();
-            }
             out.line(l);
         }
         flushFindings();
@@ -1073,7 +1074,22 @@ final class ConnectSession implements Wire.Listener {
             lines.sort(null);
             out.finding(new Finding(f.code(), f.severity(), f.summary(), linesForFrames(f.explanation()), linesForFrames(f.fix()), f.frames()),
                     lines, WallClock.now());
+            String hint = hint(f.code());
+            if (hint != null) {
+                note(hint);
+            }
         }
+    }
+
+    /** What to do about a finding with this very tool, where the catalog's fix names another. */
+    private String hint(String code) {
+        String target = (settings.host().indexOf(':') >= 0 ? "[" + settings.host() + "]" : settings.host()) + " " + settings.port();
+        return switch (code) {
+            case "implicit-tls-mutual-wait", "plaintext-to-tls-port" ->
+                    "mailscope does the TLS for you: mailscope connect --tls " + target;
+            case "tls-to-plaintext-port" -> "mailscope does STARTTLS for you: mailscope connect --starttls " + target;
+            default -> null;
+        };
     }
 
     private List<Integer> linesOf(long frame) {
