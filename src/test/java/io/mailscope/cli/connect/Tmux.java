@@ -93,5 +93,10 @@ final class Tmux implements AutoCloseable {
     @Override
     public void close() throws Exception {
         tmux(List.of("kill-server"));
+        // tmux leaves its socket file behind: /tmp/tmux-UID/NAME (or under TMUX_TMPDIR)
+        String base = System.getenv().getOrDefault("TMUX_TMPDIR", "/tmp");
+        String me = String.valueOf(new com.sun.security.auth.module.UnixSystem().getUid());
+        java.nio.file.Files.deleteIfExists(Path.of(base, "tmux-" + me, socket));
+        java.nio.file.Files.deleteIfExists(Path.of(base, "tmux-" + me, socket + ".lock"));
     }
 }
