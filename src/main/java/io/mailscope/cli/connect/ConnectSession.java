@@ -1,11 +1,6 @@
 package io.mailscope.cli.connect;
 
-import io.mailscope.dissect.At;
 import io.mailscope.dissect.PortRole;
-import io.mailscope.dissect.tls.CertificateInfo;
-import io.mailscope.dissect.tls.CertificateParser;
-import io.mailscope.dissect.tls.TlsEvent;
-import io.mailscope.dissect.tls.TlsNames;
 import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.explain.Finding;
 import io.mailscope.explain.Severity;
@@ -14,23 +9,13 @@ import io.mailscope.tcp.Direction;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
-import java.security.cert.CertificateEncodingException;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +44,6 @@ final class ConnectSession implements Wire.Listener {
 
     private Explainer explainer;
     private Wire wire;
-    private Socket socket;
     private InetSocketAddress serverAddress;
     private boolean roleIsGuess;
 
@@ -72,29 +56,15 @@ final class ConnectSession implements Wire.Listener {
     private LineSplitter serverLines = new LineSplitter();
     private long lastSentFrame;
 
-    private int lineNumber;
-    private final Map<Long, List<Integer>> linesOfFrame = new HashMap<>();
-    private final List<String> told = new ArrayList<>();
-    private final List<Finding> queued = new ArrayList<>();
+    private final Transcript transcript;
+    private final CommandLedger ledger = new CommandLedger();
 
     private int nextTag = 1;
     private boolean taggingSaid;
-    private final Map<String, String> pending = new LinkedHashMap<>();
-    private final Map<String, Long> pendingSince = new HashMap<>();
-    private final Map<String, Boolean> silenceSaid = new HashMap<>();
-    private int commands;
-    private int ok;
-    private int refused;
     private boolean serverSpoke;
-    private boolean greeted;
     private boolean startTlsOffered;
-    private boolean unexpectedBye;
-    private boolean logoutSent;
     private boolean serverEnded;
     private boolean weClosed;
-    private String startTlsTag;
-    private String startTlsStatus;
-    private boolean continuation;
     private boolean passwordLiteral;
     private long literalLeft;
     private volatile boolean stopReader;
@@ -105,6 +75,7 @@ final class ConnectSession implements Wire.Listener {
         this.out = out;
         this.input = input;
         this.tlsFactory = new TlsContextFactory(settings);
+        this.transcript = new Transcript(out, lock, this::note, this::hint);
     }
 
     /** Runs the whole session; returns the exit code. */
@@ -141,80 +112,32 @@ final class ConnectSession implements Wire.Listener {
         Finding f = new Finding("name-not-resolved", Severity.ERROR, "The server's name does not resolve.",
                 "The name " + settings.host() + " has no address: the resolver (DNS, /etc/hosts) knows no such host. Nothing was sent.",
                 "Check the spelling, or give the server's IP address (IPv6 as it is, e.g. ::1).", List.of());
-        tell(f, now);
-        flushFindings();
+        transcript.tell(f);
+        transcript.flush();
         out.summary(new ConnectSummary(settings.host(), null, settings.port(), settings.mode().label, null, null, 0, 0, 0, 0,
-                "no-connection", List.copyOf(told), EXIT_NO_CONNECTION, seconds()));
+                "no-connection", transcript.told(), EXIT_NO_CONNECTION, seconds()));
         return EXIT_NO_CONNECTION;
     }
 
-    /** Tries each address of the host in turn; true once one connects (the explainer is then that connection's). */
+    /** Connects to the first address that answers; true when one did (the explainer is then that connection's). */
     private boolean connect(InetAddress[] addresses) {
-        for (int i = 0; i < addresses.length; i++) {
-            InetSocketAddress target = new InetSocketAddress(addresses[i], settings.port());
-            boolean last = i == addresses.length - 1;
-            Socket s = new Socket();
-            long t0 = WallClock.now();
-            try {
-                s.connect(target, (int) Math.max(1, settings.timeoutNanos() / 1_000_000));
-                InetSocketAddress local = (InetSocketAddress) s.getLocalSocketAddress();
-                synchronized (lock) {
-                    serverAddress = target;
-                    explainer = newExplainer(local, target);
-                    explainer.tcp().syn(t0);
-                    explainer.tcp().established(WallClock.now());
-                }
-                socket = s;
-                wire = new Wire(s, this);
-                out.connected(endpoint(local), endpoint(target));
-                note("connected to " + endpoint(target) + (settings.host().equals(target.getAddress().getHostAddress()) ? "" : " (" + settings.host() + ")")
-                        + " in " + millis(WallClock.now() - t0));
-                return true;
-            } catch (ConnectException e) {
-                boolean refused = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("refused");
-                attempt(target, t0, refused);
-                closeQuietly(s);
-                if (!last) {
-                    note(endpoint(target) + ": " + (refused ? "connection refused" : e.getMessage()) + "; trying the next address");
-                } else if (!refused) {
-                    note("cannot connect to " + endpoint(target) + ": " + e.getMessage());
-                }
-            } catch (SocketTimeoutException e) {
-                attempt(target, t0, false);
-                closeQuietly(s);
-                if (!last) {
-                    note(endpoint(target) + ": no answer in " + millis(settings.timeoutNanos()) + "; trying the next address");
-                }
-            } catch (NoRouteToHostException e) {
-                closeQuietly(s);
-                note("no route to " + endpoint(target) + ": this machine has no way to reach that address (network down, or a firewall rejects it)");
-            } catch (IOException e) {
-                closeQuietly(s);
-                note("cannot connect to " + endpoint(target) + ": " + e.getMessage());
-            }
-        }
-        return false;
-    }
-
-    /**
-     * A connection attempt that failed, for the explanation: a SYN, and the RST-ACK of a refusal (or nothing: no
-     * answer). The local port is not known any more; a placeholder of the server's address family stands for it.
-     */
-    private void attempt(InetSocketAddress target, long synAt, boolean refused) {
-        InetAddress any;
-        try {
-            any = InetAddress.getByAddress(new byte[target.getAddress().getAddress().length]);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
+        Connector.Result r = new Connector(settings.port(), settings.timeoutNanos(), this::newExplainer, this::note, lock).connect(addresses);
         synchronized (lock) {
-            serverAddress = target;
-            explainer = newExplainer(new InetSocketAddress(any, 0), target);
-            explainer.tcp().syn(synAt);
-            if (refused) {
-                explainer.tcp().rst(Direction.SERVER_TO_CLIENT, true, WallClock.now());
-            }
+            explainer = r.explainer();
+            serverAddress = r.server();
         }
+        if (r.socket() == null) {
+            return false;
+        }
+        try {
+            wire = new Wire(r.socket(), this);
+        } catch (IOException e) {
+            note("cannot use the connection: " + e.getMessage());
+            return false;
+        }
+        out.connected(endpoint(r.local()), endpoint(r.server()));
+        note("connected to " + endpoint(r.server()) + (settings.host().equals(r.server().getAddress().getHostAddress()) ? "" : " (" + settings.host() + ")"));
+        return true;
     }
 
     private Explainer newExplainer(InetSocketAddress local, InetSocketAddress target) {
@@ -224,7 +147,7 @@ final class ConnectSession implements Wire.Listener {
             default -> settings.port() == 993 ? PortRole.IMAPS : settings.port() == 143 ? PortRole.IMAP : PortRole.OTHER;
         };
         roleIsGuess = role == PortRole.OTHER;
-        return new Explainer(local, target, role, !settings.showPasswords(), settings.stallNanos(), f -> tell(f, WallClock.now()));
+        return new Explainer(local, target, role, !settings.showPasswords(), settings.stallNanos(), transcript::tell);
     }
 
     /** How the session begins, by mode. Returns false when it is already over (a failed handshake). */
@@ -318,9 +241,9 @@ final class ConnectSession implements Wire.Listener {
         out.tls(new TlsFacts(session != null ? tlsVersion : null, session != null ? cipher : null, tlsFactory.sni(),
                 check.chain(), check.problems(), session != null), WallClock.now());
         synchronized (lock) {
-            injectHiddenFacts(check, failure, version);
+            HiddenTlsFacts.tell(explainer, check, failure, version, wire.lastReceivedFrame(), lastSentFrame);
         }
-        flushFindings();
+        transcript.flush();
         if (failure != null) {
             tlsFailed = true;
             handshakeTimedOut = failure.kind == TlsLayer.HandshakeFailure.Kind.TIMEOUT;
@@ -347,8 +270,8 @@ final class ConnectSession implements Wire.Listener {
                 "Check that port " + settings.port() + " is implicit TLS (993); for plaintext IMAP with STARTTLS use --starttls (143), "
                         + "and try --plain to see whether the server speaks first.",
                 List.of());
-        tell(f, now);
-        flushFindings();
+        transcript.tell(f);
+        transcript.flush();
     }
 
     /** The version the ServerHello chose, as the JDK names it, when the handshake failed after it. */
@@ -357,50 +280,6 @@ final class ConnectSession implements Wire.Listener {
             Integer v = explainer.serverHelloVersion();
             return v == null ? null : v == 0x0304 ? "TLSv1.3" : v == 0x0303 ? "TLSv1.2" : null;
         }
-    }
-
-    /**
-     * TLS 1.3 encrypts the server's certificates and every alert after the ServerHello: a capture cannot show them,
-     * the client can. They are given to the explanation as if seen, so the catalog names them (certificate-expired,
-     * certificate-name-mismatch, tls-alert, certificate-rejected).
-     */
-    private void injectHiddenFacts(CertificateCheck check, TlsLayer.HandshakeFailure failure, String version) {
-        if (!"TLSv1.3".equals(version)) {
-            return;
-        }
-        if (!check.chain().isEmpty()) {
-            List<CertificateInfo> infos = new ArrayList<>();
-            for (X509Certificate c : check.chain()) {
-                try {
-                    byte[] der = c.getEncoded();
-                    infos.add(CertificateParser.parse(der, 0, der.length));
-                } catch (CertificateEncodingException e) {
-                    // a certificate the JDK parsed always encodes
-                }
-            }
-            explainer.inject(new TlsEvent.CertificatesSeen(new At(Direction.SERVER_TO_CLIENT, check.seenInFrame(), check.seenAt()), infos));
-        }
-        if (failure == null) {
-            return;
-        }
-        if (failure.kind == TlsLayer.HandshakeFailure.Kind.SERVER_ALERT) {
-            int code = alertCode(failure.alert);
-            if (code >= 0) {
-                explainer.inject(new TlsEvent.Alert(new At(Direction.SERVER_TO_CLIENT, wire.lastReceivedFrame(), WallClock.now()), 2, code, false));
-            }
-        } else if (check.rejected()) {
-            // the JDK answers a certificate its trust manager refused with certificate_unknown
-            explainer.inject(new TlsEvent.Alert(new At(Direction.CLIENT_TO_SERVER, lastSentFrame, WallClock.now()), 2, 46, false));
-        }
-    }
-
-    static int alertCode(String name) {
-        for (int i = 0; i < 256; i++) {
-            if (TlsNames.alert(i).equals(name)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private void writeKeylog(TlsSecrets secrets, String version, SSLSession session) {
@@ -538,10 +417,10 @@ final class ConnectSession implements Wire.Listener {
                         : "Reconnect with --tls to the implicit TLS port (993). (--allow-plaintext-login sends it anyway.)",
                 List.of());
         synchronized (lock) {
-            refused++;
+            ledger.stopped();
         }
-        tell(f, WallClock.now());
-        flushFindings();
+        transcript.tell(f);
+        transcript.flush();
         return true;
     }
 
@@ -558,18 +437,8 @@ final class ConnectSession implements Wire.Listener {
         String tag = line.tag();
         synchronized (lock) {
             if (tag != null && !line.name().isEmpty()) {
-                pending.put(tag, line.name());
-                pendingSince.put(tag, System.nanoTime());
-                commands++;
-                if ("LOGOUT".equals(line.name())) {
-                    logoutSent = true;
-                }
-                if ("STARTTLS".equals(line.name())) {
-                    startTlsTag = tag;
-                    startTlsStatus = null;
-                }
+                ledger.sent(tag, line.name());
             }
-            continuation = false;
         }
         if (!sendRaw(line.text(), null)) {
             return false;
@@ -658,11 +527,9 @@ final class ConnectSession implements Wire.Listener {
                 List<String> dissected = explainer.clientLinesIn(frame);
                 display = dissected.isEmpty() ? text : dissected.get(0);
             }
-            TranscriptLine l = new TranscriptLine(++lineNumber, true, WallClock.now(), display, insideTls);
-            linesOfFrame.computeIfAbsent(frame, k -> new ArrayList<>(1)).add(l.number());
-            out.line(l);
+            transcript.line(true, display, frame, insideTls);
         }
-        flushFindings();
+        transcript.flush();
         return true;
     }
 
@@ -702,7 +569,7 @@ final class ConnectSession implements Wire.Listener {
                     return;
                 }
                 synchronized (lock) {
-                    if (startTlsTag == null && "OK".equals(startTlsStatus) && !insideTls) {
+                    if ("OK".equals(ledger.startTlsStatus()) && !insideTls) {
                         return; // what comes next is TLS: the handshake reads it
                     }
                 }
@@ -724,7 +591,7 @@ final class ConnectSession implements Wire.Listener {
             lines(serverLines.feed(buf, 0, n), wire.lastReceivedFrame(), false);
             lock.notifyAll();
         }
-        flushFindings();
+        transcript.flush();
     }
 
     /** Decrypted bytes from the server, which crossed in {@code frame}. */
@@ -735,17 +602,26 @@ final class ConnectSession implements Wire.Listener {
             lines(serverLines.feed(b, off, len), frame, true);
             lock.notifyAll();
         }
-        flushFindings();
+        transcript.flush();
     }
 
     private void lines(List<String> lines, long frame, boolean encrypted) {
         for (String raw : lines) {
             String text = printable(raw);
-            TranscriptLine l = new TranscriptLine(++lineNumber, false, WallClock.now(), text, encrypted);
-            linesOfFrame.computeIfAbsent(frame, k -> new ArrayList<>(1)).add(l.number());
-            out.line(l);
-            response(text);
+            transcript.line(false, text, frame, encrypted);
+            CommandLedger.Meaning m = ledger.read(text);
+            if ((m == CommandLedger.Meaning.GREETING || m == CommandLedger.Meaning.UNTAGGED) && offersStartTls(text)) {
+                startTlsOffered = true;
+                note("the server offers STARTTLS: type STARTTLS and mailscope does the TLS handshake, then log in");
+            }
         }
+    }
+
+    /** --auto on 143 offers STARTTLS when the server does (once). */
+    private boolean offersStartTls(String text) {
+        String upper = text.toUpperCase(Locale.ROOT);
+        return settings.mode() == Mode.AUTO && !insideTls && !startTlsOffered && upper.contains("STARTTLS")
+                && (upper.startsWith("* OK") || upper.startsWith("* CAPABILITY"));
     }
 
     /** Control characters (a TLS record read as text) are shown escaped, never sent to the terminal as they are. */
@@ -765,53 +641,11 @@ final class ConnectSession implements Wire.Listener {
         return sb == null ? s : sb.toString();
     }
 
-    /** What a server line means for the conversation: answers, continuations, the greeting, BYE. */
-    private void response(String text) {
-        String[] w = text.split(" ", 3);
-        String first = w[0];
-        String status = w.length > 1 ? w[1].toUpperCase(Locale.ROOT) : "";
-        if (first.equals("+")) {
-            continuation = true;
-            return;
-        }
-        if (first.equals("*")) {
-            if (!greeted) {
-                greeted = true;
-                if (status.equals("BYE")) {
-                    unexpectedBye = true;
-                }
-            } else if (status.equals("BYE") && !logoutSent) {
-                unexpectedBye = true;
-            }
-            if (!insideTls && !startTlsOffered && text.toUpperCase(Locale.ROOT).contains("STARTTLS")
-                    && settings.mode() == Mode.AUTO && (status.equals("OK") || status.equals("CAPABILITY"))) {
-                startTlsOffered = true;
-                note("the server offers STARTTLS: type STARTTLS and mailscope does the TLS handshake, then log in");
-            }
-            return;
-        }
-        String name = pending.remove(first);
-        if (name == null) {
-            return;
-        }
-        pendingSince.remove(first);
-        if (status.equals("OK")) {
-            ok++;
-        } else {
-            refused++;
-        }
-        if (first.equals(startTlsTag)) {
-            startTlsStatus = status;
-            startTlsTag = null;
-        }
-    }
-
     private void serverGone(Wire.ReadResult how) {
         synchronized (lock) {
             String rest = serverLines.rest();
             if (rest != null) {
-                TranscriptLine l = new TranscriptLine(++lineNumber, false, WallClock.now(), rest + " [no end of line]", insideTls);
-                out.line(l);
+                transcript.line(false, printable(rest) + " [no end of line]", wire.lastReceivedFrame(), insideTls);
             }
             serverEnded = true;
             lock.notifyAll();
@@ -832,15 +666,7 @@ final class ConnectSession implements Wire.Listener {
 
     private boolean continuationExpected() {
         synchronized (lock) {
-            if (!continuation) {
-                return false;
-            }
-            for (String name : pending.values()) {
-                if (name.equals("AUTHENTICATE") || name.equals("IDLE")) {
-                    return true;
-                }
-            }
-            return false;
+            return ledger.continuationExpected();
         }
     }
 
@@ -849,10 +675,10 @@ final class ConnectSession implements Wire.Listener {
     private boolean awaitGreeting() {
         long deadline = System.nanoTime() + settings.timeoutNanos();
         synchronized (lock) {
-            while (!greeted && !serverEnded && System.nanoTime() < deadline) {
+            while (!ledger.greeted() && !serverEnded && System.nanoTime() < deadline) {
                 waitOnLock(deadline);
             }
-            return greeted && !serverEnded;
+            return ledger.greeted() && !serverEnded;
         }
     }
 
@@ -861,7 +687,7 @@ final class ConnectSession implements Wire.Listener {
         awaitAnswer(tag);
         String status;
         synchronized (lock) {
-            status = startTlsStatus;
+            status = ledger.startTlsStatus();
         }
         if (!"OK".equals(status)) {
             return !serverEnded();
@@ -873,7 +699,7 @@ final class ConnectSession implements Wire.Listener {
     private void awaitAnswer(String tag) {
         long deadline = System.nanoTime() + settings.timeoutNanos();
         synchronized (lock) {
-            while (pending.containsKey(tag) && !serverEnded && System.nanoTime() < deadline) {
+            while (ledger.waitingFor(tag) && !serverEnded && System.nanoTime() < deadline) {
                 waitOnLock(deadline);
             }
         }
@@ -882,19 +708,17 @@ final class ConnectSession implements Wire.Listener {
     private boolean awaitContinuation(String tag) {
         long deadline = System.nanoTime() + settings.timeoutNanos();
         synchronized (lock) {
-            while (!continuation && (tag == null || pending.containsKey(tag)) && !serverEnded && System.nanoTime() < deadline) {
+            while (!ledger.continuation() && (tag == null || ledger.waitingFor(tag)) && !serverEnded && System.nanoTime() < deadline) {
                 waitOnLock(deadline);
             }
-            boolean go = continuation;
-            continuation = false;
-            return go;
+            return ledger.takeContinuation();
         }
     }
 
     private void awaitAnswers() {
         long deadline = System.nanoTime() + settings.timeoutNanos();
         synchronized (lock) {
-            while (!pending.isEmpty() && !serverEnded && System.nanoTime() < deadline) {
+            while (ledger.anyPending() && !serverEnded && System.nanoTime() < deadline) {
                 waitOnLock(deadline);
             }
         }
@@ -921,15 +745,12 @@ final class ConnectSession implements Wire.Listener {
                 explainer.reconsider(PortRole.IMAPS);
             }
             explainer.tick(now);
-            for (Map.Entry<String, Long> e : pendingSince.entrySet()) {
-                long waited = System.nanoTime() - e.getValue();
-                if (waited >= settings.stallNanos() && silenceSaid.putIfAbsent(e.getKey(), true) == null) {
-                    note("no answer to " + e.getKey() + " " + pending.get(e.getKey()) + " for " + millis(waited)
-                            + ": the server is slow, or waits for more (a literal, a CRLF)");
-                }
+            for (String command : ledger.silentFor(settings.stallNanos())) {
+                note("no answer to " + command + " for " + millis(settings.stallNanos())
+                        + ": the server is slow, or waits for more (a literal, a CRLF)");
             }
         }
-        flushFindings();
+        transcript.flush();
     }
 
     // ---- the end -----------------------------------------------------------------------------------------------
@@ -964,24 +785,26 @@ final class ConnectSession implements Wire.Listener {
         synchronized (lock) {
             s = explainer == null ? null : explainer.finish();
         }
-        flushFindings();
+        transcript.flush();
         String outcome = !connected ? "no-connection" : s == null ? "incomplete" : s.diagnosis().outcome().label();
-        int unanswered;
+        ConnectSummary summary;
         synchronized (lock) {
-            unanswered = pending.size();
+            int code;
+            if (!connected) {
+                code = EXIT_NO_CONNECTION;
+            } else if (tlsFailed || ledger.refused() > 0 || ledger.unanswered() > 0 || ledger.unexpectedBye()
+                    || (serverEnded && !weClosed && !ledger.logoutSent())) {
+                code = EXIT_REFUSED;
+            } else {
+                code = EXIT_OK;
+            }
+            String mode = tls != null ? (settings.mode() == Mode.STARTTLS || "OK".equals(ledger.startTlsStatus()) ? "starttls" : "tls") : "plain";
+            summary = new ConnectSummary(settings.host(), serverAddress == null ? null : serverAddress.getAddress().getHostAddress(),
+                    settings.port(), mode, tlsVersion, cipher, ledger.commands(), ledger.ok(), ledger.refused(), ledger.unanswered(),
+                    outcome, transcript.told(), code, seconds());
         }
-        int code;
-        if (!connected) {
-            code = EXIT_NO_CONNECTION;
-        } else if (tlsFailed || refused > 0 || unanswered > 0 || unexpectedBye || (serverEnded && !weClosed && !logoutSent)) {
-            code = EXIT_REFUSED;
-        } else {
-            code = EXIT_OK;
-        }
-        String mode = tls != null ? (settings.mode() == Mode.STARTTLS || startTlsSeen() ? "starttls" : "tls") : "plain";
-        out.summary(new ConnectSummary(settings.host(), serverAddress == null ? null : serverAddress.getAddress().getHostAddress(),
-                settings.port(), mode, tlsVersion, cipher, commands, ok, refused, unanswered, outcome, List.copyOf(told), code, seconds()));
-        return code;
+        out.summary(summary);
+        return summary.exitCode();
     }
 
     /** Reads (and discards, the explainer sees it) until the server closes or {@code millis} pass. */
@@ -998,10 +821,6 @@ final class ConnectSession implements Wire.Listener {
         } catch (IOException e) {
             // gone
         }
-    }
-
-    private boolean startTlsSeen() {
-        return "OK".equals(startTlsStatus);
     }
 
     // ---- wire events ---------------------------------------------------------------------------------------------
@@ -1037,50 +856,6 @@ final class ConnectSession implements Wire.Listener {
 
     // ---- output helpers ----------------------------------------------------------------------------------------
 
-    /**
-     * A finding from the explanation (or connect's own), told once per code. It waits in a queue until the lines
-     * that prove it are on the screen ({@link #flushFindings}): the explanation may know of a line before the
-     * transcript shows it.
-     */
-    private void tell(Finding f, long now) {
-        synchronized (lock) {
-            if (told.contains(f.code())) {
-                return;
-            }
-            told.add(f.code());
-            queued.add(f);
-        }
-    }
-
-    /** Prints the queued findings, naming transcript lines where the explanation names frames. */
-    private void flushFindings() {
-        List<Finding> ready;
-        synchronized (lock) {
-            if (queued.isEmpty()) {
-                return;
-            }
-            ready = new ArrayList<>(queued);
-            queued.clear();
-        }
-        for (Finding f : ready) {
-            List<Integer> lines = new ArrayList<>();
-            for (long frame : f.frames()) {
-                for (int n : linesOf(frame)) {
-                    if (!lines.contains(n)) {
-                        lines.add(n);
-                    }
-                }
-            }
-            lines.sort(null);
-            out.finding(new Finding(f.code(), f.severity(), f.summary(), linesForFrames(f.explanation()), linesForFrames(f.fix()), f.frames()),
-                    lines, WallClock.now());
-            String hint = hint(f.code());
-            if (hint != null) {
-                note(hint);
-            }
-        }
-    }
-
     /** What to do about a finding with this very tool, where the catalog's fix names another. */
     private String hint(String code) {
         String target = (settings.host().indexOf(':') >= 0 ? "[" + settings.host() + "]" : settings.host()) + " " + settings.port();
@@ -1090,30 +865,6 @@ final class ConnectSession implements Wire.Listener {
             case "tls-to-plaintext-port" -> "mailscope does STARTTLS for you: mailscope connect --starttls " + target;
             default -> null;
         };
-    }
-
-    private List<Integer> linesOf(long frame) {
-        synchronized (lock) {
-            return List.copyOf(linesOfFrame.getOrDefault(frame, List.of()));
-        }
-    }
-
-    private static final java.util.regex.Pattern FRAME = java.util.regex.Pattern.compile("\\bframe (\\d+)");
-
-    /**
-     * The explanations name packets by frame ("frame 7 at 0.012 s"), as in a capture; here the packets are the
-     * transcript's lines, so a frame that carried lines is named by its first line (the others keep their frame
-     * number, which is the packet's number in --write-pcap's file).
-     */
-    String linesForFrames(String text) {
-        java.util.regex.Matcher m = FRAME.matcher(text);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            List<Integer> lines = linesOf(Long.parseLong(m.group(1)));
-            m.appendReplacement(sb, lines.isEmpty() ? "$0" : "line " + lines.get(0));
-        }
-        m.appendTail(sb);
-        return sb.toString();
     }
 
     private void note(String text) {
@@ -1137,13 +888,5 @@ final class ConnectSession implements Wire.Listener {
         double s = nanos / 1e9;
         return s >= 10 ? String.format(Locale.ROOT, "%.0f s", s) : s >= 1 ? String.format(Locale.ROOT, "%.1f s", s)
                 : String.format(Locale.ROOT, "%d ms", Math.round(nanos / 1e6));
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            // nothing to do
-        }
     }
 }

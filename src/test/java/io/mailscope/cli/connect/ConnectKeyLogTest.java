@@ -31,6 +31,7 @@ class ConnectKeyLogTest {
                 "tcpdump is not installed: skipping the key log decryption test");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/tshark")), "tshark is not installed: skipping the key log decryption test");
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "capturing on lo needs root: skipping the key log decryption test");
+        Tmux.assumeWorkingDevNull();
         TestPki pki = new TestPki();
         Path ca = pki.writeCa(dir);
         Path pcap = dir.resolve("session.pcap");
