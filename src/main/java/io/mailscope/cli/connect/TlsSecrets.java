@@ -15,9 +15,10 @@ import java.util.List;
  *
  * <p>The JDK has no key log. Its engine keeps the secrets where reflection can read them when the package is
  * open ({@code --add-opens java.base/sun.security.ssl=ALL-UNNAMED}; the mailscope jar's manifest says so): TLS 1.3's
- * traffic secrets are the {@code baseSecret} of the record layer's current read and write ciphers, which change
- * from handshake to application keys as the handshake goes on, so they are collected after every step
- * ({@link #poll}); TLS 1.2's master secret is in the session. BouncyCastle's TLS API would expose them openly, but
+ * handshake traffic secrets are the handshake context's {@code baseReadSecret}/{@code baseWriteSecret} once the
+ * ServerHello is in, its application traffic secrets the {@code baseSecret} of the record layer's read and write
+ * ciphers once the Finished messages are; they are collected after every step of the handshake ({@link #poll}).
+ * TLS 1.2's master secret is in the session. BouncyCastle's TLS API would expose them openly, but
  * it is not available to this build. When reflection is refused, {@link #unavailable()} says why.
  */
 final class TlsSecrets {
@@ -49,6 +50,9 @@ final class TlsSecrets {
         if (REFLECTION.failure != null) {
             return;
         }
+        // the handshake's own secrets first (they come first), then the record layer's current ones
+        addIfNew(reads, REFLECTION.handshakeSecret(engine, true));
+        addIfNew(writes, REFLECTION.handshakeSecret(engine, false));
         addIfNew(reads, REFLECTION.secret(engine, true));
         addIfNew(writes, REFLECTION.secret(engine, false));
     }
@@ -101,6 +105,9 @@ final class TlsSecrets {
         Field writeCipher;
         Field readBase;
         Field writeBase;
+        Field handshakeContext;
+        Field handshakeRead;
+        Field handshakeWrite;
         Method masterSecret;
 
         private Reflection(String failure) {
@@ -119,6 +126,10 @@ final class TlsSecrets {
                 r.writeCipher = open(Class.forName("sun.security.ssl.OutputRecord").getDeclaredField("writeCipher"));
                 r.readBase = open(Class.forName("sun.security.ssl.SSLCipher$SSLReadCipher").getDeclaredField("baseSecret"));
                 r.writeBase = open(Class.forName("sun.security.ssl.SSLCipher$SSLWriteCipher").getDeclaredField("baseSecret"));
+                r.handshakeContext = open(transport.getDeclaredField("handshakeContext"));
+                Class<?> hc = Class.forName("sun.security.ssl.HandshakeContext");
+                r.handshakeRead = open(hc.getDeclaredField("baseReadSecret"));
+                r.handshakeWrite = open(hc.getDeclaredField("baseWriteSecret"));
                 r.masterSecret = Class.forName("sun.security.ssl.SSLSessionImpl").getDeclaredMethod("getMasterSecret");
                 r.masterSecret.setAccessible(true);
                 return r;
@@ -139,6 +150,16 @@ final class TlsSecrets {
                 Object record = (read ? inputRecord : outputRecord).get(ctx);
                 Object cipher = (read ? readCipher : writeCipher).get(record);
                 Object key = cipher == null ? null : (read ? readBase : writeBase).get(cipher);
+                return key instanceof SecretKey k ? k.getEncoded() : null;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        byte[] handshakeSecret(SSLEngine engine, boolean read) {
+            try {
+                Object hc = handshakeContext.get(conContext.get(engine));
+                Object key = hc == null ? null : (read ? handshakeRead : handshakeWrite).get(hc);
                 return key instanceof SecretKey k ? k.getEncoded() : null;
             } catch (ReflectiveOperationException | RuntimeException e) {
                 return null;

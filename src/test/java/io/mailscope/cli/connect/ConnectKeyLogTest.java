@@ -38,22 +38,26 @@ class ConnectKeyLogTest {
         Path keylog = dir.resolve("keys.log");
         try (JdkImapServer server = JdkImapServer.tls(pki.good().serverContext(), JdkImapServer.Behaviour.IMAP, version)) {
             int port = server.port();
-            Process tcpdump = new ProcessBuilder("tcpdump", "-i", "lo", "-U", "-w", pcap.toString(), "tcp port " + port)
+            Process tcpdump = new ProcessBuilder("tcpdump", "-i", "lo", "--immediate-mode", "-U", "-w", pcap.toString(), "tcp port " + port)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("tcpdump.txt").toFile()).start();
             try {
                 awaitListening(dir.resolve("tcpdump.txt"));
                 ConnectRun r = ConnectRun.of("--tls", "--cafile", ca.toString(), "--sni", TestPki.NAME, "--write-keylog", keylog.toString(),
                         "127.0.0.1", String.valueOf(port), "--command", "LOGIN alice secret", "--command", "a9 SELECT INBOX", "--command", "LOGOUT");
                 assertEquals(0, r.exitCode(), r::toString);
-                Thread.sleep(500);
+                Thread.sleep(1_000); // the last packets reach tcpdump
             } finally {
                 tcpdump.destroy();
                 tcpdump.waitFor(10, TimeUnit.SECONDS);
             }
             String keys = Files.readString(keylog);
-            assertTrue(keys.startsWith(version.equals("TLSv1.3") ? "CLIENT_HANDSHAKE_TRAFFIC_SECRET " : "CLIENT_RANDOM "), keys);
+            List<String> labels = keys.lines().map(l -> l.split(" ")[0]).toList();
+            assertEquals(version.equals("TLSv1.3")
+                    ? List.of("CLIENT_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0", "SERVER_HANDSHAKE_TRAFFIC_SECRET", "SERVER_TRAFFIC_SECRET_0")
+                    : List.of("CLIENT_RANDOM"), labels, keys);
             String decrypted = tshark(pcap, keylog, port);
-            assertTrue(decrypted.contains("a9 SELECT INBOX"), "tshark did not decrypt the session:\n" + decrypted);
+            assertTrue(decrypted.contains("a9 SELECT INBOX"), () -> "tshark did not decrypt the session:\n" + decrypted
+                    + "\ncapture: " + summary(pcap) + "\nkey log:\n" + keys);
             String without = tshark(pcap, dir.resolve("no-such-keylog"), port);
             assertTrue(!without.contains("a9 SELECT INBOX"), "the capture alone must not show the IMAP");
         }
@@ -68,6 +72,17 @@ class ConnectKeyLogTest {
             Thread.sleep(50);
         }
         throw new AssertionError("tcpdump did not start: " + (Files.exists(tcpdumpOutput) ? Files.readString(tcpdumpOutput) : ""));
+    }
+
+    private static String summary(Path pcap) {
+        try {
+            Process p = new ProcessBuilder("tshark", "-r", pcap.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(60, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException | InterruptedException e) {
+            return e.toString();
+        }
     }
 
     /** The IMAP lines tshark finds in the capture, decrypting with {@code keylog}. */
