@@ -247,8 +247,10 @@ final class ConnectSession implements Wire.Listener {
         if (failure != null) {
             tlsFailed = true;
             handshakeTimedOut = failure.kind == TlsLayer.HandshakeFailure.Kind.TIMEOUT;
-            note("TLS failed: " + failure.getMessage() + (failure.kind == TlsLayer.HandshakeFailure.Kind.CLIENT_REJECTED || check.rejected()
-                    ? " (mailscope refused the certificate: --insecure to go on anyway, --cafile FILE to trust its CA)" : ""));
+            note(check.rejected()
+                    ? "TLS failed: mailscope refused the server's certificate (what is wrong with it is above): --cafile FILE to trust its CA, "
+                            + "--sni NAME to check it against the name it is for, --insecure to go on anyway"
+                    : "TLS failed: " + failure.getMessage());
             return false;
         }
         synchronized (lock) {

@@ -3,7 +3,6 @@ package io.mailscope.cli.connect;
 import io.mailscope.explain.Finding;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -23,7 +22,14 @@ final class Transcript {
     private final Consumer<String> note;
     private final java.util.function.Function<String, String> hints;
     private int lineNumber;
-    private final Map<Long, List<Integer>> linesOfFrame = new HashMap<>();
+    /** Which lines each frame carried, for the last {@value #FRAMES_KEPT} frames: a long session stays bounded. */
+    private final Map<Long, List<Integer>> linesOfFrame = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, List<Integer>> eldest) {
+            return size() > FRAMES_KEPT;
+        }
+    };
+    static final int FRAMES_KEPT = 50_000;
     private final List<String> told = new ArrayList<>();
     private final List<Finding> queued = new ArrayList<>();
 

@@ -45,6 +45,11 @@ final class Dovecot implements AutoCloseable {
 
     /** Starts dovecot with the server certificate {@code cert}. */
     static Dovecot start(TestPki.Issued cert) throws Exception {
+        return start(cert, freePort(), freePort());
+    }
+
+    /** On the given ports (143 and 993 to show the standard ones in docs/connect.md). */
+    static Dovecot start(TestPki.Issued cert, int imap, int imaps) throws Exception {
         assumeAvailable();
         Path dir = Files.createTempDirectory("mailscope-dovecot");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -53,8 +58,6 @@ final class Dovecot implements AutoCloseable {
         cert.writePem(dir.resolve("server.pem"), dir.resolve("server.key"));
         Files.writeString(dir.resolve("passwd"), "alice:{PLAIN}secret:1000:1000::" + dir.resolve("mail/alice") + "\n");
         run(new ProcessBuilder("chown", "-R", "1000:1000", dir.resolve("mail").toString()));
-        int imap = freePort();
-        int imaps = freePort();
         Path conf = dir.resolve("dovecot.conf");
         Files.writeString(conf, String.join("\n",
                 "base_dir = " + run,
