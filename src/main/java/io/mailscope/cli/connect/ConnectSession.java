@@ -63,6 +63,7 @@ final class ConnectSession implements Wire.Listener {
     private boolean taggingSaid;
     private boolean serverSpoke;
     private boolean startTlsOffered;
+    private boolean loginDisabledSaid;
     private boolean serverEnded;
     private boolean weClosed;
     private boolean passwordLiteral;
@@ -612,18 +613,34 @@ final class ConnectSession implements Wire.Listener {
             String text = printable(raw);
             transcript.line(false, text, frame, encrypted);
             CommandLedger.Meaning m = ledger.read(text);
-            if ((m == CommandLedger.Meaning.GREETING || m == CommandLedger.Meaning.UNTAGGED) && offersStartTls(text)) {
-                startTlsOffered = true;
-                note("the server offers STARTTLS: type STARTTLS and mailscope does the TLS handshake, then log in");
+            if (m == CommandLedger.Meaning.GREETING || m == CommandLedger.Meaning.UNTAGGED) {
+                capabilityNotes(text);
             }
         }
     }
 
-    /** --auto on 143 offers STARTTLS when the server does (once). */
-    private boolean offersStartTls(String text) {
+    /**
+     * Says once what the capabilities announced before TLS mean for the person typing: LOGINDISABLED (no LOGIN
+     * until TLS), and in --auto mode that STARTTLS is on offer.
+     */
+    private void capabilityNotes(String text) {
+        if (insideTls) {
+            return;
+        }
         String upper = text.toUpperCase(Locale.ROOT);
-        return settings.mode() == Mode.AUTO && !insideTls && !startTlsOffered && upper.contains("STARTTLS")
-                && (upper.startsWith("* OK") || upper.startsWith("* CAPABILITY"));
+        if (!(upper.startsWith("* OK") || upper.startsWith("* CAPABILITY") || upper.startsWith("* PREAUTH"))) {
+            return;
+        }
+        boolean starttls = upper.contains(" STARTTLS");
+        if (upper.contains(" LOGINDISABLED") && !loginDisabledSaid) {
+            loginDisabledSaid = true;
+            startTlsOffered = true;
+            note("the server advertises LOGINDISABLED: it refuses LOGIN until TLS is on"
+                    + (starttls ? "; type STARTTLS first (mailscope does the TLS handshake), then log in" : ""));
+        } else if (starttls && settings.mode() == Mode.AUTO && !startTlsOffered) {
+            startTlsOffered = true;
+            note("the server offers STARTTLS: type STARTTLS and mailscope does the TLS handshake, then log in");
+        }
     }
 
     /** Control characters (a TLS record read as text) are shown escaped, never sent to the terminal as they are. */

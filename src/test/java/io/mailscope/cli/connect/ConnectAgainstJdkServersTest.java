@@ -187,4 +187,39 @@ class ConnectAgainstJdkServersTest {
             assertEquals("::1", r.ofType("summary").get(0).path("address").asText().replace("0:0:0:0:0:0:0:1", "::1"), r::toString);
         }
     }
+
+    @Test
+    void aResetMidLineIsExplainedAndTheHalfLineShown() throws Exception {
+        try (JdkImapServer s = JdkImapServer.plain(JdkImapServer.Behaviour.RESET)) {
+            ConnectRun r = ConnectRun.of("--plain", "--json", "127.0.0.1", port(s), "--command", "NOOP");
+            assertEquals(1, r.exitCode(), r::toString);
+            assertTrue(r.findings().contains("reset"), r::toString);
+            assertTrue(r.ofType("line").stream().anyMatch(l -> l.path("text").asText().equals("a1 OK half a li [no end of line]")), r::toString);
+        }
+    }
+
+    @Test
+    void aHostNameIsResolvedAndEachAddressTriedInTurn() throws Exception {
+        try (JdkImapServer s = JdkImapServer.plain(JdkImapServer.Behaviour.IMAP)) {
+            ConnectRun r = ConnectRun.of("--plain", "--json", "localhost", port(s), "--command", "NOOP");
+            assertEquals(0, r.exitCode(), r::toString);
+            assertEquals("127.0.0.1", r.ofType("summary").get(0).path("address").asText(), r::toString);
+        }
+    }
+
+    @Test
+    void linesPipedOnStandardInputAreSentOneAfterTheOther() throws Exception {
+        try (JdkImapServer s = JdkImapServer.plain(JdkImapServer.Behaviour.IMAP)) {
+            Process p = new ProcessBuilder(Tmux.mailscope("connect", "--plain", "--json", "127.0.0.1", port(s))).start();
+            try (var in = p.getOutputStream()) {
+                in.write("a1 CAPABILITY\nLOGIN alice secret\nLOGOUT\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), out);
+            assertEquals(List.of("a1 CAPABILITY", "a2 LOGIN alice secret", "a3 LOGOUT"), s.received());
+            assertTrue(out.contains("\"text\":\"a2 LOGIN alice ***\""), out);
+            assertFalse(out.contains("secret"), out);
+        }
+    }
 }

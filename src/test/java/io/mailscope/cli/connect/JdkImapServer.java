@@ -27,6 +27,8 @@ final class JdkImapServer implements AutoCloseable {
         IMAP,
         /** Greets, then answers the first command with "* BYE" and closes. */
         BYE,
+        /** Greets, then resets the connection (RST) at the first command, half a line written. */
+        RESET,
         /** Accepts and reads, never sends a byte (a TLS handshake waits forever). */
         SILENT
     }
@@ -101,6 +103,12 @@ final class JdkImapServer implements AutoCloseable {
                 String[] w = line.split(" ", 3);
                 String tag = w[0];
                 String cmd = w.length > 1 ? w[1].toUpperCase(Locale.ROOT) : "";
+                if (behaviour == Behaviour.RESET) {
+                    out.write((tag + " OK half a li").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    s.setSoLinger(true, 0); // close with RST
+                    return;
+                }
                 if (behaviour == Behaviour.BYE) {
                     say(out, "* BYE Server shutting down for maintenance");
                     return;
