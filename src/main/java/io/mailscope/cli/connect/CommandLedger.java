@@ -93,9 +93,15 @@ final class CommandLedger {
         return !pending.isEmpty();
     }
 
-    /** An AUTHENTICATE or IDLE in progress got its "+": the next line answers the server and has no tag. */
-    boolean continuationExpected() {
-        return continuation && (pending.containsValue("AUTHENTICATE") || pending.containsValue("IDLE"));
+    /**
+     * "AUTHENTICATE" or "IDLE" when such a command in progress got its "+": the next line answers the server and
+     * has no tag (a SASL response, DONE); else null.
+     */
+    String continuationFor() {
+        if (!continuation) {
+            return null;
+        }
+        return pending.containsValue("AUTHENTICATE") ? "AUTHENTICATE" : pending.containsValue("IDLE") ? "IDLE" : null;
     }
 
     /** Takes the continuation: true when one came since the last command. */

@@ -347,9 +347,23 @@ final class ConnectSession implements Wire.Listener {
         if (literalLeft > 0) {
             return literalData(text);
         }
-        if (continuationExpected()) {
-            // an AUTHENTICATE exchange or IDLE: the line answers the server and gets no tag
-            return sendRaw(text, settings.showPasswords() ? text : "***".equals(text) ? text : redactSasl(text));
+        String answering;
+        synchronized (lock) {
+            answering = ledger.continuationFor();
+            if (answering != null) {
+                ledger.takeContinuation(); // this line answers that "+"; the next needs another
+            }
+        }
+        if (answering != null) {
+            // the line answers the server's "+" and gets no tag: a SASL response (a secret), or IDLE's DONE
+            boolean secret = answering.equals("AUTHENTICATE") && !settings.showPasswords();
+            if (!sendRaw(text, secret ? redactSasl(text) : text)) {
+                return false;
+            }
+            if (!input.interactive()) {
+                awaitAnswers();
+            }
+            return true;
         }
         TypedLine line = TypedLine.parse(text);
         if (!line.hasTag() && !line.name().isEmpty()) {
@@ -683,12 +697,6 @@ final class ConnectSession implements Wire.Listener {
         }
     }
 
-    private boolean continuationExpected() {
-        synchronized (lock) {
-            return ledger.continuationExpected();
-        }
-    }
-
     // ---- waiting -----------------------------------------------------------------------------------------------
 
     private boolean awaitGreeting() {
@@ -718,7 +726,8 @@ final class ConnectSession implements Wire.Listener {
     private void awaitAnswer(String tag) {
         long deadline = System.nanoTime() + settings.timeoutNanos();
         synchronized (lock) {
-            while (ledger.waitingFor(tag) && !serverEnded && System.nanoTime() < deadline) {
+            // a "+" to an AUTHENTICATE or IDLE also ends the wait: the next line answers it
+            while (ledger.waitingFor(tag) && ledger.continuationFor() == null && !serverEnded && System.nanoTime() < deadline) {
                 waitOnLock(deadline);
             }
         }
@@ -737,7 +746,7 @@ final class ConnectSession implements Wire.Listener {
     private void awaitAnswers() {
         long deadline = System.nanoTime() + settings.timeoutNanos();
         synchronized (lock) {
-            while (ledger.anyPending() && !serverEnded && System.nanoTime() < deadline) {
+            while (ledger.anyPending() && ledger.continuationFor() == null && !serverEnded && System.nanoTime() < deadline) {
                 waitOnLock(deadline);
             }
         }

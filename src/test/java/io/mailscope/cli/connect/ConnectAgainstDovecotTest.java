@@ -149,4 +149,23 @@ class ConnectAgainstDovecotTest {
         assertEquals(0, insecure.exitCode(), insecure::toString);
         assertTrue(insecure.ofType("tls").get(0).path("accepted").asBoolean());
     }
+
+    @Test
+    void authenticatePlainAnswersTheContinuationWithoutATagAndItsResponseIsRedacted() {
+        String response = java.util.Base64.getEncoder().encodeToString("\0alice\0secret".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        ConnectRun r = ConnectRun.of("--tls", "--json", "--cafile", ca, "--sni", TestPki.NAME, Dovecot.HOST,
+                String.valueOf(dovecot.imapsPort), "--command", "AUTHENTICATE PLAIN", "--command", response, "--command", "LOGOUT");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(List.of("a1 AUTHENTICATE PLAIN", "***", "a2 LOGOUT"), clientLines(r));
+        assertFalse(r.out().contains(response), r::toString);
+    }
+
+    @Test
+    void idleIsEndedByDoneTypedWithoutATag() {
+        ConnectRun r = ConnectRun.of("--tls", "--json", "--cafile", ca, "--sni", TestPki.NAME, Dovecot.HOST,
+                String.valueOf(dovecot.imapsPort), "--command", "LOGIN alice secret", "--command", "SELECT INBOX",
+                "--command", "IDLE", "--command", "DONE", "--command", "LOGOUT");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(List.of("a1 LOGIN alice ***", "a2 SELECT INBOX", "a3 IDLE", "DONE", "a4 LOGOUT"), clientLines(r));
+    }
 }
