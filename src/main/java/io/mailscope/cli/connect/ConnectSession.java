@@ -3,7 +3,6 @@ package io.mailscope.cli.connect;
 import io.mailscope.dissect.PortRole;
 import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.explain.Finding;
-import io.mailscope.explain.Severity;
 import io.mailscope.tcp.Direction;
 
 import javax.net.ssl.SSLEngine;
@@ -110,9 +109,7 @@ final class ConnectSession implements Wire.Listener {
 
     private int noSuchHost() {
         long now = WallClock.now();
-        Finding f = new Finding("name-not-resolved", Severity.ERROR, "The server's name does not resolve.",
-                "The name " + settings.host() + " has no address: the resolver (DNS, /etc/hosts) knows no such host. Nothing was sent.",
-                "Check the spelling, or give the server's IP address (IPv6 as it is, e.g. ::1).", List.of());
+        Finding f = ConnectFindings.nameNotResolved(settings.host());
         transcript.tell(f);
         transcript.flush();
         out.summary(new ConnectSummary(settings.host(), null, settings.port(), settings.mode().label, null, null, 0, 0, 0, 0,
@@ -266,13 +263,7 @@ final class ConnectSession implements Wire.Listener {
     private void handshakeStalled(long waitedNanos) {
         long now = WallClock.now();
         String where = endpoint(serverAddress);
-        Finding f = new Finding("tls-handshake-stalled", Severity.ERROR, "The server has not answered the TLS ClientHello.",
-                "mailscope sent its ClientHello to " + where + " and nothing has come back for " + millis(waitedNanos)
-                        + ". A TLS server answers at once with its ServerHello; a server that stays silent is not speaking TLS on this port "
-                        + "(it may wait for a line of text that a ClientHello never ends), or a firewall or proxy on the way holds the connection.",
-                "Check that port " + settings.port() + " is implicit TLS (993); for plaintext IMAP with STARTTLS use --starttls (143), "
-                        + "and try --plain to see whether the server speaks first.",
-                List.of());
+        Finding f = ConnectFindings.handshakeStalled(where, settings.port(), waitedNanos);
         transcript.tell(f);
         transcript.flush();
     }
@@ -422,28 +413,16 @@ final class ConnectSession implements Wire.Listener {
         synchronized (lock) {
             caps = explainer.capabilitiesBeforeTls();
         }
-        if (!caps.contains("LOGINDISABLED")) {
+        Finding f = ConnectFindings.plaintextLoginStopped(line, caps);
+        if (f == null) {
             return false;
         }
-        String shown = TypedLine.parse(line.text()).name().equals("LOGIN") ? line.tag() + " LOGIN " + loginUser(line.text()) + " ***" : line.tag() + " " + line.name() + " ...";
-        Finding f = new Finding("login-before-starttls", Severity.ERROR, "The server refuses logins before TLS: mailscope did not send this one.",
-                "The server advertised LOGINDISABLED in its capabilities (" + String.join(" ", caps) + "): it accepts no LOGIN until TLS is on. "
-                        + "Sending \"" + shown + "\" now would only put the password on the network in the clear, so it stayed on this machine.",
-                caps.contains("STARTTLS") ? "Type STARTTLS first (mailscope does the TLS handshake), then the same LOGIN; or reconnect with --tls to port 993. "
-                        + "(--allow-plaintext-login sends it anyway.)"
-                        : "Reconnect with --tls to the implicit TLS port (993). (--allow-plaintext-login sends it anyway.)",
-                List.of());
         synchronized (lock) {
             ledger.stopped();
         }
         transcript.tell(f);
         transcript.flush();
         return true;
-    }
-
-    private static String loginUser(String text) {
-        String[] w = text.strip().split(" +");
-        return w.length > 2 ? w[2] : "";
     }
 
     /**
