@@ -16,11 +16,11 @@ import java.util.concurrent.Callable;
 
 /** {@code mailscope connect HOST [PORT]}: the telnet that speaks TLS and explains what the server is doing. */
 @Command(name = "connect", mixinStandardHelpOptions = true,
-        description = {"Connect to an IMAP server, type IMAP into it, and have each reply explained (docs/connect.md).",
-                "mailscope does the TLS a person cannot type (implicit TLS, or STARTTLS typed as a command), tags bare commands,",
-                "waits for '+' before literals, and stops a password from leaving in plaintext to a server that refuses it."},
-        footer = {"", "Exit codes: 0 connected and every command answered OK; 1 connected but the server refused something",
-                "(NO, BAD, BYE), a command went unanswered, or TLS failed; 2 usage error or no connection."})
+        description = "Connect to an IMAP server, type IMAP into it, and have each reply explained (docs/connect.md). "
+                + "mailscope does the TLS a person cannot type (implicit TLS, or STARTTLS typed as a command), tags bare commands, "
+                + "waits for '+' before literals, and keeps a password from leaving in plaintext to a server that refuses it.",
+        footer = {"", "Exit codes: 0 connected and every command answered OK; 1 connected but the server refused something "
+                + "(NO, BAD, BYE), a command went unanswered, or TLS failed; 2 usage error or no connection."})
 public final class ConnectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "HOST", description = "Server name, IPv4 or IPv6 address (brackets optional).")
     String host;
