@@ -68,6 +68,13 @@ final class Connector {
                 }
             } catch (SocketTimeoutException e) {
                 last = failed(target, t0, false);
+                synchronized (lock) {
+                    // the SYNs Linux sent again meanwhile (after 1 s, then 2, 4, 8... s): what a capture would show
+                    long now = WallClock.now();
+                    for (long wait = 1_000_000_000L, at = t0 + wait; at < now; wait *= 2, at += wait) {
+                        last.explainer().tcp().synRetransmitted(at);
+                    }
+                }
                 if (more) {
                     note.accept(ConnectSession.endpoint(target) + ": no answer in " + ConnectSession.millis(timeoutNanos) + "; trying the next address");
                 }

@@ -54,6 +54,14 @@ final class SyntheticTcp {
         return f;
     }
 
+    /** The same SYN again: the kernel's retransmission when no SYN-ACK came. */
+    long synRetransmitted(long timeNanos) {
+        clientSeq--;
+        long f = packet(Direction.CLIENT_TO_SERVER, SYN, null, 0, 0, timeNanos);
+        clientSeq++;
+        return f;
+    }
+
     /** The server's SYN-ACK and the client's ACK: the connection is set up. Returns the SYN-ACK's frame. */
     long established(long timeNanos) {
         long f = packet(Direction.SERVER_TO_CLIENT, SYN | ACK, null, 0, 0, timeNanos);
