@@ -124,6 +124,9 @@ final class ConnectSession implements Wire.Listener {
             explainer = r.explainer();
             serverAddress = r.server();
         }
+        if (r.server() != null) {
+            out.connected(endpoint(r.local()), endpoint(r.server()));
+        }
         if (r.socket() == null) {
             return false;
         }
@@ -133,7 +136,6 @@ final class ConnectSession implements Wire.Listener {
             note("cannot use the connection: " + e.getMessage());
             return false;
         }
-        out.connected(endpoint(r.local()), endpoint(r.server()));
         note("connected to " + endpoint(r.server()) + (settings.host().equals(r.server().getAddress().getHostAddress()) ? "" : " (" + settings.host() + ")"));
         return true;
     }
