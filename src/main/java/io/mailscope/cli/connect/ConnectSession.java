@@ -572,6 +572,11 @@ final class ConnectSession implements Wire.Listener {
                     }
                 }
             }
+        } catch (javax.net.ssl.SSLException e) {
+            // a record that does not decrypt, or an alert after the handshake: the TLS session is over
+            String alert = TlsLayer.receivedAlert(String.valueOf(e.getMessage()));
+            note(alert != null ? "the server ended TLS with a fatal " + alert + " alert" : "TLS failed: " + e.getMessage());
+            serverGone(Wire.ReadResult.CLOSED);
         } catch (IOException e) {
             serverGone(Wire.ReadResult.RESET);
         }

@@ -27,7 +27,7 @@ final class TlsLayer {
 
     /** How a handshake ended badly, in terms a person can act on. */
     static final class HandshakeFailure extends Exception {
-        enum Kind { SERVER_ALERT, CLIENT_REJECTED, SERVER_CLOSED, RESET, TIMEOUT, LOCAL }
+        enum Kind { SERVER_ALERT, SERVER_CLOSED, RESET, TIMEOUT, LOCAL }
 
         final Kind kind;
         /** The alert's name when one crossed (received or sent), else null. */
