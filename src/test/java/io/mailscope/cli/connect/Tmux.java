@@ -103,6 +103,7 @@ final class Tmux implements AutoCloseable {
     @Override
     public void close() throws Exception {
         tmux(List.of("kill-server"));
+        Thread.sleep(200); // the server's last client may still be writing its lock file
         // tmux leaves its socket file behind: /tmp/tmux-UID/NAME (or under TMUX_TMPDIR)
         String base = System.getenv().getOrDefault("TMUX_TMPDIR", "/tmp");
         String me = String.valueOf(new com.sun.security.auth.module.UnixSystem().getUid());
