@@ -36,7 +36,7 @@ import java.util.List;
  * it decodes certificates the JDK refuses (odd encodings, unknown key types) and gives the raw ASN.1 when we need
  * it; a certificate that still does not decode becomes a {@link CertificateInfo} with {@code error} set.
  */
-final class CertificateParser {
+public final class CertificateParser {
     private CertificateParser() {
     }
 
@@ -80,7 +80,7 @@ final class CertificateParser {
     }
 
     /** One DER certificate. Never throws. */
-    static CertificateInfo parse(byte[] buf, int off, int len) {
+    public static CertificateInfo parse(byte[] buf, int off, int len) {
         byte[] der = new byte[len];
         System.arraycopy(buf, off, der, 0, len);
         String sha256 = sha256(der);
