@@ -1,5 +1,6 @@
 package io.mailscope.cli.connect;
 
+import io.mailscope.explain.CommonCode;
 import io.mailscope.explain.Finding;
 import io.mailscope.explain.Severity;
 
@@ -16,13 +17,13 @@ final class ConnectFindings {
     }
 
     static Finding nameNotResolved(String host) {
-        return new Finding("name-not-resolved", Severity.ERROR, "The server's name does not resolve.",
+        return new Finding(CommonCode.NAME_NOT_RESOLVED, Severity.ERROR, "The server's name does not resolve.",
                 "The name " + host + " has no address: the resolver (DNS, /etc/hosts) knows no such host. Nothing was sent.",
                 "Check the spelling, or give the server's IP address (IPv6 as it is, e.g. ::1).", List.of());
     }
 
     static Finding handshakeStalled(String server, int port, long waitedNanos) {
-        return new Finding("tls-handshake-stalled", Severity.ERROR, "The server has not answered the TLS ClientHello.",
+        return new Finding(CommonCode.TLS_HANDSHAKE_STALLED, Severity.ERROR, "The server has not answered the TLS ClientHello.",
                 "mailscope sent its ClientHello to " + server + " and nothing has come back for " + ConnectSession.millis(waitedNanos)
                         + ". A TLS server answers at once with its ServerHello; a server that stays silent is not speaking TLS on this port "
                         + "(it may wait for a line of text that a ClientHello never ends), or a firewall or proxy on the way holds the connection.",
@@ -40,7 +41,7 @@ final class ConnectFindings {
             return null;
         }
         String shown = line.name().equals("LOGIN") ? line.tag() + " LOGIN " + loginUser(line.text()) + " ***" : line.tag() + " " + line.name() + " ...";
-        return new Finding("login-before-starttls", Severity.ERROR, "The server refuses logins before TLS: mailscope did not send this one.",
+        return new Finding(CommonCode.LOGIN_BEFORE_STARTTLS, Severity.ERROR, "The server refuses logins before TLS: mailscope did not send this one.",
                 "The server advertised LOGINDISABLED in its capabilities (" + String.join(" ", capabilitiesBeforeTls) + "): it accepts no LOGIN until TLS is on. "
                         + "Sending \"" + shown + "\" now would only put the password on the network in the clear, so it stayed on this machine.",
                 capabilitiesBeforeTls.contains("STARTTLS")

@@ -93,7 +93,8 @@ final class Transcript {
                 }
             }
             lines.sort(null);
-            out.finding(new Finding(f.code(), f.severity(), f.summary(), linesForFrames(f.explanation()), linesForFrames(f.fix()), f.frames()),
+            out.finding(new Finding(f.kind(), f.severity(), f.summary(), linesForFrames(f.explanation()), linesForFrames(f.fix()), f.frames(),
+                            f.confidence(), f.alternatives(), f.outcome()),
                     lines, WallClock.now());
             String hint = hints.apply(f.code());
             if (hint != null) {
