@@ -207,7 +207,7 @@ public final class SessionFacts {
             if ("LOGOUT".equals(c.name())) {
                 logoutSent = true;
             }
-            exchanges.add(new Exchange(c, null, !tlsStarted));
+            exchanges.add(new Exchange(c, null, !tlsStarted && !c.at().insideTls()));
             if (c.tag() != null) {
                 pending.put(c.tag(), exchanges.size() - 1);
             }
