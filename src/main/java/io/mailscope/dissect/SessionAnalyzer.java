@@ -1,18 +1,22 @@
 package io.mailscope.dissect;
 
-import io.mailscope.dissect.imap.ImapAnalyzer;
 import io.mailscope.dissect.tls.TlsAnalyzer;
 import io.mailscope.tcp.Direction;
 import io.mailscope.tcp.StreamConsumer;
 
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
 /**
- * The top of dissection for one connection: sniffs what each direction speaks, then routes its bytes to the
- * IMAP or TLS analyzer, and after an accepted STARTTLS hands the stream from IMAP to TLS (Zeek's model).
+ * The top of dissection for one connection: sniffs what each direction speaks, then routes its bytes to that
+ * mail protocol's analyzer ({@link Protocols}) or the TLS analyzer, and after an accepted upgrade (STARTTLS, STLS)
+ * hands the stream from the protocol to TLS (Zeek's model). It knows no mail protocol by name.
  * Never throws: an analyzer failure becomes a problem event and that direction is only counted from then on.
  */
 public final class SessionAnalyzer implements StreamConsumer {
 
-    private enum Stage { DETECT, AFTER_STARTTLS, IMAP, TLS, OTHER }
+    private enum Stage { DETECT, AFTER_STARTTLS, APP, TLS, OTHER }
 
     private final class Side {
         final Direction direction;
@@ -24,6 +28,8 @@ public final class SessionAnalyzer implements StreamConsumer {
         String protocol;
         /** Set while this direction, handed to TLS after STARTTLS, may still fall back to plaintext. */
         FallbackWatch fallback;
+        /** The mail protocol's analyzer this direction's plaintext goes to (stage APP, and after a fallback). */
+        ProtocolAnalyzer app;
 
         Side(Direction direction) {
             this.direction = direction;
@@ -35,7 +41,8 @@ public final class SessionAnalyzer implements StreamConsumer {
     private final boolean redact;
     private final Side client = new Side(Direction.CLIENT_TO_SERVER);
     private final Side server = new Side(Direction.SERVER_TO_CLIENT);
-    private ImapAnalyzer imap;
+    /** One analyzer per mail protocol spoken on this connection (almost always one), by protocol id. */
+    private final Map<String, ProtocolAnalyzer> analyzers = new LinkedHashMap<>(2);
     private TlsAnalyzer tls;
 
     public SessionAnalyzer(Session session, boolean redactCredentials) {
@@ -84,11 +91,11 @@ public final class SessionAnalyzer implements StreamConsumer {
                     }
                     decide(side, protocol, at);
                 }
-                case IMAP -> {
-                    int used = imap().onData(side.direction, data, off, len, at);
+                case APP -> {
+                    int used = side.app.onData(side.direction, data, off, len, at);
                     off += used;
                     len -= used;
-                    if (imap().tlsPending(side.direction)) {
+                    if (side.app.upgradePending(side.direction)) {
                         side.stage = Stage.AFTER_STARTTLS;
                         side.probeLen = 0;
                         if (len > 0 && side.direction == Direction.SERVER_TO_CLIENT && freshChunk
@@ -111,8 +118,8 @@ public final class SessionAnalyzer implements StreamConsumer {
                     }
                     sink.emit(new SessionEvent.PlaintextFallback(at, side.fallback.before()));
                     side.fallback = null;
-                    side.stage = Stage.IMAP;
-                    imap().continuePlaintext(side.direction);
+                    side.stage = Stage.APP;
+                    side.app.continuePlaintext(side.direction);
                     len -= plain - off;
                     off = plain;
                 }
@@ -149,8 +156,8 @@ public final class SessionAnalyzer implements StreamConsumer {
                 sink.emit(new SessionEvent.TlsHandoff(at));
             } else {
                 sink.emit(new SessionEvent.PlaintextAfterStartTls(at, describePlaintext(probe, probeLen)));
-                imap().continuePlaintext(side.direction);
-                side.stage = Stage.IMAP;
+                side.app.continuePlaintext(side.direction);
+                side.stage = Stage.APP;
             }
             route(side, probe.clone(), 0, probeLen, at, false);
             return;
@@ -158,45 +165,55 @@ public final class SessionAnalyzer implements StreamConsumer {
         side.protocol = protocol;
         PortRole role = session.role();
         boolean textual = ProtocolSniffer.TEXT.equals(protocol);
-        String shown = ProtocolSniffer.IMAP.equals(protocol) || textual || ProtocolSniffer.TLS.equals(protocol)
+        String shown = Protocols.isMail(protocol) || textual || ProtocolSniffer.TLS.equals(protocol)
                 ? "" : ProtocolSniffer.escape(probe, 0, firstLineLength(probe, probeLen), 48);
         sink.emit(new SessionEvent.Detected(at, protocol, shown));
         mismatch(side, protocol, role, at, shown);
-        if (ProtocolSniffer.TLS.equals(protocol)) {
-            side.stage = Stage.TLS;
-        } else if (ProtocolSniffer.IMAP.equals(protocol)
-                || (textual && (role != PortRole.OTHER || ProtocolSniffer.IMAP.equals(side(side.direction.opposite()).protocol)))) {
-            // Hand-typed text on a mail port is parsed as IMAP, so its mistakes (missing tag...) are named.
-            side.stage = Stage.IMAP;
-        } else {
-            side.stage = Stage.OTHER;
-        }
+        String parseAs = parseAs(side, protocol, role);
+        side.app = parseAs == null ? null : analyzer(parseAs);
+        side.stage = ProtocolSniffer.TLS.equals(protocol) ? Stage.TLS : side.app != null ? Stage.APP : Stage.OTHER;
         if (side.stage != Stage.OTHER) {
             route(side, probe.clone(), 0, probeLen, at, false);
         }
     }
 
+    /**
+     * The mail protocol whose analyzer parses this direction, or null: the protocol it speaks when that is the
+     * port's (or the port has none); hand-typed text on a mail port as the port's protocol, so its mistakes
+     * (a missing tag...) are named; text on another port as what the other side speaks. A mail protocol foreign
+     * to the port is not parsed: its mismatch finding tells that story.
+     */
+    private String parseAs(Side side, String protocol, PortRole role) {
+        if (Protocols.isMail(protocol)) {
+            return role == PortRole.OTHER || protocol.equals(role.protocol()) ? protocol : null;
+        }
+        if (!ProtocolSniffer.TEXT.equals(protocol)) {
+            return null;
+        }
+        if (role != PortRole.OTHER) {
+            return role.protocol();
+        }
+        String other = side(side.direction.opposite()).protocol;
+        return other != null && Protocols.isMail(other) ? other : null;
+    }
+
     private void mismatch(Side side, String protocol, PortRole role, At at, String shown) {
         boolean fromClient = side.direction == Direction.CLIENT_TO_SERVER;
-        boolean plaintext = ProtocolSniffer.IMAP.equals(protocol) || ProtocolSniffer.TEXT.equals(protocol);
+        boolean plaintext = protocol.equals(role.protocol()) || ProtocolSniffer.TEXT.equals(protocol);
         MismatchKind code = null;
         String detail = null;
-        if (role == PortRole.IMAPS && plaintext) {
+        if (role.implicitTls() && plaintext) {
             code = fromClient ? MismatchKind.PLAINTEXT_TO_TLS_PORT : MismatchKind.PLAINTEXT_FROM_TLS_PORT;
             detail = (fromClient ? "the client sent plaintext" : "the server sent plaintext")
                     + " to implicit TLS port " + session.connection().server().port();
-        } else if (role == PortRole.IMAP && ProtocolSniffer.TLS.equals(protocol) && !session.connection().midstream()) {
+        } else if (role.startTls() && ProtocolSniffer.TLS.equals(protocol) && !session.connection().midstream()) {
             // (A capture that starts mid-connection may have missed the STARTTLS that made this TLS legitimate.)
             code = fromClient ? MismatchKind.TLS_TO_PLAINTEXT_PORT : MismatchKind.TLS_FROM_PLAINTEXT_PORT;
-            detail = (fromClient ? "the client sent TLS" : "the server sent TLS") + " on plaintext IMAP port "
-                    + session.connection().server().port() + " before any STARTTLS";
+            detail = (fromClient ? "the client sent TLS" : "the server sent TLS") + " on plaintext "
+                    + role.protocol().toUpperCase(Locale.ROOT) + " port " + session.connection().server().port()
+                    + " before any STARTTLS";
         } else if (role != PortRole.OTHER && !plaintext && !ProtocolSniffer.TLS.equals(protocol)) {
-            code = switch (protocol) {
-                case ProtocolSniffer.HTTP -> MismatchKind.HTTP_ON_IMAP_PORT;
-                case ProtocolSniffer.SMTP -> MismatchKind.SMTP_ON_IMAP_PORT;
-                case ProtocolSniffer.POP3 -> MismatchKind.POP3_ON_IMAP_PORT;
-                default -> MismatchKind.UNKNOWN_ON_MAIL_PORT;
-            };
+            code = MismatchKind.onPort(protocol, role.protocol());
             detail = protocol + " on " + role.label() + " port " + session.connection().server().port()
                     + (shown.isEmpty() ? "" : ": \"" + shown + "\"");
         }
@@ -250,7 +267,7 @@ public final class SessionAnalyzer implements StreamConsumer {
 
     private void forwardGap(Side side, long length, At at) {
         switch (side.stage) {
-            case IMAP -> imap().onGap(side.direction, length, at);
+            case APP -> side.app.onGap(side.direction, length, at);
             case TLS -> tls().onGap(side.direction, length, at);
             default -> {
             }
@@ -265,8 +282,10 @@ public final class SessionAnalyzer implements StreamConsumer {
             if ((side.stage == Stage.DETECT || side.stage == Stage.AFTER_STARTTLS) && side.probeLen > 0) {
                 decide(side, ProtocolSniffer.classify(direction, side.probe, side.probeLen, true), at);
             }
-            if (imap != null) {
-                imap.onEnd(direction, at);
+            for (ProtocolAnalyzer a : analyzers.values()) {
+                if (a != null) {
+                    a.onEnd(direction, at);
+                }
             }
             if (tls != null) {
                 tls.onEnd(direction, at);
@@ -281,11 +300,14 @@ public final class SessionAnalyzer implements StreamConsumer {
         sink.emit(new SessionEvent.InternalError(at, side.direction.sender() + " side: mailscope could not dissect this direction further: " + e));
     }
 
-    private ImapAnalyzer imap() {
-        if (imap == null) {
-            imap = new ImapAnalyzer(sink, redact);
+    /** This connection's analyzer of a mail protocol, made on first use; null for a protocol not dissected. */
+    private ProtocolAnalyzer analyzer(String protocol) {
+        ProtocolAnalyzer a = analyzers.get(protocol);
+        if (a == null && !analyzers.containsKey(protocol)) {
+            a = Protocols.byId(protocol).newAnalyzer(sink, redact);
+            analyzers.put(protocol, a);
         }
-        return imap;
+        return a;
     }
 
     private TlsAnalyzer tls() {
@@ -299,7 +321,4 @@ public final class SessionAnalyzer implements StreamConsumer {
         return tls;
     }
 
-    public ImapAnalyzer imapAnalyzer() {
-        return imap;
-    }
 }

@@ -1,6 +1,7 @@
 package io.mailscope.explain;
 
 import io.mailscope.dissect.ProtocolSniffer;
+import io.mailscope.dissect.Protocols;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.tls.NegotiatedHello;
 import io.mailscope.dissect.tls.ServerHello;
@@ -64,9 +65,9 @@ public final class Diagnoser {
     }
 
     private static String expectedFirstSpeaker(SessionFacts f) {
-        // An IMAP server greets first even when the client wrongly starts TLS on its port: the server's protocol
+        // A mail server greets first even when the client wrongly starts TLS on its port: the server's protocol
         // decides, else a TLS client speaks first (implicit TLS), else the port's role.
-        if (f.serverDetected != null && ProtocolSniffer.IMAP.equals(f.serverDetected.protocol())) {
+        if (f.serverDetected != null && Protocols.isMail(f.serverDetected.protocol())) {
             return "server";
         }
         if (f.clientDetected != null && ProtocolSniffer.TLS.equals(f.clientDetected.protocol())) {
@@ -82,23 +83,20 @@ public final class Diagnoser {
         if (f.clientDetected != null && ProtocolSniffer.TLS.equals(f.clientDetected.protocol())) {
             return Transport.IMPLICIT_TLS;
         }
-        if ((f.clientDetected != null && ProtocolSniffer.IMAP.equals(f.clientDetected.protocol()))
-                || (f.serverDetected != null && ProtocolSniffer.IMAP.equals(f.serverDetected.protocol()))) {
+        if ((f.clientDetected != null && Protocols.isMail(f.clientDetected.protocol()))
+                || (f.serverDetected != null && Protocols.isMail(f.serverDetected.protocol()))) {
             return Transport.PLAIN;
         }
-        return switch (f.session.role()) {
-            case IMAPS -> Transport.IMPLICIT_TLS;
-            case IMAP -> Transport.PLAIN;
-            default -> Transport.UNKNOWN;
-        };
+        return f.session.role().implicitTls() ? Transport.IMPLICIT_TLS
+                : f.session.role().startTls() ? Transport.PLAIN : Transport.UNKNOWN;
     }
 
     static String protocolPath(SessionFacts f) {
         StringBuilder p = new StringBuilder();
         String first = f.clientDetected != null ? f.clientDetected.protocol()
                 : f.serverDetected != null ? f.serverDetected.protocol() : null;
-        if (f.serverDetected != null && ProtocolSniffer.IMAP.equals(f.serverDetected.protocol())) {
-            first = ProtocolSniffer.IMAP;
+        if (f.serverDetected != null && Protocols.isMail(f.serverDetected.protocol())) {
+            first = f.serverDetected.protocol();
         }
         if (first == null) {
             return "none";
@@ -110,7 +108,8 @@ public final class Diagnoser {
             return p.toString();
         }
         if (f.startTlsAccepted != null) {
-            p.append(" -> starttls");
+            // in the protocol's own words: imap -> starttls, pop3 -> stls, smtp -> starttls
+            p.append(ProtocolSniffer.POP3.equals(first) ? " -> stls" : " -> starttls");
             if (f.clientHandoff != null) {
                 p.append(" -> ").append(tlsLabel(f));
             } else if (f.clientPlaintextAfterStartTls != null) {

@@ -2,6 +2,7 @@ package io.mailscope.explain;
 
 import io.mailscope.dissect.At;
 import io.mailscope.dissect.Event;
+import io.mailscope.dissect.MailEvent;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.SessionEvent;
 import io.mailscope.dissect.imap.ImapEvent;
@@ -86,9 +87,12 @@ public final class SessionFacts {
     public final List<ImapEvent.Response> untaggedBadOrNo = new ArrayList<>();
     public final List<ImapEvent.Response> byes = new ArrayList<>();
     public final List<ImapEvent.Problem> imapProblems = new ArrayList<>();
-    public ImapEvent.Command startTlsCommand;
-    public ImapEvent.StartTlsAccepted startTlsAccepted;
-    public ImapEvent.StartTlsRefused startTlsRefused;
+    /** The client's first STARTTLS (IMAP, SMTP) or STLS (POP3), the server's acceptance or refusal: neutral facts. */
+    public MailEvent.Command startTlsCommand;
+    public MailEvent.UpgradeAccepted startTlsAccepted;
+    public MailEvent.UpgradeRefused startTlsRefused;
+    /** The mail protocol the session spoke (imap, pop3, smtp), from the server's words, else the client's, else the port's; or null. */
+    public String protocol;
     public SessionEvent.TlsHandoff clientHandoff;
     public SessionEvent.TlsHandoff serverHandoff;
     public SessionEvent.PlaintextAfterStartTls clientPlaintextAfterStartTls;
@@ -131,9 +135,21 @@ public final class SessionFacts {
         for (Event e : events) {
             take(e);
         }
+        protocol = mailProtocol(serverDetected);
+        if (protocol == null) {
+            protocol = mailProtocol(clientDetected);
+        }
+        if (protocol == null) {
+            protocol = session.role().protocol();
+        }
+    }
+
+    private static String mailProtocol(SessionEvent.Detected d) {
+        return d != null && io.mailscope.dissect.Protocols.isMail(d.protocol()) ? d.protocol() : null;
     }
 
     private void take(Event e) {
+        takeMail(e);
         if (e instanceof SessionEvent s) {
             takeSession(s);
         } else if (e instanceof ImapEvent i) {
@@ -191,11 +207,27 @@ public final class SessionFacts {
 
     }
 
-    private void takeImap(ImapEvent e) {
-        if (e instanceof ImapEvent.Command c) {
-            if ("STARTTLS".equals(c.name()) && startTlsCommand == null) {
+    /** What every mail protocol shares: the upgrade to TLS and the capabilities offered before it. */
+    private void takeMail(Event e) {
+        if (e instanceof MailEvent.Command c) {
+            if (("STARTTLS".equals(c.name()) || "STLS".equals(c.name())) && startTlsCommand == null) {
                 startTlsCommand = c;
             }
+        } else if (e instanceof MailEvent.UpgradeAccepted a) {
+            startTlsAccepted = a;
+        } else if (e instanceof MailEvent.UpgradeRefused r) {
+            startTlsRefused = r;
+        } else if (e instanceof MailEvent.Capabilities c) {
+            // Union: dovecot drops STARTTLS from the capabilities it lists after login, yet it offered it.
+            if (!tlsStarted) {
+                capabilitiesSeenBeforeTls = true;
+                capabilitiesBeforeTls.addAll(c.capabilities());
+            }
+        }
+    }
+
+    private void takeImap(ImapEvent e) {
+        if (e instanceof ImapEvent.Command c) {
             if ("LOGOUT".equals(c.name())) {
                 logoutSent = true;
             }
@@ -207,16 +239,6 @@ public final class SessionFacts {
             takeSaslResponse(a);
         } else if (e instanceof ImapEvent.Response r) {
             takeResponse(r);
-        } else if (e instanceof ImapEvent.Capabilities c) {
-            // Union: dovecot drops STARTTLS from the capabilities it lists after login, yet it offered it.
-            if (!tlsStarted) {
-                capabilitiesSeenBeforeTls = true;
-                capabilitiesBeforeTls.addAll(c.capabilities());
-            }
-        } else if (e instanceof ImapEvent.StartTlsAccepted a) {
-            startTlsAccepted = a;
-        } else if (e instanceof ImapEvent.StartTlsRefused r) {
-            startTlsRefused = r;
         } else if (e instanceof ImapEvent.Problem p) {
             imapProblems.add(p);
         }
@@ -306,6 +328,11 @@ public final class SessionFacts {
 
     public boolean advertised(String capability) {
         return capabilitiesBeforeTls.contains(capability.toUpperCase(Locale.ROOT));
+    }
+
+    /** The server offered the upgrade to TLS before it: STARTTLS (IMAP, SMTP) or STLS (POP3). */
+    public boolean upgradeAdvertised() {
+        return advertised("STARTTLS") || advertised("STLS");
     }
 
     public SessionEvent.Tcp firstTcp(String what, boolean fromClient) {

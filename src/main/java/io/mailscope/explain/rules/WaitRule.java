@@ -2,7 +2,6 @@ package io.mailscope.explain.rules;
 
 import io.mailscope.dissect.At;
 import io.mailscope.dissect.Event;
-import io.mailscope.dissect.PortRole;
 import io.mailscope.dissect.ProtocolSniffer;
 import io.mailscope.dissect.imap.ImapEvent;
 import io.mailscope.explain.Alternative;
@@ -57,7 +56,7 @@ final class WaitRule implements Rule {
                 : "The connection to " + c.server() + " was set up (SYN-ACK in frame " + c.synAckFrame() + ") and then neither side sent a byte for "
                 + Evidence.duration(waited) + ", " + ending;
         long setUpFrame = c.midstream() ? c.firstFrame() : c.synAckFrame();
-        if (nobodySpoke && x.s.role() == PortRole.IMAPS) {
+        if (nobodySpoke && x.s.role().implicitTls()) {
             x.add(CommonCode.IMPLICIT_TLS_MUTUAL_WAIT, Severity.ERROR, "Both sides waited: the server for a TLS ClientHello, the client for a greeting.",
                     setUp
                             + (f.aftermathAlert() != null ? " (the server's TLS layer answered the hang-up with a " + f.aftermathAlert().descriptionName() + " alert)" : "")
@@ -71,7 +70,7 @@ final class WaitRule implements Rule {
             return;
         }
         boolean serverSilent = c.serverBytes() == 0;
-        if (serverSilent && x.s.role() == PortRole.IMAP && f.clientHellos.isEmpty() && f.mismatches.isEmpty()) {
+        if (serverSilent && x.s.role().startTls() && f.clientHellos.isEmpty() && f.mismatches.isEmpty()) {
             x.add(ImapCode.NO_GREETING, Severity.ERROR, "The server accepted the connection but never greeted.",
                     (c.midstream() ? setUp + ". " : "After the TCP handshake (frame " + c.synAckFrame() + ") the IMAP server on port " + c.server().port()
                             + " sent no greeting for " + Evidence.duration(waited) + ", " + ending + ". ")
@@ -168,7 +167,7 @@ final class WaitRule implements Rule {
         boolean nobodySpoke = c.clientBytes() == 0 && c.serverBytes() == 0;
         String since = c.midstream() ? "was already open when the capture began (frame " + c.firstFrame() + ")"
                 : "was set up (SYN-ACK in frame " + c.synAckFrame() + ")";
-        if (nobodySpoke && x.s.role() == PortRole.IMAPS) {
+        if (nobodySpoke && x.s.role().implicitTls()) {
             x.add(CommonCode.IMPLICIT_TLS_MUTUAL_WAIT, Severity.ERROR,
                     "Both sides are waiting: the server for a TLS ClientHello, the client for a greeting.",
                     "The connection to " + c.server() + " " + since + " and neither side has sent a byte for "
@@ -178,7 +177,7 @@ final class WaitRule implements Rule {
                     c.midstream() ? c.firstFrame() : c.synAckFrame())
                     .implies(Outcome.STALLED)
                     .likelyIf(c.midstream(), new Alternative("capture-midstream", "The session's traffic happened before the capture began."));
-        } else if (c.serverBytes() == 0 && x.s.role() == PortRole.IMAP && !c.midstream()) {
+        } else if (c.serverBytes() == 0 && x.s.role().startTls() && !c.midstream()) {
             x.add(ImapCode.NO_GREETING, Severity.ERROR, "The server has accepted the connection but not greeted.",
                     "The IMAP server on " + c.server() + " accepted the connection (frame " + c.synAckFrame() + ") and has sent nothing for "
                             + waited + "; an IMAP server speaks first.",
