@@ -32,11 +32,32 @@ public final class MailEvent {
 
         /** A refusal or farewell: IMAP NO, BAD, BYE; POP3 -ERR; SMTP 4xx, 5xx. */
         boolean refusal();
+
+        /** The command this line answers, for the protocols that answer in order (POP3, SMTP); null for IMAP's tags. */
+        default Command answers() {
+            return null;
+        }
+    }
+
+    /** A SASL response line the client sent after the server's challenge (redacted unless asked), or "*" to cancel. */
+    public interface SaslLine extends Routine {
+        boolean cancelled();
     }
 
     /** The server's capabilities as now known (IMAP CAPABILITY, POP3 CAPA, SMTP EHLO keywords), upper-case. */
     public interface Capabilities extends Event {
         java.util.Set<String> capabilities();
+    }
+
+    /** A line of routine traffic no diagnosis rests on (a SASL line, the end of a message body): never a key event. */
+    public interface Routine extends Event {
+    }
+
+    /** Something wrong in a protocol's stream, not fatal: its code (e.g. "overlong-line") and what happened. */
+    public interface Problem extends Event {
+        String code();
+
+        String detail();
     }
 
     /** The server accepted the client's STARTTLS (or STLS): TLS is due from both sides after this line. */

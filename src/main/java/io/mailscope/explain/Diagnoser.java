@@ -2,6 +2,7 @@ package io.mailscope.explain;
 
 import io.mailscope.dissect.ProtocolSniffer;
 import io.mailscope.dissect.Protocols;
+import io.mailscope.dissect.SessionEvent;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.tls.NegotiatedHello;
 import io.mailscope.dissect.tls.ServerHello;
@@ -39,8 +40,36 @@ public final class Diagnoser {
         SessionFacts f = new SessionFacts(session);
         List<Finding> found = Rules.apply(f, open, now, stallNanos);
         OutcomeResolver.Resolution r = resolver.resolve(found, f, f.succeeded());
-        return new Diagnosis(firstSpeaker(f), expectedFirstSpeaker(f), transport(f), protocolPath(f),
+        return new Diagnosis(firstSpeaker(f), expectedFirstSpeaker(f), transport(f), protocolPath(f), protocol(f),
                 r.outcome(), r.findings());
+    }
+
+    /**
+     * The session's protocol: none when no payload crossed; the mail protocol either side was found to speak;
+     * on a mail port, its protocol when the bytes were TLS (the protocol inside cannot be read) or hand-typed
+     * text; tls for TLS elsewhere; other for anything else.
+     */
+    static String protocol(SessionFacts f) {
+        TcpConnection c = f.session.connection();
+        if (c.clientBytes() == 0 && c.serverBytes() == 0) {
+            return "none";
+        }
+        for (var d : new SessionEvent.Detected[] {f.serverDetected, f.clientDetected}) {
+            if (d != null && Protocols.isMail(d.protocol())) {
+                return d.protocol();
+            }
+        }
+        boolean tls = detected(f, ProtocolSniffer.TLS);
+        String role = f.session.role().protocol();
+        if (role != null && (tls || detected(f, ProtocolSniffer.TEXT))) {
+            return role;
+        }
+        return tls ? "tls" : "other";
+    }
+
+    private static boolean detected(SessionFacts f, String protocol) {
+        return (f.serverDetected != null && protocol.equals(f.serverDetected.protocol()))
+                || (f.clientDetected != null && protocol.equals(f.clientDetected.protocol()));
     }
 
     /**

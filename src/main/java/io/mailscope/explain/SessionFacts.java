@@ -69,6 +69,32 @@ public final class SessionFacts {
         }
     }
 
+    /**
+     * A command of a protocol that answers in order (POP3, SMTP) and the server's final answer to it.
+     *
+     * @param credentialsAt where a secret crossed: the command itself (PASS, an AUTH initial response) or the SASL
+     *                      line that carried the password; null when none did
+     */
+    public record Turn(MailEvent.Command command, MailEvent.Reply answer, boolean beforeTls, At credentialsAt) {
+        public boolean ok() {
+            return answer != null && !answer.refusal();
+        }
+
+        public boolean refused() {
+            return answer != null && answer.refusal();
+        }
+
+        public String name() {
+            return command.name();
+        }
+
+        /** The SASL mechanism of an AUTH, upper case, or "". */
+        public String mechanism() {
+            String[] words = command.display().trim().split(" +");
+            return words.length > 1 && "AUTH".equals(command.name()) ? words[1].toUpperCase(Locale.ROOT) : "";
+        }
+    }
+
     public final Session session;
     /** The session's kept events, built once: {@link Session#events()} copies and sorts on every call. */
     public final List<Event> events;
@@ -84,6 +110,10 @@ public final class SessionFacts {
     public final Set<String> capabilitiesBeforeTls = new LinkedHashSet<>();
     public boolean capabilitiesSeenBeforeTls;
     public final List<Exchange> exchanges = new ArrayList<>();
+    /** POP3's and SMTP's commands with their answers, in order. */
+    public final List<Turn> turns = new ArrayList<>();
+    /** The greeting of POP3 or SMTP (IMAP's is {@link #greeting}), or null. */
+    public MailEvent.Reply mailGreeting;
     public final List<ImapEvent.Response> untaggedBadOrNo = new ArrayList<>();
     public final List<ImapEvent.Response> byes = new ArrayList<>();
     public final List<ImapEvent.Problem> imapProblems = new ArrayList<>();
@@ -213,6 +243,24 @@ public final class SessionFacts {
             if (("STARTTLS".equals(c.name()) || "STLS".equals(c.name())) && startTlsCommand == null) {
                 startTlsCommand = c;
             }
+            if (!(e instanceof ImapEvent)) {
+                turns.add(new Turn(c, null, !tlsStarted, c.credentials() ? c.at() : null));
+            }
+        } else if (e instanceof MailEvent.SaslLine s && !(e instanceof ImapEvent)) {
+            takeSaslLine(s);
+        } else if (e instanceof MailEvent.Reply r && !(e instanceof ImapEvent)) {
+            if (r.greeting() && mailGreeting == null) {
+                mailGreeting = r;
+            }
+            if (r.answers() != null && r.answer()) {
+                for (int i = turns.size() - 1; i >= 0; i--) {
+                    Turn t = turns.get(i);
+                    if (t.command() == r.answers()) {
+                        turns.set(i, new Turn(t.command(), r, t.beforeTls(), t.credentialsAt()));
+                        break;
+                    }
+                }
+            }
         } else if (e instanceof MailEvent.UpgradeAccepted a) {
             startTlsAccepted = a;
         } else if (e instanceof MailEvent.UpgradeRefused r) {
@@ -243,6 +291,19 @@ public final class SessionFacts {
             imapProblems.add(p);
         }
 
+    }
+
+    /** A SASL line of POP3 or SMTP carries the password for PLAIN, LOGIN (its last line) and the bearer tokens. */
+    private void takeSaslLine(MailEvent.SaslLine s) {
+        for (int i = turns.size() - 1; i >= 0; i--) {
+            Turn t = turns.get(i);
+            if ("AUTH".equals(t.name()) && t.answer() == null) {
+                if (!s.cancelled() && Set.of("PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER").contains(t.mechanism())) {
+                    turns.set(i, new Turn(t.command(), null, t.beforeTls(), s.at()));
+                }
+                return;
+            }
+        }
     }
 
     /** A SASL line belongs to the last AUTHENTICATE still waiting for its tagged answer. */
@@ -360,6 +421,11 @@ public final class SessionFacts {
         }
         for (Exchange x : exchanges("LOGIN", "AUTHENTICATE", "LOGOUT")) {
             if (x.ok()) {
+                return true;
+            }
+        }
+        for (Turn t : turns) {
+            if (t.ok() && Set.of("PASS", "APOP", "AUTH", "QUIT").contains(t.name())) {
                 return true;
             }
         }

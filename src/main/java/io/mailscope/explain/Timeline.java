@@ -4,7 +4,9 @@ import io.mailscope.dissect.Event;
 import io.mailscope.dissect.ProtocolSniffer;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.SessionEvent;
+import io.mailscope.dissect.MailEvent;
 import io.mailscope.dissect.imap.ImapEvent;
+import io.mailscope.dissect.pop3.Pop3Event;
 import io.mailscope.dissect.tls.CertificateInfo;
 import io.mailscope.dissect.tls.ClientHello;
 import io.mailscope.dissect.tls.Grease;
@@ -49,8 +51,14 @@ public final class Timeline {
                 || e instanceof SessionEvent.InternalError) {
             return "problem";
         }
+        if (e instanceof MailEvent.Problem) {
+            return "problem";
+        }
         if (e instanceof ImapEvent) {
             return "imap";
+        }
+        if (e instanceof Pop3Event) {
+            return "pop3";
         }
         if (e instanceof TlsEvent) {
             return "tls";
@@ -68,6 +76,26 @@ public final class Timeline {
         }
         if (e instanceof TlsEvent t) {
             return tlsText(t);
+        }
+        return mailText(e);
+    }
+
+    /** Another mail protocol's line: commands, replies and SASL lines as shown, a body as its size, problems marked. */
+    private static String mailText(Event e) {
+        if (e instanceof MailEvent.Command c) {
+            return c.display();
+        }
+        if (e instanceof MailEvent.Reply r) {
+            return r.display();
+        }
+        if (e instanceof Pop3Event.SaslResponse s) {
+            return s.display();
+        }
+        if (e instanceof Pop3Event.MultiLineEnd b) {
+            return "[" + b.command() + " body: " + b.lines() + " lines, " + b.bytes() + " bytes]";
+        }
+        if (e instanceof MailEvent.Problem p) {
+            return "! " + p.code() + (p.detail() == null || p.detail().isEmpty() ? "" : ": " + p.detail());
         }
         return null;
     }

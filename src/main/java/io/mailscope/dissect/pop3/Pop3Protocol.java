@@ -30,9 +30,8 @@ public final class Pop3Protocol implements MailProtocol {
         return upper.startsWith("USER ") || upper.equals("CAPA") || upper.equals("STLS");
     }
 
-    /** Not dissected yet: POP3 is recognised (and judged against port roles) but its conversation is not parsed. */
     @Override
     public ProtocolAnalyzer newAnalyzer(EventSink sink, boolean redactCredentials) {
-        return null;
+        return new Pop3Analyzer(sink, redactCredentials);
     }
 }

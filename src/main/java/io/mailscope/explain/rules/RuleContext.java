@@ -159,6 +159,11 @@ public final class RuleContext {
         return ProtocolWords.of(f.protocol);
     }
 
+    /** The words of the port's protocol (what should have been spoken here), IMAP's on a port of no role. */
+    public ProtocolWords portWords() {
+        return ProtocolWords.of(s.role().protocol());
+    }
+
     /** The first alert from this side at or after {@code after} that says something went wrong (close_notify does not). */
     private TlsEvent.Alert alertAfter(Direction by, At after) {
         for (TlsEvent.Alert a : f.alerts) {
@@ -228,8 +233,14 @@ public final class RuleContext {
         return r != null ? "The server replied " + Evidence.quote(r.display()) + " (" + ev.at(r.at()) + "). " + close : close;
     }
 
-    public ImapEvent.Command firstCommandFromClient() {
-        return f.exchanges.isEmpty() ? null : f.exchanges.get(0).command();
+    /** The client's first command, in any mail protocol. */
+    public MailEvent.Command firstCommandFromClient() {
+        for (var e : f.events) {
+            if (e instanceof MailEvent.Command c) {
+                return c;
+            }
+        }
+        return null;
     }
 
     public ImapEvent.Command firstCommandAfter(At at) {

@@ -16,6 +16,7 @@ public final class Rules {
             new PortRoleRule(),
             new StartTlsRule(),
             new LoginRule(),
+            new TurnLoginRule(),
             new WaitRule(),
             new ImapHygieneRule(),
             new EndingRule(),
