@@ -425,7 +425,8 @@ public final class SessionFacts {
             }
         }
         for (Turn t : turns) {
-            if (t.ok() && Set.of("PASS", "APOP", "AUTH", "QUIT").contains(t.name())) {
+            // POP3 and SMTP logins, QUIT accepted, an SMTP message accepted (its "." answered 250)
+            if (t.ok() && Set.of("PASS", "APOP", "AUTH", "QUIT", ".").contains(t.name())) {
                 return true;
             }
         }

@@ -60,6 +60,9 @@ public final class Timeline {
         if (e instanceof Pop3Event) {
             return "pop3";
         }
+        if (e instanceof io.mailscope.dissect.smtp.SmtpEvent) {
+            return "smtp";
+        }
         if (e instanceof TlsEvent) {
             return "tls";
         }
@@ -89,6 +92,9 @@ public final class Timeline {
             return r.display();
         }
         if (e instanceof Pop3Event.SaslResponse s) {
+            return s.display();
+        }
+        if (e instanceof io.mailscope.dissect.smtp.SmtpEvent.SaslResponse s) {
             return s.display();
         }
         if (e instanceof Pop3Event.MultiLineEnd b) {

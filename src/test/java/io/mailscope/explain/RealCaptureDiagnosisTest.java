@@ -285,7 +285,9 @@ class RealCaptureDiagnosisTest {
 
     // ---------------------------------------------------------------------------------------------------------
     // Issue 14: the telnet stories on POP3, against dovecot-pop3d 2.3.19.1 (src/test/resources/captures/pop3,
-    // recorded by src/test/scripts/record/record-pop3.sh; 10110 = POP3 with STLS, 10995 = implicit TLS).
+    // recorded by src/test/scripts/record/record-pop3.sh; 10110 = POP3 with STLS, 10995 = implicit TLS), and on
+    // SMTP, against Postfix 3.7 (captures/smtp, record-smtp.sh; 10025 = SMTP, 10587 = submission requiring
+    // STARTTLS, 10465 = submissions).
     // Columns: capture | outcome | transport | protocol | protocol path | first speaker | findings (exactly) | primary.
 
     @ParameterizedTest(name = "{0}")
@@ -301,8 +303,21 @@ class RealCaptureDiagnosisTest {
             pop3/wrong-password.pcap       | refused | plain        | pop3 | pop3                       | server | authentication-failed cleartext-credentials | authentication-failed
             pop3/certificate-rejected.pcap | alert   | implicit-tls | pop3 | tls1.3                     | client | tls-alert certificate-rejected | tls-alert
             pop3/version-mismatch.pcap     | dropped | implicit-tls | pop3 | tls                        | client | tls-version-mismatch     | tls-version-mismatch
+            smtp/submissions-blank-screen.pcap | stalled | implicit-tls | none | none                         | none   | implicit-tls-mutual-wait | implicit-tls-mutual-wait
+            smtp/submissions-typing.pcap       | dropped | plain        | smtp | smtp                         | client | plaintext-to-tls-port    | plaintext-to-tls-port
+            smtp/auth-before-starttls.pcap     | refused | plain        | smtp | smtp                         | server | login-before-starttls    | login-before-starttls
+            smtp/plaintext-after-starttls.pcap | dropped | starttls     | smtp | smtp -> starttls -> plaintext | server | plaintext-after-starttls | plaintext-after-starttls
+            smtp/starttls-silent.pcap          | stalled | starttls     | smtp | smtp -> starttls             | server | starttls-mutual-wait     | starttls-mutual-wait
+            smtp/starttls-ok-swaks.pcap        | ok      | starttls     | smtp | smtp -> starttls -> tls1.3   | server |                          |
+            smtp/starttls-ok-python.pcap       | ok      | starttls     | smtp | smtp -> starttls -> tls1.3   | server |                          |
+            smtp/submissions-ok-swaks.pcap     | ok      | implicit-tls | smtp | tls1.3                       | client |                          |
+            smtp/submissions-ok-python.pcap    | ok      | implicit-tls | smtp | tls1.3                       | client |                          |
+            smtp/relay-denied.pcap             | refused | plain        | smtp | smtp                         | server | smtp-relay-denied        | smtp-relay-denied
+            smtp/sender-rejected.pcap          | refused | plain        | smtp | smtp                         | server | smtp-sender-rejected     | smtp-sender-rejected
+            smtp/certificate-rejected.pcap     | alert   | implicit-tls | smtp | tls1.3                       | client | tls-alert certificate-rejected | tls-alert
+            smtp/version-mismatch.pcap         | alert   | implicit-tls | smtp | tls                          | client | tls-alert tls-version-mismatch | tls-alert
             """)
-    void pop3StoryIsDiagnosed(String capture, String outcome, String transport, String protocol, String path, String firstSpeaker,
+    void mailStoryIsDiagnosed(String capture, String outcome, String transport, String protocol, String path, String firstSpeaker,
                               String findings, String primary) {
         Diagnosis d = Captures.only(capture).diagnosis();
         Set<String> expected = new TreeSet<>(findings == null ? List.of() : Arrays.asList(findings.trim().split(" +")));
@@ -318,8 +333,18 @@ class RealCaptureDiagnosisTest {
         for (Finding f : d.findings()) {
             assertTrue(!f.frames().isEmpty() && !f.explanation().isBlank() && !f.fix().isBlank(), capture + ": " + f.code());
             assertTrue(!f.explanation().contains("IMAP") && !f.fix().contains("IMAP") && !f.fix().contains("993"),
-                    capture + ": " + f.code() + " speaks POP3's words, not IMAP's: " + f.explanation() + " / " + f.fix());
+                    capture + ": " + f.code() + " speaks its protocol's words, not IMAP's: " + f.explanation() + " / " + f.fix());
         }
+    }
+
+    /** SMTP: the upgrade is at Postfix's 220, the message is counted, not kept. */
+    @org.junit.jupiter.api.Test
+    void smtpUpgradeIsAtTheServers220AndTheMessageIsNotKept() {
+        var events = Captures.only("smtp/starttls-ok-swaks.pcap").session().events();
+        var accepted = events.stream().filter(e -> e instanceof io.mailscope.dissect.MailEvent.UpgradeAccepted).findFirst().orElseThrow();
+        assertEquals("220 2.0.0 Ready to start TLS", ((io.mailscope.dissect.MailEvent.UpgradeAccepted) accepted).words());
+        var caps = events.stream().filter(e -> e instanceof io.mailscope.dissect.MailEvent.Capabilities).findFirst().orElseThrow();
+        assertTrue(((io.mailscope.dissect.MailEvent.Capabilities) caps).capabilities().contains("STARTTLS"));
     }
 
     /** The POP3 transcripts never show a password, and the STLS point is where dovecot's +OK was. */

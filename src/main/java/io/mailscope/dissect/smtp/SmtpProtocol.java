@@ -21,7 +21,11 @@ public final class SmtpProtocol implements MailProtocol {
 
     @Override
     public boolean isServerLine(String line, boolean complete) {
-        return line.startsWith("220 ") || line.startsWith("220-");
+        if (line.startsWith("220 ") || line.startsWith("220-")) {
+            return true;
+        }
+        // a greeting that refuses the session (RFC 5321 3.1: 554; 421 when the service is going down)
+        return complete && (line.startsWith("554 ") || line.startsWith("554-") || line.startsWith("421 "));
     }
 
     @Override
@@ -30,9 +34,8 @@ public final class SmtpProtocol implements MailProtocol {
         return upper.startsWith("EHLO ") || upper.startsWith("HELO ");
     }
 
-    /** Not dissected yet: SMTP is recognised (and judged against port roles) but its conversation is not parsed. */
     @Override
     public ProtocolAnalyzer newAnalyzer(EventSink sink, boolean redactCredentials) {
-        return null;
+        return new SmtpAnalyzer(sink, redactCredentials);
     }
 }

@@ -17,6 +17,7 @@ public final class Rules {
             new StartTlsRule(),
             new LoginRule(),
             new TurnLoginRule(),
+            new SmtpTransactionRule(),
             new WaitRule(),
             new ImapHygieneRule(),
             new EndingRule(),

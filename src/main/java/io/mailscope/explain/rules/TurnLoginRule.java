@@ -32,7 +32,9 @@ final class TurnLoginRule implements Rule {
             if (t.credentialsAt() != null && t.beforeTls() && firstCleartext == null) {
                 firstCleartext = t;
             }
-            if (LOGIN.contains(t.name()) && t.refused()) {
+            // SMTP: a 530 to any command before TLS ("530 5.7.0 Must issue a STARTTLS command first", RFC 3207)
+            boolean mustStartTls = t.refused() && t.beforeTls() && t.answer().display().startsWith("530");
+            if ((LOGIN.contains(t.name()) && t.refused()) || mustStartTls) {
                 refusals++;
                 if (firstRefused == null) {
                     firstRefused = t;
@@ -98,7 +100,7 @@ final class TurnLoginRule implements Rule {
      */
     private static boolean saysTls(Turn t) {
         String u = t.answer().display().toUpperCase(Locale.ROOT);
-        return u.startsWith("530") || u.contains("TLS") || u.contains("SSL") || u.contains("PLAINTEXT")
+        return u.startsWith("530") || u.contains("STARTTLS") || u.contains("TLS") || u.contains("SSL") || u.contains("PLAINTEXT")
                 || u.contains("ENCRYPT") || u.contains("SECURE");
     }
 
