@@ -95,7 +95,11 @@ public final class Diagnoser {
 
     private static String expectedFirstSpeaker(SessionFacts f) {
         // A mail server greets first even when the client wrongly starts TLS on its port: the server's protocol
-        // decides, else a TLS client speaks first (implicit TLS), else the port's role.
+        // decides, else a TLS client speaks first (implicit TLS), else the port's role. A proxy's client always
+        // speaks first (its request).
+        if (f.proxyRequest != null) {
+            return "client";
+        }
         if (f.serverDetected != null && Protocols.isMail(f.serverDetected.protocol())) {
             return "server";
         }
