@@ -28,7 +28,8 @@ public final class Timeline {
         List<TimelineEntry> out = new ArrayList<>();
         for (Event e : session.events()) {
             String text = text(e);
-            if (text == null) {
+            // the port's own protocol found where it belongs says nothing a line of it does not (as for IMAP)
+            if (text == null || (e instanceof SessionEvent.Detected d && d.protocol().equals(session.role().protocol()))) {
                 continue;
             }
             String from = e instanceof SessionEvent.Silence ? "none" : e.at().direction().sender();
