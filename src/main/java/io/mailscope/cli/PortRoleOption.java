@@ -11,10 +11,12 @@ import java.util.StringJoiner;
 
 /**
  * {@code --port-role ROLE=PORTS}: ROLE one of imap, imaps, pop3, pop3s, smtp, submission, submissions, PORTS
- * comma-separated (e.g. {@code pop3s=9995,10995}); repeatable. Shared by the commands that take port roles.
+ * comma-separated (e.g. {@code pop3s=9995,10995}); repeatable. Shared by the commands that take port roles
+ * (analyze, explain and live through {@link AnalysisOptions}; connect can declare the same option with
+ * {@link #DESCRIPTION} and build its roles with {@link #parse} and {@code new PortRoles(map)}).
  */
-final class PortRoleOption {
-    static final String DESCRIPTION = "Give these ports a role: ROLE is imap, imaps, pop3, pop3s, smtp, submission or "
+public final class PortRoleOption {
+    public static final String DESCRIPTION = "Give these ports a role: ROLE is imap, imaps, pop3, pop3s, smtp, submission or "
             + "submissions, PORTS comma-separated (e.g. pop3s=9995,10995); repeatable. "
             + "The default ports keep their roles (143, 993, 110, 995, 25, 587, 465).";
 
@@ -22,7 +24,7 @@ final class PortRoleOption {
     }
 
     /** The roles given, each with its ports; throws IllegalArgumentException with a one-line message naming the fault. */
-    static Map<PortRole, Set<Integer>> parse(List<String> values) {
+    public static Map<PortRole, Set<Integer>> parse(List<String> values) {
         Map<PortRole, Set<Integer>> out = new EnumMap<>(PortRole.class);
         for (String v : values) {
             int eq = v.indexOf('=');
@@ -43,7 +45,7 @@ final class PortRoleOption {
     }
 
     /** Adds {@code ports} to {@code role} in {@code roles} (the --imap-port and --imaps-port aliases). */
-    static void add(Map<PortRole, Set<Integer>> roles, PortRole role, List<Integer> ports) {
+    public static void add(Map<PortRole, Set<Integer>> roles, PortRole role, List<Integer> ports) {
         if (!ports.isEmpty()) {
             roles.computeIfAbsent(role, r -> new LinkedHashSet<>()).addAll(ports);
         }

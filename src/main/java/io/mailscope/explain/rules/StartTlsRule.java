@@ -142,6 +142,20 @@ final class StartTlsRule implements Rule {
                 fb.at().frame(), r != null ? r.at().frame() : 0);
     }
 
+    /** POP3 (RFC 2595 4) and SMTP (RFC 3207 4.2) forbid commands behind STLS/STARTTLS before its answer too. */
+    private void pipeliningInOrder(RuleContext x) {
+        ProtocolWords w = x.words();
+        for (var e : x.f.events) {
+            if (e instanceof MailEvent.Problem p && p.code().equals("pipelined-after-" + w.upgrade().toLowerCase(java.util.Locale.ROOT))) {
+                x.add(CommonCode.STARTTLS_PIPELINING, Severity.WARNING, "The client sent commands behind " + w.upgrade() + " before the server answered.",
+                        "After " + w.upgrade() + " the client sent " + Evidence.quote(p.detail()) + " (" + x.ev.at(p.at())
+                                + ") in plaintext; the protocol forbids further commands until the TLS negotiation is complete, and a server that processes them is open to command injection (CVE-2011-0411).",
+                        "Send nothing after " + w.upgrade() + " until the server's answer, then start TLS.", p.at().frame());
+                return;
+            }
+        }
+    }
+
     private void injection(RuleContext x, MailEvent.UpgradeAccepted ok) {
         var f = x.f;
         if (f.serverDataAfterStartTls == null) {
@@ -157,6 +171,10 @@ final class StartTlsRule implements Rule {
     }
 
     private void pipelining(RuleContext x) {
+        if (!"imap".equals(x.f.protocol) && x.f.protocol != null) {
+            pipeliningInOrder(x);
+            return;
+        }
         for (ImapEvent.Problem p : x.f.imapProblems) {
             if (p.kind() == io.mailscope.dissect.imap.ImapProblem.PIPELINED_AFTER_STARTTLS) {
                 x.add(CommonCode.STARTTLS_PIPELINING, Severity.WARNING, "The client sent commands behind STARTTLS before the server answered.",

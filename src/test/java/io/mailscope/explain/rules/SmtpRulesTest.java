@@ -59,4 +59,14 @@ class SmtpRulesTest {
         finding(d, "smtp-relay-denied");
         assertEquals(Outcome.OK, d.outcome(), "the message to the local recipient was accepted: " + codes(d));
     }
+
+    @Test
+    void commandsBehindStartTlsAreStarttlsPipelining() {
+        Diagnosis d = Conversation.to(587).greeting(GREETING)
+                .client("EHLO client.example.test").server("250-mail.example.test").server("250 STARTTLS")
+                .client("STARTTLS").client("MAIL FROM:<bob@example.test>").server("220 2.0.0 Ready to start TLS")
+                .serverFin().clientFin().diagnosis();
+        Finding f = finding(d, "starttls-pipelining");
+        assertTrue(f.explanation().contains("MAIL FROM:<bob@example.test>"), f.explanation());
+    }
 }
