@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Regenerates docs/findings.md: the catalog text below plus a real example of each finding, produced by
 running mailscope on the recorded capture that shows it. Run from the repository root after `mvn package`."""
-import json, subprocess, sys
+import json, os, subprocess, sys
 
-ROLES = ["--imap-port", "10143,11143", "--imaps-port", "10993,11993", "--port-role", "pop3=10110", "--port-role", "pop3s=10995",
-         "--port-role", "smtp=10025", "--port-role", "submission=10587", "--port-role", "submissions=10465"]
+ROLES = ["--imap-port", "10143,11143,12143", "--imaps-port", "10993,11993,12993", "--port-role", "pop3=10110",
+         "--port-role", "pop3s=10995", "--port-role", "smtp=10025", "--port-role", "submission=10587",
+         "--port-role", "submissions=10465"]
 CATALOG = [
  ("implicit-tls-mutual-wait", "error", "A client connected to an implicit TLS port (993, POP3's 995, SMTP's 465) and neither side sent a byte: the server waits for a ClientHello, the client (telnet, nc) waits for a greeting. The blank screen on 993.", "TCP handshake completed, no payload either way, server port has the implicit TLS role.", "implicit-tls-mutual-wait.pcap"),
  ("plaintext-to-tls-port", "error", "Plaintext (e.g. `. LOGIN user pass`) was sent where TLS was expected; says what the server did about it (alert, bare close, silence).", "The client's first bytes are printable text (never a TLS record) on an implicit TLS port.", "plaintext-to-tls-port.pcap"),
@@ -22,10 +23,10 @@ CATALOG = [
  ("tls-version-mismatch", "error", "Client and server share no TLS version, inferred from the hello contents even when the server closes without an alert.", "A protocol_version alert, or a server that closes right after a ClientHello that offers no TLS 1.3.", "tls-version-mismatch-dovecot.pcap"),
  ("tls-no-common-cipher", "error", "Client and server share no cipher suite.", "A handshake_failure/insufficient_security alert before any ServerHello, or a bare close after a ClientHello offering only legacy suites.", "tls-no-common-cipher.pcap"),
  ("tls-handshake-aborted", "error", "The server closed right after an ordinary ClientHello (no ServerHello, no alert): its TLS setup failed for a reason of its own.", "ClientHello, no ServerHello, server FIN/RST, and the hello offers modern versions and suites.", None),
- ("certificate-rejected", "error", "The client aborted right after the server's certificate; or it completed the TLS handshake and hung up at once, which clients that check the certificate only afterwards do (likely).", "Certain: a certificate-related fatal alert (bad_certificate, unknown_ca, certificate_expired...) from the client after the server's Certificate (TLS 1.2) or ServerHello (TLS 1.3). Likely (alternatives: another fault the client found after the handshake, a user who stopped it): both sides encrypted, no alert, no application data from the client, and the client's FIN or RST within 5 s of its Finished; outcome `dropped`.", "certificate-rejected-tls12.pcap"),
- ("certificate-expired", "error", "The server's certificate had expired at the time of the connection (TLS 1.2 and earlier, where the certificate is visible).", "The leaf certificate's notAfter before the packet's timestamp.", "certificate-expired.pcap"),
+ ("certificate-rejected", "error", "The client aborted right after the server's certificate; or it completed the TLS handshake and hung up at once, which clients that check the certificate only afterwards do (likely).", "Certain: a certificate-related fatal alert (bad_certificate, unknown_ca, certificate_expired...) from the client after the server's Certificate (TLS 1.2) or ServerHello (TLS 1.3), in the clear or decrypted with the client's key log (a TLS 1.3 client may send it under its handshake keys). Likely (alternatives: another fault the client found after the handshake, a user who stopped it): both sides encrypted, no alert, no application data from the client, and the client's FIN or RST within 5 s of its Finished; outcome `dropped`.", "certificate-rejected-tls12.pcap"),
+ ("certificate-expired", "error", "The server's certificate had expired at the time of the connection (TLS 1.2 and earlier, where the certificate is visible; TLS 1.3 with the client's key log).", "The leaf certificate's notAfter before the packet's timestamp.", "certificate-expired.pcap"),
  ("certificate-not-yet-valid", "error", "The server's certificate was not yet valid at the time of the connection: a wrong clock, or a certificate issued for the future.", "The leaf certificate's notBefore after the packet's timestamp.", None),
- ("certificate-name-mismatch", "error", "The server's certificate does not cover the name the client asked for (SNI).", "The ClientHello's server_name matches none of the leaf certificate's DNS names (wildcards honoured).", "certificate-name-mismatch.pcap"),
+ ("certificate-name-mismatch", "error", "The server's certificate does not cover the name the client asked for (SNI); in TLS 1.3 seen only with the client's key log.", "The ClientHello's server_name matches none of the leaf certificate's DNS names (wildcards honoured).", "certificate-name-mismatch.pcap"),
  ("greeting-encoded-hostname", "info", "A bracketed base64 blob in the greeting is the server's host name (UTF-16LE, Microsoft Exchange / Outlook.com), not encryption.", "A `[base64]` in the greeting that decodes to a host name.", "greeting-encoded-hostname.pcap"),
  ("no-greeting", "error", "The server accepted the connection but never greeted.", "TCP handshake completed on a plaintext IMAP port, no byte from the server.", "no-greeting.pcap"),
  ("client-spoke-first", "info", "The client sent before the greeting on a server-first port (some clients do; not an error).", "The first payload byte came from the client on a connection whose server speaks IMAP.", "starttls-gnutls.pcap"),
@@ -38,6 +39,8 @@ CATALOG = [
  ("plaintext-after-compress", "error", "After COMPRESS DEFLATE was agreed, one side's bytes do not inflate: it never switched to compression, and the peer hangs up.", "A tagged OK to COMPRESS, then data from one side that raw DEFLATE cannot decode.", "compress-forgotten.pcap"),
  ("missing-tag", "warning", "A command was sent without a tag (hand-typed).", "A client line whose first word is a command name.", "hand-typed-mistakes.pcap"),
  ("bare-lf", "warning", "A line ended in LF instead of CRLF.", "A client line terminated by a bare LF.", "hand-typed-mistakes.pcap"),
+ ("mailbox-not-found", "warning", "The server said a mailbox the client named does not exist (SELECT, EXAMINE, STATUS, APPEND, COPY, MOVE...): the 'folder not found' story, usually a name spelled differently on the server (case, hierarchy separator).", "A tagged NO to a command that names a mailbox, with the RFC 5530 code NONEXISTENT or TRYCREATE, or a text such as `Mailbox doesn't exist`.", "decrypt/tls13-no-mailbox-python.pcap"),
+ ("command-refused", "warning", "The server refused a command with NO or BAD (other than logins, STARTTLS and COMPRESS, which have findings of their own): an unknown command, a bad argument, or one the server would not do. One finding per session, counting the others.", "A tagged NO or BAD to a well-formed command line (tag and command name).", "decrypt/tls13-no-mailbox-python.pcap"),
  ("tag-reused", "info", "A tag was used again.", "A client tag equal to an earlier one (still pending or completed).", "login-before-starttls.pcap"),
  ("capture-midstream", "info", "The capture started after the connection began: the greeting, STARTTLS or handshake may be missing.", "No SYN seen for the connection.", "capture-midstream.pcap"),
  ("snaplen-truncated", "warning", "The capture cut packets short (snaplen), so payload is missing.", "Captured length smaller than the IP payload length.", "snaplen-truncated.pcap"),
@@ -55,12 +58,17 @@ CATALOG = [
  ("starttls-fallback", "warning", "After STARTTLS the server's TLS layer gave up (the client sent plaintext) and the server went back to plaintext IMAP, answering in the clear (Courier, Cyrus). Nothing is protected from there on.", "A STARTTLS OK, the server's stream handed to TLS, TLS records (e.g. a close_notify alert), then a line of text where the next record should start.", "servers/courier/plaintext-after-starttls.pcap"),
  ("plaintext-from-tls-port", "warning", "The server on a port with the implicit TLS role spoke plaintext: it is a plaintext IMAP server there, or the port roles are wrong (likely; alternative: `--imap-port` should name the port).", "The server's first bytes are text on an implicit TLS port.", None),
  ("tls-from-plaintext-port", "warning", "The server on a plaintext IMAP port spoke TLS first: it runs implicit TLS there, or the port roles are wrong (likely; alternative: `--imaps-port` should name the port).", "The server's first bytes are a TLS record on a plaintext IMAP port, before any STARTTLS.", None),
+ ("name-not-resolved", "error", "`mailscope connect` only: the server's name has no address (DNS, /etc/hosts); nothing was sent.", "The resolver's answer to the name given to connect.", None),
+ ("tls-handshake-stalled", "error", "`mailscope connect` only: the server has not answered its ClientHello; the port does not speak TLS first, or something on the way holds the connection.", "No ServerHello within connect's timeout after its ClientHello (a capture would show only silence).", None),
  ("internal-error", "warning", "mailscope's own parser failed on this session (a bug): the findings before it hold, nothing after it was analyzed.", "An exception inside a dissector, caught and reported instead of thrown.", None),
 ]
 
 def example(capture, code):
-    out = subprocess.run(["java", "-jar", "target/mailscope.jar", "analyze", "--json", *ROLES,
-                          "src/test/resources/captures/" + capture], capture_output=True, text=True).stdout
+    path = "src/test/resources/captures/" + capture
+    keylog = path.rsplit(".", 1)[0] + ".keylog"  # a decryption story: the client's key log next to it
+    keys = ["--keylog", keylog] if os.path.exists(keylog) else []
+    out = subprocess.run(["java", "-jar", "target/mailscope.jar", "analyze", "--json", *ROLES, *keys, path],
+                         capture_output=True, text=True).stdout
     for line in out.splitlines():
         o = json.loads(line)
         if o["type"] != "session":

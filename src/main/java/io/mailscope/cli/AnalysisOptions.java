@@ -47,6 +47,11 @@ public final class AnalysisOptions {
     @Option(names = "--session", split = ",", paramLabel = "N", description = "Show only the session(s) with this id.")
     List<Long> sessions = new ArrayList<>();
 
+    @Option(names = "--keylog", paramLabel = "FILE",
+            description = "Decrypt TLS with this NSS key log (SSLKEYLOGFILE; repeatable): docs/decryption.md. "
+                    + "Secrets embedded in a pcapng file are used without it.")
+    List<java.nio.file.Path> keylogs = new ArrayList<>();
+
     @Option(names = "--show-passwords", description = "Do not redact passwords seen in cleartext (they are redacted by default).")
     boolean showPasswords;
 

@@ -129,7 +129,7 @@ final class LiveCommand implements Callable<Integer> {
             }
         }
         Report report = new Reports(outputs);
-        Pipeline pipeline = new Pipeline(options, null, report, new SessionFilter(options));
+        Pipeline pipeline = new Pipeline(options, null, report, new SessionFilter(options), true);
         pipeline.source("live:" + capture.interfaceName());
         Analysis analysis = pipeline.analysis();
         analysis.tracker().onOpen(report::opened);
@@ -214,6 +214,7 @@ final class LiveCommand implements Callable<Integer> {
             clock.shutdownNow();
             synchronized (lock) {
                 pipeline.finishSessions();
+                pipeline.keyLogReport().forEach(line -> System.err.println("mailscope: " + line));
                 report.captureStats(capture.interfaceName(), stats.frames(), stats.received(), stats.dropped(), stats.ifDropped());
                 pipeline.summary();
                 report.close();

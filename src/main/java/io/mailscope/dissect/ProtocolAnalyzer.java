@@ -28,4 +28,9 @@ public interface ProtocolAnalyzer {
 
     /** The direction went on in plaintext after the upgrade was accepted (or after its TLS gave up): keep parsing it. */
     void continuePlaintext(Direction direction);
+
+    /** Decrypted bytes of this direction follow (a key log opened its TLS): parse them as this protocol again. */
+    default void continueInsideTls(Direction direction) {
+        continuePlaintext(direction);
+    }
 }

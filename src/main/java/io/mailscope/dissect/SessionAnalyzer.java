@@ -5,6 +5,7 @@ import io.mailscope.dissect.tls.ClientHello;
 import io.mailscope.dissect.tls.SslV2ClientHello;
 import io.mailscope.dissect.tls.TlsEvent;
 import io.mailscope.dissect.tls.TlsAnalyzer;
+import io.mailscope.dissect.tls.decrypt.KeyLog;
 import io.mailscope.tcp.Direction;
 import io.mailscope.tcp.StreamConsumer;
 
@@ -46,6 +47,7 @@ public final class SessionAnalyzer implements StreamConsumer {
     private final Session session;
     private final EventSink sink;
     private final boolean redact;
+    private final KeyLog keys;
     private final Side client = new Side(Direction.CLIENT_TO_SERVER);
     private final Side server = new Side(Direction.SERVER_TO_CLIENT);
     /** One analyzer per mail protocol spoken on this connection (almost always one), by protocol id. */
@@ -57,17 +59,32 @@ public final class SessionAnalyzer implements StreamConsumer {
     private SslV2ClientHello sslv2;
     /** The client's first bytes were judged for a proxy handshake (only those can start one). */
     private boolean proxyJudged;
+    private TlsAnalyzer.Plaintext tap;
 
     public SessionAnalyzer(Session session, boolean redactCredentials) {
-        this(session, redactCredentials, PortRoles.defaults()::role);
+        this(session, redactCredentials, PortRoles.defaults()::role, null);
+    }
+
+    /** @param keys TLS secrets to decrypt with (see {@link TlsAnalyzer}), or null */
+    public SessionAnalyzer(Session session, boolean redactCredentials, KeyLog keys) {
+        this(session, redactCredentials, PortRoles.defaults()::role, keys);
     }
 
     /** @param roleOfPort the role of a proxy's target port (the user's --imap-port/--imaps-port count) */
     public SessionAnalyzer(Session session, boolean redactCredentials, IntFunction<PortRole> roleOfPort) {
+        this(session, redactCredentials, roleOfPort, null);
+    }
+
+    /**
+     * @param roleOfPort the role of a proxy's target port (the user's --imap-port/--imaps-port count)
+     * @param keys       TLS secrets to decrypt with (see {@link TlsAnalyzer}), or null
+     */
+    public SessionAnalyzer(Session session, boolean redactCredentials, IntFunction<PortRole> roleOfPort, KeyLog keys) {
         this.session = session;
         this.sink = session;
         this.redact = redactCredentials;
         this.roleOfPort = roleOfPort;
+        this.keys = keys;
     }
 
     private Side side(Direction d) {
@@ -389,13 +406,13 @@ public final class SessionAnalyzer implements StreamConsumer {
             if ((side.stage == Stage.DETECT || side.stage == Stage.AFTER_STARTTLS) && side.probeLen > 0) {
                 decide(side, ProtocolSniffer.classify(direction, side.probe, side.probeLen, true), at);
             }
+            if (tls != null) {
+                tls.onEnd(direction, at); // first: records still waiting for a key may hold the mail protocol
+            }
             for (ProtocolAnalyzer a : analyzers.values()) {
                 if (a != null) {
-                    a.onEnd(direction, at);
+                    a.onEnd(direction, a.upgradePending(direction) || tls == null ? at : at.inTls());
                 }
-            }
-            if (tls != null) {
-                tls.onEnd(direction, at);
             }
         } catch (RuntimeException e) {
             internalError(side, at, e);
@@ -419,9 +436,56 @@ public final class SessionAnalyzer implements StreamConsumer {
 
     private TlsAnalyzer tls() {
         if (tls == null) {
-            tls = new TlsAnalyzer(sink);
+            tls = new TlsAnalyzer(sink, keys, new InsideTls());
         }
         return tls;
+    }
+
+    /**
+     * The analyzer decrypted application data goes to: the one that saw the plaintext part (after STARTTLS/STLS, so
+     * tags and capabilities carry over), else the port's protocol's (implicit TLS: imaps, pop3s, submissions), else
+     * IMAP's, as before other protocols came; null when that protocol is not dissected.
+     */
+    private ProtocolAnalyzer insideTls() {
+        if (client.app != null) {
+            return client.app;
+        }
+        if (server.app != null) {
+            return server.app;
+        }
+        String protocol = session.role().protocol();
+        return analyzer(protocol != null ? protocol : ProtocolSniffer.IMAP);
+    }
+
+    /**
+     * Decrypted application data goes to the same mail protocol analyzer as plaintext ({@link #insideTls()}), its
+     * events marked inside TLS by their {@link At}.
+     */
+    private final class InsideTls implements TlsAnalyzer.Plaintext {
+        @Override
+        public void applicationData(Direction direction, byte[] buf, int off, int len, At at) {
+            if (tap != null) {
+                tap.applicationData(direction, buf, off, len, at);
+            }
+            ProtocolAnalyzer analyzer = insideTls();
+            if (analyzer != null) {
+                analyzer.continueInsideTls(direction);
+                analyzer.onData(direction, buf, off, len, at);
+            }
+        }
+
+        @Override
+        public void lost(Direction direction, long length, At at) {
+            ProtocolAnalyzer analyzer = insideTls();
+            if (analyzer != null) {
+                analyzer.onGap(direction, length, at);
+            }
+        }
+    }
+
+    /** Also hands decrypted application data to {@code tap} (tests compare it with other decryptors). */
+    public void plaintextTap(TlsAnalyzer.Plaintext tap) {
+        this.tap = tap;
     }
 
     public TlsAnalyzer tlsAnalyzer() {

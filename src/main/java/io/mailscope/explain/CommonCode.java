@@ -10,6 +10,10 @@ import java.util.Locale;
  */
 public enum CommonCode implements FindingCode {
     NO_ANSWER(100),
+    /** connect only: the server's name has no address. */
+    NAME_NOT_RESOLVED(100),
+    /** connect only: the ClientHello it sent got no answer (a capture shows only silence). */
+    TLS_HANDSHAKE_STALLED(85),
     CONNECTION_REFUSED(100),
     /** The proxy the client went through refused: nothing reached the mail server. */
     PROXY_REFUSED(95),

@@ -22,7 +22,9 @@ public enum ImapCode implements FindingCode {
     MISSING_TAG(0),
     BARE_LF(0),
     TAG_REUSED(0),
-    GREETING_ENCODED_HOSTNAME(0);
+    GREETING_ENCODED_HOSTNAME(0),
+    MAILBOX_NOT_FOUND(0),
+    COMMAND_REFUSED(0);
 
     private final int priority;
     private final String label;

@@ -47,6 +47,7 @@ public final class SessionTracker implements ConnectionListener {
     private Consumer<Session> onOpen = s -> { };
     private final EventTally tally;
     private long captureStartNanos = Long.MIN_VALUE;
+    private final io.mailscope.dissect.tls.decrypt.KeyLog keys = new io.mailscope.dissect.tls.decrypt.KeyLog();
 
     /**
      * @param silenceNanos a pause longer than this with no payload either way becomes a silence in the timeline
@@ -88,7 +89,7 @@ public final class SessionTracker implements ConnectionListener {
         captureStart(connection.startNanos());
         Session session = new Session(connection, roles.role(connection.server().port()), tally);
         session.captureStartNanos(captureStartNanos);
-        Tracked t = new Tracked(session, new SessionAnalyzer(session, redact, roles::role));
+        Tracked t = new Tracked(session, new SessionAnalyzer(session, redact, roles::role, keys));
         t.session.lastActivityNanos(connection.startNanos());
         t.lastActivityFrame = connection.firstFrame();
         open.put(connection, t);
@@ -179,6 +180,11 @@ public final class SessionTracker implements ConnectionListener {
                             "Please report this with the capture.", java.util.List.of())));
         }
         out.accept(new AnalyzedSession(t.session, d));
+    }
+
+    /** The TLS secrets sessions are decrypted with: empty (and unused) until a key log is added. */
+    public io.mailscope.dissect.tls.decrypt.KeyLog keyLog() {
+        return keys;
     }
 
     /** Events kept by all open sessions together. */

@@ -37,7 +37,7 @@ public final class Timeline {
             if (e instanceof SessionEvent.Silence s) {
                 time = s.at().timeNanos();
             }
-            out.add(new TimelineEntry(e.at().frame(), time, from, kind(e), text));
+            out.add(new TimelineEntry(e.at().frame(), time, from, kind(e), text, e.at().insideTls()));
         }
         return out;
     }
@@ -50,6 +50,7 @@ public final class Timeline {
             return "silence";
         }
         if (e instanceof ImapEvent.Problem || e instanceof TlsEvent.Problem || e instanceof SessionEvent.Mismatch
+                || e instanceof TlsEvent.DecryptionFailed
                 || e instanceof SessionEvent.InternalError || (e instanceof ProxyEvent.Reply r && !r.ok())) {
             return "problem";
         }
@@ -202,6 +203,15 @@ public final class Timeline {
         }
         if (e instanceof TlsEvent.EncryptedStarted) {
             return "[encrypted from here]";
+        }
+        if (e instanceof TlsEvent.Decrypted d) {
+            return "[decrypted with the key log: " + d.how() + "]";
+        }
+        if (e instanceof TlsEvent.EndedWithoutCloseNotify) {
+            return "[closed without TLS close_notify: the TLS session was cut, not closed]";
+        }
+        if (e instanceof TlsEvent.DecryptionFailed f) {
+            return "! not decrypted: " + f.reason();
         }
         if (e instanceof TlsEvent.Problem p) {
             return "! TLS " + p.code() + ": " + p.detail();

@@ -371,7 +371,14 @@ public final class JsonReport implements Report {
         List<TlsEvent.ServerHelloSeen> shs = new ArrayList<>();
         List<TlsEvent.Alert> alerts = new ArrayList<>();
         TlsEvent.CertificatesSeen certs = null;
+        boolean decrypted = false;
+        String decryptionError = null;
         for (Event e : events) {
+            if (e instanceof TlsEvent.Decrypted) {
+                decrypted = true;
+            } else if (e instanceof TlsEvent.DecryptionFailed f && decryptionError == null) {
+                decryptionError = f.reason();
+            }
             if (e instanceof TlsEvent.ClientHelloSeen c) {
                 chs.add(c);
             } else if (e instanceof TlsEvent.ServerHelloSeen s) {
@@ -387,6 +394,12 @@ public final class JsonReport implements Report {
             return;
         }
         g.writeObjectFieldStart("tls");
+        g.writeBooleanField("decrypted", decrypted);
+        if (decryptionError != null) {
+            g.writeStringField("decryption_error", decryptionError);
+        } else {
+            g.writeNullField("decryption_error");
+        }
         g.writeFieldName("client_hello");
         if (chs.isEmpty()) {
             g.writeNull();
@@ -551,6 +564,7 @@ public final class JsonReport implements Report {
             g.writeStringField("from", t.from());
             g.writeStringField("kind", t.kind());
             g.writeStringField("text", t.text());
+            g.writeBooleanField("inside_tls", t.insideTls());
             g.writeEndObject();
         }
         g.writeEndArray();

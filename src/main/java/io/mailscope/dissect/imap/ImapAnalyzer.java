@@ -168,6 +168,15 @@ public final class ImapAnalyzer implements io.mailscope.dissect.ProtocolAnalyzer
         // The caller (SessionAnalyzer) reports this as its own event, with the right time: nothing to add here.
     }
 
+    /**
+     * The bytes that follow in this direction are decrypted TLS application data: parse them as IMAP again
+     * (after STARTTLS the conversation goes on with the same tags and state).
+     */
+    @Override
+    public void continueInsideTls(Direction direction) {
+        side(direction).tlsPending = false;
+    }
+
     /** The capabilities the server has advertised so far (upper-case). */
     public Set<String> capabilities() {
         return capabilities.current();

@@ -21,6 +21,7 @@ public final class Rules {
             new SmtpTransactionRule(),
             new WaitRule(),
             new ImapHygieneRule(),
+            new CommandRule(),
             new EndingRule(),
             new CertificateRule(),
             new GreetingRule(),
