@@ -1,5 +1,6 @@
 package io.mailscope.cli;
 
+import io.mailscope.dissect.PortRole;
 import io.mailscope.dissect.PortRoles;
 import io.mailscope.tcp.ReassemblyLimits;
 import picocli.CommandLine.Option;
@@ -7,16 +8,22 @@ import picocli.CommandLine.Option;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Options shared by analyze, explain and live: port roles, output, filters, limits. */
 public final class AnalysisOptions {
+    @Option(names = "--port-role", paramLabel = "ROLE=PORTS", description = PortRoleOption.DESCRIPTION)
+    List<String> portRoles = new ArrayList<>();
+
     @Option(names = "--imap-port", split = ",", paramLabel = "PORT",
-            description = "Also treat these ports as plaintext IMAP with STARTTLS, like 143 (repeatable, comma-separated).")
+            description = "Also treat these ports as plaintext IMAP with STARTTLS, like 143 (repeatable, comma-separated; "
+                    + "the same as --port-role imap=PORTS).")
     List<Integer> imapPorts = new ArrayList<>();
 
     @Option(names = "--imaps-port", split = ",", paramLabel = "PORT",
-            description = "Also treat these ports as implicit TLS, like 993 (repeatable, comma-separated).")
+            description = "Also treat these ports as implicit TLS, like 993 (repeatable, comma-separated; "
+                    + "the same as --port-role imaps=PORTS).")
     List<Integer> imapsPorts = new ArrayList<>();
 
     @Option(names = "--json", description = "Write JSON Lines (docs/json.md) instead of text.")
@@ -85,6 +92,7 @@ public final class AnalysisOptions {
                 require(p >= 1 && p <= 65535, "a port is a number from 1 to 65535, not " + p);
             }
         }
+        PortRoleOption.parse(portRoles);
         require(maxOutOfOrderBytes >= 0, "--max-buffer must not be negative");
         require(maxConnections == null || maxConnections > 0, "--max-connections must be at least 1");
         require(idleTimeoutSeconds > 0, "--idle-timeout must be positive");
@@ -98,7 +106,10 @@ public final class AnalysisOptions {
     }
 
     PortRoles roles() {
-        return new PortRoles(new LinkedHashSet<>(imapPorts), new LinkedHashSet<>(imapsPorts));
+        Map<PortRole, Set<Integer>> roles = PortRoleOption.parse(portRoles);
+        PortRoleOption.add(roles, PortRole.IMAP, imapPorts);
+        PortRoleOption.add(roles, PortRole.IMAPS, imapsPorts);
+        return new PortRoles(roles);
     }
 
     ReassemblyLimits limits() {

@@ -36,6 +36,8 @@ public enum CommonCode implements FindingCode {
     AUTHENTICATION_FAILED(70),
     CLEARTEXT_CREDENTIALS(0),
     IMPLICIT_TLS_MUTUAL_WAIT(60),
+    /** The server's first words refused the session: a POP3 "-ERR" or an SMTP 554 greeting. */
+    GREETING_REFUSED(60),
     IDLE_TIMEOUT(58),
     NO_DATA(55) {
         @Override

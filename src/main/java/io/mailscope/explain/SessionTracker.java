@@ -173,7 +173,8 @@ public final class SessionTracker implements ConnectionListener {
         try {
             d = diagnoser.diagnose(t.session);
         } catch (RuntimeException e) {
-            d = new Diagnosis(Diagnoser.firstSpeaker(connection), null, Transport.UNKNOWN, "?", Outcome.INCOMPLETE,
+            d = new Diagnosis(Diagnoser.firstSpeaker(connection), null, Transport.UNKNOWN, "?",
+                    t.session.role().protocol() != null ? t.session.role().protocol() : "other", Outcome.INCOMPLETE,
                     java.util.List.of(new Finding(CommonCode.INTERNAL_ERROR, Severity.WARNING,
                             "mailscope could not diagnose this session.", e.toString(),
                             "Please report this with the capture.", java.util.List.of())));

@@ -206,8 +206,9 @@ public final class HtmlReport implements Report {
         }
         sb.append("</dd>\n<dt>port role</dt><dd>").append(HtmlEscape.text(s.role().label()));
         if (s.role() != PortRole.OTHER) {
-            sb.append(" (").append(s.role() == PortRole.IMAPS ? "implicit TLS, the client speaks first"
-                    : "plaintext IMAP with STARTTLS, the server greets first").append(')');
+            String name = s.role().protocol().toUpperCase(java.util.Locale.ROOT);
+            sb.append(" (").append(s.role().implicitTls() ? "implicit TLS, the client speaks first"
+                    : "plaintext " + name + " with " + ("POP3".equals(name) ? "STLS" : "STARTTLS") + ", the server greets first").append(')');
         }
         if (!c.tunnel().isEmpty()) {
             sb.append("</dd>\n<dt>tunnel</dt><dd class=\"mono\">").append(HtmlEscape.text(c.tunnel().toString()));

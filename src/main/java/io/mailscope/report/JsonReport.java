@@ -5,7 +5,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.mailscope.dissect.Event;
 import io.mailscope.dissect.Session;
+import io.mailscope.dissect.MailEvent;
 import io.mailscope.dissect.imap.ImapEvent;
+import io.mailscope.dissect.pop3.Pop3Event;
+import io.mailscope.dissect.smtp.SmtpEvent;
 import io.mailscope.dissect.proxy.ProxyEvent;
 import io.mailscope.dissect.tls.CertificateInfo;
 import io.mailscope.dissect.tls.ClientHello;
@@ -186,10 +189,13 @@ public final class JsonReport implements Report {
             g.writeNullField("expected_first_speaker");
         }
         g.writeStringField("transport", d.transport().label());
+        g.writeStringField("protocol", d.protocol());
         g.writeStringField("protocol_path", d.protocolPath());
         g.writeStringField("outcome", d.outcome().label());
         writeTcp(c);
         writeImap(events);
+        writeMail("pop3", Pop3Event.class, events);
+        writeMail("smtp", SmtpEvent.class, events);
         writeTls(events);
         writeFindings(d.findings());
         writeTimeline(s);
@@ -299,6 +305,61 @@ public final class JsonReport implements Report {
                 g.writeNumberField("time", e.at().timeNanos() / 1e9);
                 g.writeStringField("line", line);
                 g.writeEndObject();
+            }
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /**
+     * A line-based mail protocol's object (pop3, smtp), shaped as imap's: greeting, capabilities (the last list
+     * the server gave) and transcript; null when the session did not speak it.
+     */
+    private void writeMail(String name, Class<? extends Event> type, List<Event> events) throws IOException {
+        MailEvent.Reply greeting = null;
+        java.util.Set<String> caps = null;
+        boolean any = false;
+        for (Event e : events) {
+            if (!type.isInstance(e)) {
+                continue;
+            }
+            any = true;
+            if (e instanceof MailEvent.Reply r && r.greeting() && greeting == null) {
+                greeting = r;
+            } else if (e instanceof MailEvent.Capabilities cap) {
+                caps = cap.capabilities();
+            }
+        }
+        if (!any) {
+            g.writeNullField(name);
+            return;
+        }
+        g.writeObjectFieldStart(name);
+        if (greeting != null) {
+            g.writeStringField("greeting", greeting.display());
+        } else {
+            g.writeNullField("greeting");
+        }
+        g.writeArrayFieldStart("capabilities");
+        if (caps != null) {
+            for (String cap : caps) {
+                g.writeString(cap);
+            }
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("transcript");
+        for (Event e : events) {
+            if (type.isInstance(e) && !(e instanceof MailEvent.Problem) && !(e instanceof MailEvent.Capabilities)
+                    && !(e instanceof MailEvent.UpgradeAccepted) && !(e instanceof MailEvent.UpgradeRefused)) {
+                String line = io.mailscope.explain.Timeline.text(e);
+                if (line != null) {
+                    g.writeStartObject();
+                    g.writeStringField("from", e.at().direction().sender());
+                    g.writeNumberField("frame", e.at().frame());
+                    g.writeNumberField("time", e.at().timeNanos() / 1e9);
+                    g.writeStringField("line", line);
+                    g.writeEndObject();
+                }
             }
         }
         g.writeEndArray();

@@ -84,11 +84,8 @@ final class Explainer implements FrameSink {
 
     private void start() {
         int port = server.getPort();
-        PortRoles roles = switch (role) {
-            case IMAP -> new PortRoles(Set.of(port), Set.of());
-            case IMAPS -> new PortRoles(Set.of(), Set.of(port));
-            case OTHER -> PortRoles.defaults();
-        };
+        // the role the connection is made in, for its port; any other mail role works the same way (--port-role)
+        PortRoles roles = role == PortRole.OTHER ? PortRoles.defaults() : new PortRoles(java.util.Map.of(role, Set.of(port)));
         analysis = new Analysis(roles, ReassemblyLimits.DEFAULT, redact, 2_000_000_000L, s -> finished = s);
         watch = new LiveWatch(stallNanos, (s, f) -> tell(f));
         inner = null;

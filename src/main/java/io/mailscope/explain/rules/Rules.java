@@ -17,6 +17,8 @@ public final class Rules {
             new PortRoleRule(),
             new StartTlsRule(),
             new LoginRule(),
+            new TurnLoginRule(),
+            new SmtpTransactionRule(),
             new WaitRule(),
             new ImapHygieneRule(),
             new CommandRule(),
