@@ -123,6 +123,7 @@ class BenchCommandTest {
             assertTrue(c.get("medianSeconds").asDouble() > 0.05, "a JVM cannot start in 50 ms: " + c);
             // a fresh JVM's resident memory: more than 20 MiB, and measured (not -1)
             assertTrue(c.get("medianPeakRssBytes").asLong() > 20L << 20, c.toString());
+            assertTrue(c.get("medianCpuSeconds").asDouble() > 0.05, c.toString());
         }
     }
 

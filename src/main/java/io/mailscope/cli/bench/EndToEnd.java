@@ -27,13 +27,19 @@ public final class EndToEnd {
     }
 
     /** One command's rounds. */
-    public record Measured(Command command, List<Long> wallNanos, List<Long> peakRssBytes, String problem) {
+    public record Measured(Command command, List<Long> wallNanos, List<Long> peakRssBytes, List<Long> cpuNanos,
+                           String problem) {
         public boolean ok() {
             return problem == null;
         }
 
         public long medianWallNanos() {
             return median(wallNanos);
+        }
+
+        /** Median user + system CPU time (GNU time only; -1 when unknown): steadier than wall time on a busy machine. */
+        public long medianCpuNanos() {
+            return cpuNanos.isEmpty() ? -1 : median(cpuNanos);
         }
 
         /** Median peak RSS in bytes, -1 when unknown. */
@@ -108,10 +114,12 @@ public final class EndToEnd {
         boolean gnuTime = new File(GNU_TIME).canExecute();
         List<List<Long>> walls = new ArrayList<>();
         List<List<Long>> rss = new ArrayList<>();
+        List<List<Long>> cpu = new ArrayList<>();
         String[] problems = new String[commands.size()];
         for (int i = 0; i < commands.size(); i++) {
             walls.add(new ArrayList<>());
             rss.add(new ArrayList<>());
+            cpu.add(new ArrayList<>());
         }
         for (int round = 1; round <= rounds; round++) {
             for (int i = 0; i < commands.size(); i++) {
@@ -125,6 +133,9 @@ public final class EndToEnd {
                     if (m[1] >= 0) {
                         rss.get(i).add(m[1]);
                     }
+                    if (m[2] >= 0) {
+                        cpu.get(i).add(m[2]);
+                    }
                     say("round %d: %s: %.3f s, %s", round, c.label(), m[0] / 1e9, m[1] < 0 ? "?" : (m[1] >> 20) + " MiB");
                 } catch (IOException e) {
                     problems[i] = e.getMessage();
@@ -134,25 +145,28 @@ public final class EndToEnd {
         }
         List<Measured> rows = new ArrayList<>();
         for (int i = 0; i < commands.size(); i++) {
-            rows.add(new Measured(commands.get(i), List.copyOf(walls.get(i)), List.copyOf(rss.get(i)), problems[i]));
+            rows.add(new Measured(commands.get(i), List.copyOf(walls.get(i)), List.copyOf(rss.get(i)), List.copyOf(cpu.get(i)),
+                    problems[i]));
         }
         return new Results(file, new File(file).length(), packets, rounds,
-                gnuTime ? "GNU time %M (ru_maxrss)" : "VmHWM polled every 5 ms", rows);
+                gnuTime ? "GNU time %M (ru_maxrss), %U + %S" : "VmHWM polled every 5 ms", rows);
     }
 
-    /** {wall ns, peak RSS bytes}: the process under GNU time, which writes its max RSS (KiB) to a file. */
+    /** {wall ns, peak RSS bytes, CPU ns}: the process under GNU time, which writes max RSS (KiB), user and system s. */
     private static long[] withGnuTime(List<String> argv) throws IOException, InterruptedException {
         Path out = Files.createTempFile("mailscope-e2e", ".time");
         try {
-            List<String> cmd = new ArrayList<>(List.of(GNU_TIME, "-f", "%M", "-o", out.toString()));
+            List<String> cmd = new ArrayList<>(List.of(GNU_TIME, "-f", "%M %U %S", "-o", out.toString()));
             cmd.addAll(argv);
             long wall = runTimed(cmd, argv, null);
             String s = Files.readString(out, StandardCharsets.US_ASCII).trim();
             String last = s.lines().reduce((a, b) -> b).orElse("");
             try {
-                return new long[] {wall, Long.parseLong(last.trim()) * 1024};
-            } catch (NumberFormatException e) {
-                return new long[] {wall, -1};
+                String[] f = last.trim().split(" ");
+                long cpu = Math.round((Double.parseDouble(f[1]) + Double.parseDouble(f[2])) * 1e9);
+                return new long[] {wall, Long.parseLong(f[0]) * 1024, cpu};
+            } catch (RuntimeException e) {
+                return new long[] {wall, -1, -1};
             }
         } finally {
             Files.deleteIfExists(out);
@@ -162,7 +176,7 @@ public final class EndToEnd {
     private static long[] withProcPolling(List<String> argv) throws IOException, InterruptedException {
         long[] peak = {-1};
         long wall = runTimed(argv, argv, peak);
-        return new long[] {wall, peak[0]};
+        return new long[] {wall, peak[0], -1};
     }
 
     /** Runs {@code cmd}, output discarded, and returns its wall time; {@code peak} (when given) gets polled VmHWM. */

@@ -23,8 +23,9 @@ public final class EndToEndReport {
         out.printf(Locale.ROOT, "machine: %d cores, %s, Java %s, load average %s%n", Runtime.getRuntime().availableProcessors(),
                 Machine.cpuModel(), System.getProperty("java.version"), Machine.loadAverage());
         out.printf(Locale.ROOT, "method: every command a fresh process (cold), standard output to /dev/null, %d interleaved"
-                + " round(s); median wall time and median peak RSS (%s)%n%n", r.rounds(), r.rssMethod());
-        out.printf(Locale.ROOT, "%-40s %9s %12s %10s  %s%n", "command", "wall s", "packets/s", "peak RSS", "all rounds (s)");
+                + " round(s); median wall time, median CPU time (user + system) and median peak RSS (%s)%n%n", r.rounds(), r.rssMethod());
+        out.printf(Locale.ROOT, "%-40s %9s %8s %12s %10s  %s%n", "command", "wall s", "cpu s", "packets/s", "peak RSS",
+                "all rounds, wall (s)");
         for (EndToEnd.Measured m : r.rows()) {
             if (!m.ok()) {
                 out.printf(Locale.ROOT, "%-40s %s%n", m.command().label(), m.problem());
@@ -35,7 +36,8 @@ public final class EndToEndReport {
             for (long n : m.wallNanos()) {
                 all.append(all.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.3f", n / 1e9));
             }
-            out.printf(Locale.ROOT, "%-40s %9.3f %,12.0f %10s  %s%n", m.command().label(), sec, r.packets() / sec,
+            out.printf(Locale.ROOT, "%-40s %9.3f %8s %,12.0f %10s  %s%n", m.command().label(), sec,
+                    m.medianCpuNanos() < 0 ? "?" : String.format(Locale.ROOT, "%.2f", m.medianCpuNanos() / 1e9), r.packets() / sec,
                     m.medianPeakRss() < 0 ? "?" : size(m.medianPeakRss()), all);
         }
         out.println();
@@ -82,6 +84,7 @@ public final class EndToEndReport {
                 if (m.ok()) {
                     g.writeNumberField("medianSeconds", m.medianWallNanos() / 1e9);
                     g.writeNumberField("medianPeakRssBytes", m.medianPeakRss());
+                    g.writeNumberField("medianCpuSeconds", m.medianCpuNanos() < 0 ? -1 : m.medianCpuNanos() / 1e9);
                     g.writeArrayFieldStart("allSeconds");
                     for (long n : m.wallNanos()) {
                         g.writeNumber(n / 1e9);
