@@ -10,15 +10,16 @@
 #                           overlays the unpacked files, with private /etc, /run and /dev/log (syslog to a file).
 #
 # Needs root, apt-get (Debian 12 package lists), tcpdump, tshark, openssl, python3, util-linux unshare, overlayfs.
-# Takes ~6 minutes; dovecot's 180 s inactivity story runs in the background meanwhile.
+# Takes ~11 minutes (Cyrus's 180 s TLS timeout story included); dovecot's 180 s inactivity story runs in the
+# background meanwhile. Each server's folder also gets a VERSION file (the package version that was recorded).
 #
 #   record-servers.sh                      everything, all four servers
 #   record-servers.sh SERVER...            only these servers (dovecot cyrus courier imap4d)
 #   STORIES="a b" record-servers.sh ...    only these stories (function names below without st_)
 #   KEEP_WORK=1 record-servers.sh          keep the temp dir (server configs and logs, client transcripts)
 #
-# Ports as everywhere in these recordings: 10143 = IMAP (plaintext + STARTTLS), 10993 = implicit TLS; stories
-# that wait minutes for a server's timeout use 11143/11993 so they can run beside the others.
+# Ports as everywhere in these recordings: 10143 = IMAP (plaintext + STARTTLS), 10993 = implicit TLS; dovecot's
+# 180 s inactivity story has its own instance on 11143/11993 so it can run beside the others.
 # Every server is stopped at the end (EXIT trap), also when the script is interrupted.
 set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -70,7 +71,7 @@ unpack_servers() {
 # user alice / password secret, the lab certificate for mail.example.test (lib.sh make_certs). VARIANT:
 #   main     defaults: TLS 1.2 and 1.3
 #   tls13    accepts only TLS 1.3
-#   timeout  the shortest inactivity timeout the server lets us configure (see each server)
+#   timeout  imap4d only: the shortest inactivity and TLS handshake timeouts (10 s)
 # SRV_PGID is the process group to stop (namespaced servers); SRV_LOG the server's log file.
 
 wait_ports() {
@@ -253,7 +254,7 @@ EOF
 imap4d_up() {
     local variant="$1" D="$WORK/imap4d-$1" prio="" timeout=""
     [ "$variant" = tls13 ] && prio='ssl-priorities "NORMAL:-VERS-ALL:+VERS-TLS1.3";'
-    [ "$variant" = timeout ] && timeout="timeout 10;"
+    [ "$variant" = timeout ] && timeout="timeout 10;" && prio="$prio handshake-timeout 10;"
     mkdir -p "$D/virt" "$D/mail/alice" "$D/tls"
     echo "alice:$(openssl passwd -6 secret):1000:1000::$D/mail/alice:/bin/sh" > "$D/virt/example.test"
     chown -R 1000:1000 "$D/mail"
@@ -334,6 +335,12 @@ st_plaintext_to_tls_port() {
 st_login_before_starttls() {
     story login-before-starttls "$BOTH" client --bind 127.0.0.2 127.0.0.1 $IMAP_PORT "expect:OK" \
         "send:. LOGIN $U secret" read:2 "send:. LOGOUT" waitclose:5
+}
+
+# the same as a mail client does it: CAPABILITY first (imap4d answers STARTTLS XTLSREQUIRED, no LOGINDISABLED)
+st_capability_then_login() {
+    story capability-then-login "$BOTH" client --bind 127.0.0.2 127.0.0.1 $IMAP_PORT "expect:OK" \
+        "send:a1 CAPABILITY" "expect:a1 " "send:a2 LOGIN $U secret" read:2 "send:a3 LOGOUT" waitclose:5
 }
 
 # STARTTLS accepted, then the user types a LOGIN in plaintext
@@ -419,12 +426,17 @@ st_starttls_version_mismatch() {
         -connect 127.0.0.1:$IMAP_PORT -servername mail.example.test </dev/null"
 }
 
+# telnet to the TLS port and wait until the server gives up (dovecot's 180 s is ../implicit-tls-mutual-wait-server-timeout.pcap)
+st_implicit_tls_timeout() {
+    story implicit-tls-timeout "$BOTH" client --timeout 200 127.0.0.1 $IMAPS_PORT waitclose:200
+}
+
 # needs the timeout variant: the client says nothing after the greeting until the server gives up
 st_idle_timeout() {
     story idle-timeout "$BOTH" client --timeout 200 --bind 127.0.0.2 127.0.0.1 $IMAP_PORT "expect:OK" waitclose:200
 }
 
-MAIN_STORIES=(implicit_tls_silent plaintext_to_tls_port login_before_starttls plaintext_after_starttls
+MAIN_STORIES=(implicit_tls_silent plaintext_to_tls_port login_before_starttls capability_then_login plaintext_after_starttls
     starttls_silent gave_up_logout gave_up_fin tls_hangup imaps_ok_python starttls_ok_python imaps_ok_openssl
     starttls_ok_openssl certificate_rejected_tls12 certificate_rejected_tls13 starttls_certificate_rejected)
 
@@ -476,12 +488,16 @@ record_server() {
         run starttls_version_mismatch
         server_down
     fi
-    if wanted idle_timeout; then
+    if wanted idle_timeout || wanted implicit_tls_timeout; then
         case "$SRV" in
-            dovecot) ;;    # recorded in the background: its pre-login timeout is fixed at 180 s
-            courier) server_up main && run idle_timeout; server_down ;;    # imaplogin's fixed 60 s
-            imap4d) server_up timeout && run idle_timeout; server_down ;;  # "timeout 10;"
-            cyrus) log "cyrus: its inactivity timeout is 30 minutes at least; idle-timeout not recorded" ;;
+            dovecot) ;;    # idle-timeout recorded in the background: its pre-login timeout is fixed at 180 s
+            # imaplogin's fixed 60 s; couriertls waited more than 200 s on a silent TLS port: no implicit_tls_timeout
+            courier) server_up main && run idle_timeout; server_down ;;
+            # "timeout 10;" and "handshake-timeout 10;"
+            imap4d) server_up timeout && run idle_timeout && run implicit_tls_timeout; server_down ;;
+            cyrus)
+                log "cyrus: its inactivity timeout is 30 minutes at least; idle-timeout not recorded"
+                server_up main && run implicit_tls_timeout; server_down ;;    # its TLS negotiation gives up at 180 s
         esac
     fi
 }

@@ -9,12 +9,19 @@ public final class CaptureFormatException extends Exception {
     private final String file;
     private final long frame;
     private final long offset;
+    private final String problem;
 
     public CaptureFormatException(String file, long frame, long offset, String problem) {
         super(file + ": frame " + frame + " at byte offset " + offset + ": " + problem);
         this.file = file;
         this.frame = frame;
         this.offset = offset;
+        this.problem = problem;
+    }
+
+    /** What was wrong, without the file, frame and offset. */
+    public String problem() {
+        return problem;
     }
 
     public String file() {

@@ -37,6 +37,40 @@ abstract sealed class FormatReader permits PcapReader, PcapngReader {
         return new CaptureFormatException(name, nextFrame, offset, problem);
     }
 
+    // ---- damage in the middle of a file: read on from the next record that reads whole, say so at the end
+
+    /** The first damaged place the reader read on past, or null. */
+    private CaptureFormatException firstDamage;
+    private long framesBeforeDamage;
+    private long resumedAt;
+    private long skippedBytes;
+    private int damagedPlaces;
+
+    /** A damaged record at {@code fault}'s offset was skipped; reading goes on at {@code resumeOffset}. */
+    final void skippedTo(CaptureFormatException fault, long resumeOffset) {
+        if (firstDamage == null) {
+            firstDamage = fault;
+            framesBeforeDamage = frames;
+            resumedAt = resumeOffset;
+        }
+        damagedPlaces++;
+        skippedBytes += Math.max(0, resumeOffset - fault.offset());
+    }
+
+    /**
+     * At the end of a file read past damage: the first damage as the fault (frame and offset where it was), saying
+     * how much was skipped and how many frames were read after it; null when the file was whole.
+     */
+    final CaptureFormatException damageReport() {
+        if (firstDamage == null) {
+            return null;
+        }
+        return new CaptureFormatException(name, firstDamage.frame(), firstDamage.offset(), firstDamage.problem()
+                + "; read on from the next whole record at byte offset " + resumedAt + " (" + skippedBytes
+                + " bytes skipped" + (damagedPlaces > 1 ? " in " + damagedPlaces + " damaged places" : "") + ", "
+                + (frames - framesBeforeDamage) + " frames read after the damage)");
+    }
+
     final CaptureFormatException unsupportedLinkType(long offset, int linkType, String where) {
         return fault(offset, "link type " + linkType + " (" + LinkTypes.name(linkType) + ", " + where
                 + ") is not supported; supported: " + LinkTypes.SUPPORTED_NAMES);

@@ -63,10 +63,11 @@ final class PcapngReader extends FormatReader {
         while (true) {
             long blockOffset = in.offset();
             if (!in.ensure(8, nextFrame)) {
-                if (in.available() == 0) {
+                CaptureFormatException damage = damageReport();
+                if (in.available() == 0 && damage == null) {
                     return;
                 }
-                throw fault(blockOffset, "block header cut short: " + in.available()
+                throw damage != null ? damage : fault(blockOffset, "block header cut short: " + in.available()
                         + " of 8 bytes before the end of the file");
             }
             byte[] b = in.buf;
@@ -79,36 +80,109 @@ final class PcapngReader extends FormatReader {
             }
             int type = (int) Bytes.u32(b, at, bigEndian);
             long length = Bytes.u32(b, at + 4, bigEndian);
-            checkLength(blockOffset, type, length);
+            try {
+                checkLength(blockOffset, type, length);
+            } catch (CaptureFormatException e) {
+                readOnPast(e);
+                continue;
+            }
             if (length > MAX_BLOCK) {
                 skipLargeBlock(blockOffset, length);
                 continue;
             }
             int len = (int) length;
             if (!in.ensure(len, nextFrame)) {
-                throw fault(blockOffset, "block of " + len + " bytes (type " + typeName(type) + ") is cut short: "
-                        + in.available() + " bytes left in the file");
+                CaptureFormatException cut = fault(blockOffset, "block of " + len + " bytes (type " + typeName(type)
+                        + ") is cut short: " + in.available() + " bytes left in the file");
+                readOnPast(cut);
+                continue;
             }
             b = in.buf;
             at = in.pos;
             long trailing = Bytes.u32(b, at + len - 4, bigEndian);
             if (trailing != length) {
-                throw fault(blockOffset, "trailing block length " + trailing + " does not match the leading length "
-                        + length + " (type " + typeName(type) + ")");
+                readOnPast(fault(blockOffset, "trailing block length " + trailing
+                        + " does not match the leading length " + length + " (type " + typeName(type) + ")"));
+                continue;
             }
-            switch (type) {
-                case SECTION_HEADER -> sectionHeader(blockOffset, at, len);
-                case INTERFACE_DESCRIPTION -> interfaceDescription(blockOffset, at, len);
-                case ENHANCED_PACKET -> enhancedPacket(sink, blockOffset, at, len, false);
-                case PACKET -> enhancedPacket(sink, blockOffset, at, len, true);
-                case SIMPLE_PACKET -> simplePacket(sink, blockOffset, at, len);
-                case INTERFACE_STATISTICS -> interfaceStatistics(at, len);
-                default -> {
-                    // Statistics, name resolution, decryption secrets, custom blocks: nothing for us.
+            try {
+                switch (type) {
+                    case SECTION_HEADER -> sectionHeader(blockOffset, at, len);
+                    case INTERFACE_DESCRIPTION -> interfaceDescription(blockOffset, at, len);
+                    case ENHANCED_PACKET -> enhancedPacket(sink, blockOffset, at, len, false);
+                    case PACKET -> enhancedPacket(sink, blockOffset, at, len, true);
+                    case SIMPLE_PACKET -> simplePacket(sink, blockOffset, at, len);
+                    case INTERFACE_STATISTICS -> interfaceStatistics(at, len);
+                    default -> {
+                        // Name resolution, decryption secrets, custom blocks: nothing for us.
+                    }
                 }
+            } catch (DamagedBlock e) {
+                readOnPast(e.fault);
+                continue;
             }
             in.pos = at + len;
         }
+    }
+
+    /** A block whose framing is whole but whose contents cannot be (a packet longer than its block...). */
+    private static final class DamagedBlock extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient CaptureFormatException fault;
+
+        DamagedBlock(CaptureFormatException fault) {
+            super(null, null, false, false);
+            this.fault = fault;
+        }
+    }
+
+    /**
+     * A block is damaged (a bad or cut length, a trailer that does not match: bytes lost or garbled in the middle
+     * of the file): look for the next block that reads whole, byte by byte from just after the damaged one's start,
+     * and read on from there. The damage is reported when the file ends ({@link #damageReport()}); without a
+     * block after it, at once.
+     */
+    private void readOnPast(CaptureFormatException damage) throws IOException, CaptureFormatException {
+        CaptureInput in = input;
+        while (in.ensure(1 + 12, nextFrame)) {
+            in.pos++;
+            if (wholeBlockHere()) {
+                skippedTo(damage, in.offset());
+                return;
+            }
+        }
+                CaptureFormatException report = damageReport();
+        throw report != null ? report : damage;
+    }
+
+    /** Is there a whole block of a known type at the read position (lengths agree, a packet fits its block)? */
+    private boolean wholeBlockHere() throws IOException, CaptureFormatException {
+        CaptureInput in = input;
+        byte[] b = in.buf;
+        int at = in.pos;
+        int type = (int) Bytes.u32(b, at, bigEndian);
+        long length = Bytes.u32(b, at + 4, bigEndian);
+        boolean known = type == ENHANCED_PACKET || type == SIMPLE_PACKET || type == PACKET
+                || type == INTERFACE_DESCRIPTION || type == SECTION_HEADER || type == 4 || type == 5 || type == 10;
+        if (!known || length < 12 || length % 4 != 0 || length > MAX_BLOCK
+                || (type == ENHANCED_PACKET && length < 32) || !in.ensure((int) length, nextFrame)) {
+            return false;
+        }
+        b = in.buf;
+        at = in.pos;
+        if (Bytes.u32(b, at + (int) length - 4, bigEndian) != length) {
+            return false;
+        }
+        if (type == ENHANCED_PACKET) {
+            long interfaceId = Bytes.u32(b, at + 8, bigEndian);
+            long capLen = Bytes.u32(b, at + 20, bigEndian);
+            return interfaceId < interfaces.size() && 28 + capLen + 4 <= length;
+        }
+        if (type == SECTION_HEADER) {
+            long magic = Bytes.be32(b, at + 8);
+            return magic == BYTE_ORDER_MAGIC || magic == Integer.reverseBytes(BYTE_ORDER_MAGIC);
+        }
+        return true;
     }
 
     /** Reads the byte-order magic of a Section Header Block (the block type reads the same in both orders). */
@@ -254,7 +328,7 @@ final class PcapngReader extends FormatReader {
             throws CaptureFormatException {
         String kind = obsolete ? "packet block" : "enhanced packet block";
         if (len < 32) {
-            throw fault(blockOffset, kind + " of " + len + " bytes is shorter than 32");
+            throw new DamagedBlock(fault(blockOffset, kind + " of " + len + " bytes is shorter than 32"));
         }
         byte[] b = input.buf;
         long interfaceId = obsolete ? Bytes.u16(b, at + 8, bigEndian) : Bytes.u32(b, at + 8, bigEndian);
@@ -263,11 +337,12 @@ final class PcapngReader extends FormatReader {
         long capLen = Bytes.u32(b, at + 20, bigEndian);
         long origLen = Bytes.u32(b, at + 24, bigEndian);
         if (capLen > MAX_FRAME) {
-            throw fault(blockOffset, "captured length " + capLen + " is larger than the " + MAX_FRAME
-                    + "-byte limit: the file is corrupt");
+            throw new DamagedBlock(fault(blockOffset, "captured length " + capLen + " is larger than the "
+                    + MAX_FRAME + "-byte limit: the file is corrupt"));
         }
         if (28 + capLen + 4 > len) {
-            throw fault(blockOffset, "captured length " + capLen + " overruns its " + kind + " of " + len + " bytes");
+            throw new DamagedBlock(fault(blockOffset, "captured length " + capLen + " overruns its " + kind + " of "
+                    + len + " bytes"));
         }
         long timeNanos = nic.scale().toNanos(ticks);
         lastTimeNanos = timeNanos;

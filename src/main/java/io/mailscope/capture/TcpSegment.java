@@ -32,6 +32,8 @@ public final class TcpSegment {
     public int capturedLength;
     /** Payload length according to the IP header; larger than capturedLength when the snaplen cut the frame. */
     public int wireLength;
+    /** The tunnels and tags the segment was found inside, outermost first (empty for a plain frame). */
+    public final TunnelStack tunnel = new TunnelStack();
 
     public int addressLength() {
         return ipVersion == 6 ? 16 : 4;

@@ -23,6 +23,8 @@ public final class Session implements EventSink {
 
     private final TcpConnection connection;
     private final PortRole role;
+    /** The role of the port a proxy connected the client to, once it did; it then replaces the proxy port's. */
+    private PortRole proxiedRole;
     private final List<Entry> head = new ArrayList<>();
     private final List<Entry> key = new ArrayList<>();
     private final ArrayDeque<Entry> tail = new ArrayDeque<>();
@@ -50,8 +52,14 @@ public final class Session implements EventSink {
         return connection;
     }
 
+    /** The role of the server's port, or, behind a proxy that connected the client, of the target's port. */
     public PortRole role() {
-        return role;
+        return proxiedRole != null ? proxiedRole : role;
+    }
+
+    /** A proxy connected the client to a port of this role: the stream that follows is judged by it. */
+    public void proxiedTo(PortRole targetRole) {
+        this.proxiedRole = targetRole;
     }
 
     /** Timestamp of the first packet of the capture run: times are shown relative to it. */

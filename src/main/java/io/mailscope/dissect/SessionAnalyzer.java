@@ -1,18 +1,26 @@
 package io.mailscope.dissect;
 
 import io.mailscope.dissect.imap.ImapAnalyzer;
+import io.mailscope.dissect.proxy.ProxyHandshake;
+import io.mailscope.dissect.tls.ClientHello;
+import io.mailscope.dissect.tls.SslV2ClientHello;
+import io.mailscope.dissect.tls.TlsEvent;
 import io.mailscope.dissect.tls.TlsAnalyzer;
 import io.mailscope.tcp.Direction;
 import io.mailscope.tcp.StreamConsumer;
 
+import java.util.function.IntFunction;
+
 /**
  * The top of dissection for one connection: sniffs what each direction speaks, then routes its bytes to the
- * IMAP or TLS analyzer, and after an accepted STARTTLS hands the stream from IMAP to TLS (Zeek's model).
+ * IMAP or TLS analyzer, and after an accepted STARTTLS hands the stream from IMAP to TLS (Zeek's model). A SOCKS or
+ * HTTP CONNECT handshake at the start is read first ({@link ProxyHandshake}); what follows it in each direction is
+ * sniffed afresh, and judged by the role of the target's port.
  * Never throws: an analyzer failure becomes a problem event and that direction is only counted from then on.
  */
 public final class SessionAnalyzer implements StreamConsumer {
 
-    private enum Stage { DETECT, AFTER_STARTTLS, IMAP, TLS, OTHER }
+    private enum Stage { DETECT, PROXY, SSLV2_HELLO, AFTER_STARTTLS, IMAP, TLS, OTHER }
 
     private final class Side {
         final Direction direction;
@@ -36,13 +44,25 @@ public final class SessionAnalyzer implements StreamConsumer {
     private final boolean redact;
     private final Side client = new Side(Direction.CLIENT_TO_SERVER);
     private final Side server = new Side(Direction.SERVER_TO_CLIENT);
+    private final IntFunction<PortRole> roleOfPort;
     private ImapAnalyzer imap;
     private TlsAnalyzer tls;
+    private ProxyHandshake proxy;
+    /** The client's SSL 2.0-format ClientHello being read, when it sent one. */
+    private SslV2ClientHello sslv2;
+    /** The client's first bytes were judged for a proxy handshake (only those can start one). */
+    private boolean proxyJudged;
 
     public SessionAnalyzer(Session session, boolean redactCredentials) {
+        this(session, redactCredentials, PortRoles.defaults()::role);
+    }
+
+    /** @param roleOfPort the role of a proxy's target port (the user's --imap-port/--imaps-port count) */
+    public SessionAnalyzer(Session session, boolean redactCredentials, IntFunction<PortRole> roleOfPort) {
         this.session = session;
         this.sink = session;
         this.redact = redactCredentials;
+        this.roleOfPort = roleOfPort;
     }
 
     private Side side(Direction d) {
@@ -82,11 +102,58 @@ public final class SessionAnalyzer implements StreamConsumer {
                     side.probeLen += take;
                     off += take;
                     len -= take;
+                    if (!proxyJudged && side == client && side.stage == Stage.DETECT) {
+                        ProxyHandshake.Verdict v = judgeProxy();
+                        if (v == ProxyHandshake.Verdict.NEED_MORE && side.probeLen < side.probe.length) {
+                            return;
+                        }
+                        if (v == ProxyHandshake.Verdict.PROXY) {
+                            startProxy(at);
+                            continue;
+                        }
+                        proxyJudged = true;
+                    }
+                    if (side == client && side.stage == Stage.DETECT) {
+                        SslV2ClientHello.Verdict v2 = SslV2ClientHello.starts(side.probe, side.probeLen);
+                        if (v2 == SslV2ClientHello.Verdict.NEED_MORE && side.probeLen < side.probe.length) {
+                            return;
+                        }
+                        if (v2 == SslV2ClientHello.Verdict.YES) {
+                            decide(side, ProtocolSniffer.TLS, at);
+                            continue;
+                        }
+                    }
                     String protocol = ProtocolSniffer.classify(side.direction, side.probe, side.probeLen, false);
                     if (protocol == null) {
                         return;
                     }
                     decide(side, protocol, at);
+                }
+                case SSLV2_HELLO -> {
+                    // An SSL 2.0-format ClientHello: read here (the TLS analyzer reads TLS records), then TLS.
+                    int used = sslv2.feed(data, off, len);
+                    off += used;
+                    len -= used;
+                    if (!sslv2.complete()) {
+                        return;
+                    }
+                    ClientHello hello = sslv2.hello();
+                    sink.emit(hello != null ? new TlsEvent.ClientHelloSeen(at, hello)
+                            : new TlsEvent.Problem(at, "malformed-hello", sslv2.problem()));
+                    side.stage = Stage.TLS;
+                }
+                case PROXY -> {
+                    int used = proxy.onData(side.direction, data, off, len, at);
+                    off += used;
+                    len -= used;
+                    if (!proxy.done(side.direction)) {
+                        return;
+                    }
+                    side.stage = Stage.DETECT;
+                    side.probeLen = 0;
+                    if (proxy.accepted() && proxy.targetPort() >= 0) {
+                        session.proxiedTo(roleOfPort.apply(proxy.targetPort()));
+                    }
                 }
                 case IMAP -> {
                     int used = imap().onData(side.direction, data, off, len, at);
@@ -127,6 +194,32 @@ public final class SessionAnalyzer implements StreamConsumer {
         }
     }
 
+    /**
+     * Whether the client's first bytes open a proxy handshake: only while the server has said nothing (a proxy
+     * speaks only when asked), and only on a port without a mail role.
+     */
+    private ProxyHandshake.Verdict judgeProxy() {
+        // On a mail port a proxy request is the client's mistake (its proxy set to the mail server): it is judged
+        // as what it is on that port, not followed.
+        if (server.probeLen > 0 || server.stage != Stage.DETECT || session.role() != PortRole.OTHER) {
+            return ProxyHandshake.Verdict.NOT_PROXY;
+        }
+        return ProxyHandshake.recognize(client.probe, client.probeLen);
+    }
+
+    /** Both directions read the proxy handshake first; the client's probe is replayed into it. */
+    private void startProxy(At at) {
+        proxyJudged = true;
+        proxy = new ProxyHandshake(ProxyHandshake.typeOf(client.probe[0]), sink, redact);
+        byte[] probe = client.probe.clone();
+        int probeLen = client.probeLen;
+        At start = client.probeStart != null ? client.probeStart : at;
+        client.probeLen = 0;
+        client.stage = Stage.PROXY;
+        server.stage = Stage.PROXY;
+        route(client, probe, 0, probeLen, start, false);
+    }
+
     /** Where this TLS direction falls back to plaintext in these bytes, or -1 (see {@link FallbackWatch}). */
     private int fallbackAt(Side side, byte[] data, int off, int len) {
         if (side.fallback == null) {
@@ -165,9 +258,13 @@ public final class SessionAnalyzer implements StreamConsumer {
         String shown = ProtocolSniffer.IMAP.equals(protocol) || textual || ProtocolSniffer.TLS.equals(protocol)
                 ? "" : ProtocolSniffer.escape(probe, 0, firstLineLength(probe, probeLen), 48);
         sink.emit(new SessionEvent.Detected(at, protocol, shown));
-        mismatch(side, protocol, role, at, shown);
+        mismatch(side, protocol, role, at, shown, probe, probeLen);
         if (ProtocolSniffer.TLS.equals(protocol)) {
-            side.stage = Stage.TLS;
+            boolean v2 = side == client && SslV2ClientHello.starts(probe, probeLen) == SslV2ClientHello.Verdict.YES;
+            side.stage = v2 ? Stage.SSLV2_HELLO : Stage.TLS;
+            if (v2) {
+                sslv2 = new SslV2ClientHello();
+            }
         } else if (ProtocolSniffer.IMAP.equals(protocol)
                 || (textual && (role != PortRole.OTHER || ProtocolSniffer.IMAP.equals(side(side.direction.opposite()).protocol)))) {
             // Hand-typed text on a mail port is parsed as IMAP, so its mistakes (missing tag...) are named.
@@ -180,7 +277,7 @@ public final class SessionAnalyzer implements StreamConsumer {
         }
     }
 
-    private void mismatch(Side side, String protocol, PortRole role, At at, String shown) {
+    private void mismatch(Side side, String protocol, PortRole role, At at, String shown, byte[] probe, int probeLen) {
         boolean fromClient = side.direction == Direction.CLIENT_TO_SERVER;
         boolean plaintext = ProtocolSniffer.IMAP.equals(protocol) || ProtocolSniffer.TEXT.equals(protocol);
         MismatchKind code = null;
@@ -202,11 +299,20 @@ public final class SessionAnalyzer implements StreamConsumer {
                 default -> MismatchKind.UNKNOWN_ON_MAIL_PORT;
             };
             detail = protocol + " on " + role.label() + " port " + session.connection().server().port()
-                    + (shown.isEmpty() ? "" : ": \"" + shown + "\"");
+                    + (shown.isEmpty() ? "" : ": \"" + shown + "\"") + proxyHint(side, probe, probeLen);
         }
         if (code != null) {
             sink.emit(new SessionEvent.Mismatch(at, code, detail));
         }
+    }
+
+    /** When a client's first bytes on a mail port are a proxy request: its proxy setting points at the mail server. */
+    private String proxyHint(Side side, byte[] probe, int probeLen) {
+        if (side != client || ProxyHandshake.recognize(probe, probeLen) != ProxyHandshake.Verdict.PROXY) {
+            return "";
+        }
+        return " (a " + ProxyHandshake.typeOf(probe[0]).label() + " proxy request: the client's proxy setting"
+                + " points at the mail server)";
     }
 
     private static int firstLineLength(byte[] b, int len) {

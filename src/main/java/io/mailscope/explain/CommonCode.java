@@ -11,6 +11,8 @@ import java.util.Locale;
 public enum CommonCode implements FindingCode {
     NO_ANSWER(100),
     CONNECTION_REFUSED(100),
+    /** The proxy the client went through refused: nothing reached the mail server. */
+    PROXY_REFUSED(95),
     TLS_ALERT(90),
     CERTIFICATE_REJECTED(89),
     TLS_VERSION_MISMATCH(88),

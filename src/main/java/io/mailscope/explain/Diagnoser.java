@@ -65,7 +65,11 @@ public final class Diagnoser {
 
     private static String expectedFirstSpeaker(SessionFacts f) {
         // An IMAP server greets first even when the client wrongly starts TLS on its port: the server's protocol
-        // decides, else a TLS client speaks first (implicit TLS), else the port's role.
+        // decides, else a TLS client speaks first (implicit TLS), else the port's role. A proxy's client always
+        // speaks first (its request).
+        if (f.proxyRequest != null) {
+            return "client";
+        }
         if (f.serverDetected != null && ProtocolSniffer.IMAP.equals(f.serverDetected.protocol())) {
             return "server";
         }

@@ -5,6 +5,7 @@ import io.mailscope.dissect.Event;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.SessionEvent;
 import io.mailscope.dissect.imap.ImapEvent;
+import io.mailscope.dissect.proxy.ProxyEvent;
 import io.mailscope.dissect.tls.TlsEvent;
 
 import java.util.ArrayList;
@@ -83,6 +84,9 @@ public final class SessionFacts {
     public final Set<String> capabilitiesBeforeTls = new LinkedHashSet<>();
     public boolean capabilitiesSeenBeforeTls;
     public final List<Exchange> exchanges = new ArrayList<>();
+    /** The last request to a proxy and the proxy's last answer, when the connection began with a proxy handshake. */
+    public ProxyEvent.Request proxyRequest;
+    public ProxyEvent.Reply proxyReply;
     public final List<ImapEvent.Response> untaggedBadOrNo = new ArrayList<>();
     public final List<ImapEvent.Response> byes = new ArrayList<>();
     public final List<ImapEvent.Problem> imapProblems = new ArrayList<>();
@@ -140,6 +144,10 @@ public final class SessionFacts {
             takeImap(i);
         } else if (e instanceof TlsEvent t) {
             takeTls(t);
+        } else if (e instanceof ProxyEvent.Request r) {
+            proxyRequest = r;
+        } else if (e instanceof ProxyEvent.Reply r) {
+            proxyReply = r;
         }
     }
 

@@ -89,7 +89,7 @@ public final class SessionTracker implements ConnectionListener {
         captureStart(connection.startNanos());
         Session session = new Session(connection, roles.role(connection.server().port()), tally);
         session.captureStartNanos(captureStartNanos);
-        Tracked t = new Tracked(session, new SessionAnalyzer(session, redact));
+        Tracked t = new Tracked(session, new SessionAnalyzer(session, redact, roles::role));
         t.session.lastActivityNanos(connection.startNanos());
         t.lastActivityFrame = connection.firstFrame();
         open.put(connection, t);

@@ -5,6 +5,7 @@ import io.mailscope.dissect.ProtocolSniffer;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.SessionEvent;
 import io.mailscope.dissect.imap.ImapEvent;
+import io.mailscope.dissect.proxy.ProxyEvent;
 import io.mailscope.dissect.tls.CertificateInfo;
 import io.mailscope.dissect.tls.ClientHello;
 import io.mailscope.dissect.tls.Grease;
@@ -46,7 +47,7 @@ public final class Timeline {
             return "silence";
         }
         if (e instanceof ImapEvent.Problem || e instanceof TlsEvent.Problem || e instanceof SessionEvent.Mismatch
-                || e instanceof SessionEvent.InternalError) {
+                || e instanceof SessionEvent.InternalError || (e instanceof ProxyEvent.Reply r && !r.ok())) {
             return "problem";
         }
         if (e instanceof ImapEvent) {
@@ -68,6 +69,13 @@ public final class Timeline {
         }
         if (e instanceof TlsEvent t) {
             return tlsText(t);
+        }
+        if (e instanceof ProxyEvent.Request r) {
+            return r.type().toUpperCase(Locale.ROOT) + " CONNECT " + r.target()
+                    + (r.credentials() != null ? " (" + r.credentials() + ")" : "");
+        }
+        if (e instanceof ProxyEvent.Reply r) {
+            return r.ok() ? "proxy connected to " + r.target() : "! proxy refused: " + r.result();
         }
         return null;
     }
@@ -167,7 +175,7 @@ public final class Timeline {
     }
 
     static String clientHello(ClientHello h) {
-        StringBuilder sb = new StringBuilder("ClientHello");
+        StringBuilder sb = new StringBuilder(h.recordVersion() == 0x0002 ? "ClientHello (SSL 2.0 format)" : "ClientHello");
         if (h.sni() != null) {
             sb.append(" SNI=").append(h.sni());
         }

@@ -2,6 +2,7 @@ package io.mailscope.report;
 
 import io.mailscope.dissect.PortRole;
 import io.mailscope.dissect.Session;
+import io.mailscope.dissect.proxy.ProxyEvent;
 import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.explain.Diagnosis;
 import io.mailscope.explain.Finding;
@@ -207,6 +208,13 @@ public final class HtmlReport implements Report {
         if (s.role() != PortRole.OTHER) {
             sb.append(" (").append(s.role() == PortRole.IMAPS ? "implicit TLS, the client speaks first"
                     : "plaintext IMAP with STARTTLS, the server greets first").append(')');
+        }
+        if (!c.tunnel().isEmpty()) {
+            sb.append("</dd>\n<dt>tunnel</dt><dd class=\"mono\">").append(HtmlEscape.text(c.tunnel().toString()));
+        }
+        String proxy = ProxyEvent.summary(s.events());
+        if (proxy != null) {
+            sb.append("</dd>\n<dt>proxy</dt><dd class=\"mono\">").append(HtmlEscape.text(proxy));
         }
         sb.append("</dd>\n<dt>transport</dt><dd>").append(HtmlEscape.text(d.transport().label()))
                 .append("</dd>\n<dt>protocol path</dt><dd class=\"mono\">").append(HtmlEscape.text(d.protocolPath()))

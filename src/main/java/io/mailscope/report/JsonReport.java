@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.mailscope.dissect.Event;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.imap.ImapEvent;
+import io.mailscope.dissect.proxy.ProxyEvent;
 import io.mailscope.dissect.tls.CertificateInfo;
 import io.mailscope.dissect.tls.ClientHello;
 import io.mailscope.dissect.tls.Grease;
@@ -20,6 +21,7 @@ import io.mailscope.explain.Timeline;
 import io.mailscope.explain.TimelineEntry;
 import io.mailscope.tcp.Endpoint;
 import io.mailscope.tcp.TcpConnection;
+import io.mailscope.tcp.Tunnel;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -180,6 +182,9 @@ public final class JsonReport implements Report {
         g.writeStringField("client", endpoint(c.client()));
         g.writeStringField("server", endpoint(c.server()));
         g.writeStringField("port_role", s.role().label());
+        List<Event> events = s.events();
+        writeTunnel(c.tunnel());
+        writeProxy(events);
         g.writeStringField("start", iso(c.startNanos()));
         g.writeStringField("end", iso(c.endNanos()));
         g.writeNumberField("start_epoch", c.startNanos() / 1e9);
@@ -195,12 +200,38 @@ public final class JsonReport implements Report {
         g.writeStringField("protocol_path", d.protocolPath());
         g.writeStringField("outcome", d.outcome().label());
         writeTcp(c);
-        List<Event> events = s.events();
         writeImap(events);
         writeTls(events);
         writeFindings(d.findings());
         writeTimeline(s);
         g.writeNumberField("events_omitted", s.omittedEvents());
+        g.writeEndObject();
+    }
+
+    private void writeTunnel(Tunnel t) throws IOException {
+        g.writeArrayFieldStart("tunnel");
+        for (String name : t.names()) {
+            g.writeString(name);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("tunnel_endpoints");
+        for (String e : t.endpoints()) {
+            g.writeString(e);
+        }
+        g.writeEndArray();
+    }
+
+    /** {@code proxy}: null, or the proxy handshake's type, the last target asked for and the proxy's last answer. */
+    private void writeProxy(List<Event> events) throws IOException {
+        ProxyEvent.Hop hop = ProxyEvent.Hop.of(events);
+        if (hop == null) {
+            g.writeNullField("proxy");
+            return;
+        }
+        g.writeObjectFieldStart("proxy");
+        g.writeStringField("type", hop.type());
+        g.writeStringField("target", hop.target());
+        g.writeStringField("result", hop.result());
         g.writeEndObject();
     }
 

@@ -1,6 +1,7 @@
 package io.mailscope.report;
 
 import io.mailscope.dissect.Session;
+import io.mailscope.dissect.proxy.ProxyEvent;
 import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.explain.Diagnosis;
 import io.mailscope.explain.Finding;
@@ -111,6 +112,13 @@ public final class TextReport implements Report {
                 .append("  ").append(s.role() == io.mailscope.dissect.PortRole.OTHER ? "" : s.role().label() + "  ")
                 .append(Decimals.fixed3(c.endNanos() - c.startNanos())).append(" s  ")
                 .append(style.outcome(d.outcome())).append("  ").append(d.protocolPath()).append('\n');
+        if (!c.tunnel().isEmpty()) {
+            sb.append("    ").append(style.dim("tunnel: ")).append(c.tunnel()).append('\n');
+        }
+        String proxy = ProxyEvent.summary(s.events());
+        if (proxy != null) {
+            sb.append("    ").append(style.dim("proxy: ")).append(proxy).append('\n');
+        }
         sb.append("    ").append(style.dim("first speaker: ")).append(d.firstSpeaker());
         if (d.expectedFirstSpeaker() != null) {
             sb.append(d.firstSpeakerAsExpected() ? style.dim(" (as expected)") : style.warn(" (expected: " + d.expectedFirstSpeaker() + ")"));

@@ -38,6 +38,10 @@ final class Flow implements HalfStream.Output {
     private final boolean[] endReported = new boolean[2];
     private boolean clientIsnKnown;
     private long clientIsn;
+    private long serverIsn;
+    /** A SYN-ACK repeated with another ISN (a server that restarted its handshake): its ISN, until decided. */
+    private boolean otherServerIsnSeen;
+    private long otherServerIsn;
     private Direction firstFin;
 
     Flow(FlowKey key, TcpConnection conn, TcpSegment first, boolean senderIsClient, ReassemblyLimits limits,
@@ -105,15 +109,25 @@ final class Flow implements HalfStream.Output {
             clientIsnKnown = true;
             clientIsn = seg.seq;
         }
-        if (syn && ack && !isOrig && conn.synAckFrame == 0) {
-            conn.synAckFrame = seg.frame;
-            conn.synAckNanos = seg.timeNanos;
+        if (syn && ack && !isOrig) {
+            if (conn.synAckFrame == 0) {
+                conn.synAckFrame = seg.frame;
+                conn.synAckNanos = seg.timeNanos;
+                serverIsn = seg.seq;
+            } else if (seg.seq != serverIsn) {
+                otherServerIsnSeen = true;
+                otherServerIsn = seg.seq;
+            }
         }
         if (isOrig && ack && !syn && conn.synAckFrame != 0 && conn.establishedNanos == 0) {
             conn.establishedNanos = seg.timeNanos;
         }
         HalfStream h = half(d);
-        h.start(syn ? seg.seq + 1 : seg.seq);
+        if (syn) {
+            h.start(seg.seq + 1);
+        } else {
+            h.startMidstream(seg.seq);
+        }
         boolean keepAlive = !syn && !fin && !rst && h.isKeepAlive(seg.seq, wire);
         zeek.letters(isOrig, seg.flags, keepAlive ? 0 : wire, seg.window);
         zeek.update(isOrig, seg.flags, wire);
@@ -154,11 +168,22 @@ final class Flow implements HalfStream.Output {
             }
         }
         if (seg.has(TcpSegment.ACK) && !rst) {
+            if (otherServerIsnSeen && isOrigAckOf(d, seg, otherServerIsn)) {
+                // The client acknowledged the other SYN-ACK: its ISN wins (the server's data will follow it).
+                if (toClient.restartAt(seg.ack)) {
+                    serverIsn = otherServerIsn;
+                }
+                otherServerIsnSeen = false;
+            }
             half(d.opposite()).acked(seg.ack, seg.frame, seg.timeNanos);
         }
         endIfFinReached(toServer, seg.frame, seg.timeNanos);
         endIfFinReached(toClient, seg.frame, seg.timeNanos);
         updateState();
+    }
+
+    private static boolean isOrigAckOf(Direction d, TcpSegment seg, long isn) {
+        return d.fromClient() && seg.ack == ((isn + 1) & 0xffffffffL);
     }
 
     boolean bothFinished() {

@@ -1,11 +1,13 @@
 package io.mailscope.tcp;
 
 import io.mailscope.capture.TcpSegment;
+import io.mailscope.capture.TunnelStack;
 
 import java.util.Arrays;
 
 /**
- * A connection's 4-tuple in canonical order (the lower endpoint first), so both directions find the same key.
+ * A connection's 4-tuple in canonical order (the lower endpoint first), so both directions find the same key, and
+ * the tunnel it was found in ({@link TunnelStack#writeKey}): two tenants may reuse the same addresses.
  *
  * <p>One mutable instance is reused as a lookup probe for every packet ({@link #set}); stored keys are immutable
  * {@link #copy() copies}. Both have the same {@code equals}/{@code hashCode}, so a map lookup allocates nothing.
@@ -13,18 +15,21 @@ import java.util.Arrays;
 final class FlowKey {
     private final byte[] lowAddr;
     private final byte[] highAddr;
+    private final byte[] tunnel;
+    private int tunnelLen;
     private int addrLen;
     private int lowPort;
     private int highPort;
     private int hash;
 
     FlowKey() {
-        this(new byte[16], new byte[16]);
+        this(new byte[16], new byte[16], new byte[TunnelStack.MAX_KEY_BYTES]);
     }
 
-    private FlowKey(byte[] lowAddr, byte[] highAddr) {
+    private FlowKey(byte[] lowAddr, byte[] highAddr, byte[] tunnel) {
         this.lowAddr = lowAddr;
         this.highAddr = highAddr;
+        this.tunnel = tunnel;
     }
 
     /** Loads this probe with the segment's 4-tuple. */
@@ -44,7 +49,11 @@ final class FlowKey {
             lowPort = seg.dstPort;
             highPort = seg.srcPort;
         }
+        tunnelLen = seg.tunnel.depth() == 0 ? 0 : seg.tunnel.writeKey(tunnel);
         int h = addrLen;
+        for (int i = 0; i < tunnelLen; i++) {
+            h = 31 * h + tunnel[i];
+        }
         for (int i = 0; i < len; i++) {
             h = 31 * h + lowAddr[i];
         }
@@ -57,7 +66,9 @@ final class FlowKey {
 
     /** An immutable copy to store in a map (the only allocation, made when a connection is created). */
     FlowKey copy() {
-        FlowKey k = new FlowKey(Arrays.copyOf(lowAddr, addrLen), Arrays.copyOf(highAddr, addrLen));
+        FlowKey k = new FlowKey(Arrays.copyOf(lowAddr, addrLen), Arrays.copyOf(highAddr, addrLen),
+                Arrays.copyOf(tunnel, tunnelLen));
+        k.tunnelLen = tunnelLen;
         k.addrLen = addrLen;
         k.lowPort = lowPort;
         k.highPort = highPort;
@@ -80,7 +91,8 @@ final class FlowKey {
         }
         return hash == k.hash && addrLen == k.addrLen && lowPort == k.lowPort && highPort == k.highPort
                 && Arrays.equals(lowAddr, 0, addrLen, k.lowAddr, 0, addrLen)
-                && Arrays.equals(highAddr, 0, addrLen, k.highAddr, 0, addrLen);
+                && Arrays.equals(highAddr, 0, addrLen, k.highAddr, 0, addrLen)
+                && Arrays.equals(tunnel, 0, tunnelLen, k.tunnel, 0, k.tunnelLen);
     }
 
     @Override

@@ -86,6 +86,18 @@ final class HalfStream {
     private byte[] recent;
     private int recentFill;
 
+    /** The peer acknowledged this sequence number before this direction sent anything the capture saw. */
+    private boolean ackBeforeStart;
+    private long ackBeforeStartSeq;
+    /**
+     * This direction was joined mid-stream at the peer's acknowledgement, before its first captured byte: a hole
+     * there is either a reordered segment still to come or bytes sent before the capture began, never a loss to
+     * report. Cleared by the first delivered byte.
+     */
+    private boolean softStart;
+    /** How far before its first captured byte a mid-stream direction may start (a window of reordered data). */
+    static final int SOFT_START_WINDOW = 1 << 20;
+
     HalfStream(Direction dir, Output out, int maxBuffered) {
         this.dir = dir;
         this.out = out;
@@ -120,6 +132,39 @@ final class HalfStream {
             started = true;
             next = 0;
             nextSeq = (int) seq;
+        }
+    }
+
+    /**
+     * Moves the start of a stream nothing was read from yet (no byte delivered or buffered, no FIN), so the first
+     * data byte has sequence number {@code seq}: for a SYN-ACK retransmitted with another ISN, when the client
+     * acknowledges that one. False when the stream is no longer untouched.
+     */
+    boolean restartAt(long seq) {
+        if (!started || next != 0 || (pending != null && !pending.isEmpty()) || finSeen || ended) {
+            return false;
+        }
+        nextSeq = (int) seq;
+        ackSeen = false;
+        ackedUpTo = 0;
+        return true;
+    }
+
+    /**
+     * Starts a direction whose first captured segment is not a SYN (the capture began mid-connection, or missed the
+     * SYN): at the peer's acknowledgement when one came first and lies shortly before {@code seq}, so segments
+     * reordered at the start of the capture are put back in order; else at {@code seq}.
+     */
+    void startMidstream(long seq) {
+        if (started) {
+            return;
+        }
+        int ahead = (int) seq - (int) ackBeforeStartSeq;
+        if (ackBeforeStart && ahead > 0 && ahead <= SOFT_START_WINDOW) {
+            start(ackBeforeStartSeq);
+            softStart = true;
+        } else {
+            start(seq);
         }
     }
 
@@ -207,7 +252,12 @@ final class HalfStream {
      * after them is buffered (or the FIN is known), the hole becomes a gap at once.
      */
     void acked(long ack, long frame, long time) {
-        if (!started || ended) {
+        if (!started) {
+            ackBeforeStart = true;
+            ackBeforeStartSeq = ack;
+            return;
+        }
+        if (ended) {
             return;
         }
         long at = offsetOf(ack);
@@ -374,6 +424,7 @@ final class HalfStream {
     }
 
     private void deliver(byte[] a, int off, int len, long frame, long time) {
+        softStart = false;
         remember(a, off, len);
         next += len;
         nextSeq += len;
@@ -384,6 +435,10 @@ final class HalfStream {
         recentFill = 0; // the ring must hold the bytes just before `next`
         next += len;
         nextSeq += (int) len;
+        if (softStart) {
+            softStart = false; // sent before the capture began (see softStart): not missing from it
+            return;
+        }
         out.gap(dir, len, frame, time);
     }
 

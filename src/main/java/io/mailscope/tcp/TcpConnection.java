@@ -11,6 +11,7 @@ public final class TcpConnection {
     final long id;
     final Endpoint client;
     final Endpoint server;
+    Tunnel tunnel = Tunnel.NONE;
     long startNanos;
     long endNanos;
     long firstFrame;
@@ -64,6 +65,8 @@ public final class TcpConnection {
     public long id() { return id; }
     public Endpoint client() { return client; }
     public Endpoint server() { return server; }
+    /** The tags and tunnels the connection was captured inside; {@link Tunnel#NONE} for a plain one. */
+    public Tunnel tunnel() { return tunnel; }
     public long startNanos() { return startNanos; }
     public long endNanos() { return endNanos; }
     public long firstFrame() { return firstFrame; }

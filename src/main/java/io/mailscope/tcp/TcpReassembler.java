@@ -193,6 +193,7 @@ public final class TcpReassembler implements SegmentSink {
         TcpConnection conn = senderIsClient ? new TcpConnection(nextId++, src, dst)
                 : new TcpConnection(nextId++, dst, src);
         conn.midstream = midstream;
+        conn.tunnel = Tunnel.of(seg.tunnel);
         conn.startNanos = seg.timeNanos;
         conn.firstFrame = seg.frame;
         FlowKey key = probe.copy();

@@ -50,4 +50,23 @@ class AllocationFreeReadingTest {
             assertTrue(allocated < 64 * 1024, allocated + " bytes allocated for " + FRAMES + " frames");
         }
     }
+
+    @Test
+    void decodingNestedTunnelsAllocatesNothingPerFrame() throws Exception {
+        // ERSPAN II over GRE, then VXLAN, then a VLAN tag: every layer is kept, in the reused segment's arrays.
+        byte[] tenant = Encapsulation.ethernet(Encapsulation.ETHERTYPE_IPV4, Encapsulation.ipv4(
+                Encapsulation.v4("198.51.100.1"), Encapsulation.v4("198.51.100.2"), Encapsulation.PROTO_UDP,
+                Encapsulation.udp(33333, 4789, Encapsulation.vxlan(5001, PcapFormatTest.FRAME))));
+        byte[] frame = Encapsulation.ethernet(Encapsulation.ETHERTYPE_IPV4, Encapsulation.ipv4(
+                Encapsulation.v4("192.0.2.10"), Encapsulation.v4("192.0.2.20"), Encapsulation.PROTO_GRE,
+                Encapsulation.gre(Encapsulation.ETHERTYPE_ERSPAN, null, 1L, Encapsulation.erspan2(3, tenant))),
+                Encapsulation.ETHERTYPE_VLAN, 10);
+        PcapBuilder pcap = PcapBuilder.ethernet();
+        for (int i = 0; i < FRAMES; i++) {
+            pcap.record(i, 0, frame);
+        }
+        allocatedWhileReading(pcap.bytes()); // warm up
+        long allocated = allocatedWhileReading(pcap.bytes());
+        assertTrue(allocated < 64 * 1024, allocated + " bytes allocated for " + FRAMES + " tunnelled frames");
+    }
 }

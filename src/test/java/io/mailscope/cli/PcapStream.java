@@ -19,7 +19,10 @@ final class PcapStream implements AutoCloseable {
     static final int MSS = 1460;
 
     private final OutputStream out;
-    private final ByteBuffer frame = ByteBuffer.allocate(16 + 14 + 20 + 20 + 65_535).order(ByteOrder.BIG_ENDIAN);
+    /** Outer Ethernet, IPv4, UDP and VXLAN headers of a VXLAN-wrapped frame. */
+    static final int VXLAN_OVERHEAD = 14 + 20 + 8 + 8;
+    private final ByteBuffer frame = ByteBuffer.allocate(16 + VXLAN_OVERHEAD + 14 + 20 + 20 + 65_535)
+            .order(ByteOrder.BIG_ENDIAN);
     private long micros = 1_700_000_000L * 1_000_000L;
     private long frames;
 
@@ -42,12 +45,37 @@ final class PcapStream implements AutoCloseable {
 
     /** One TCP segment from src to dst. */
     void segment(int srcIp, int srcPort, int dstIp, int dstPort, long seq, long ack, int flags, byte[] data, int off, int len) {
+        segment(-1, srcIp, srcPort, dstIp, dstPort, seq, ack, flags, data, off, len);
+    }
+
+    /**
+     * One TCP segment from src to dst, wrapped in VXLAN with this VNI (between VTEPs 192.0.2.10 and 192.0.2.20, swapped
+     * with the direction) unless {@code vni} is negative.
+     */
+    void segment(int vni, int srcIp, int srcPort, int dstIp, int dstPort, long seq, long ack, int flags, byte[] data,
+            int off, int len) {
         micros += 10;
         int ipLen = 20 + 20 + len;
+        int outer = vni < 0 ? 0 : VXLAN_OVERHEAD;
         frame.clear();
         frame.order(ByteOrder.LITTLE_ENDIAN);
-        frame.putInt((int) (micros / 1_000_000)).putInt((int) (micros % 1_000_000)).putInt(14 + ipLen).putInt(14 + ipLen);
+        frame.putInt((int) (micros / 1_000_000)).putInt((int) (micros % 1_000_000)).putInt(outer + 14 + ipLen)
+                .putInt(outer + 14 + ipLen);
         frame.order(ByteOrder.BIG_ENDIAN);
+        if (vni >= 0) {
+            boolean up = srcPort > dstPort;
+            int vtepSrc = up ? ip(192, 0, 2, 10) : ip(192, 0, 2, 20);
+            int vtepDst = up ? ip(192, 0, 2, 20) : ip(192, 0, 2, 10);
+            int udpLen = 8 + 8 + 14 + ipLen;
+            frame.putInt(0x02000000).putShort((short) 0x0b).putInt(0x02000000).putShort((short) 0x0a)
+                    .putShort((short) 0x0800);
+            frame.put((byte) 0x45).put((byte) 0).putShort((short) (20 + udpLen)).putShort((short) 0)
+                    .putShort((short) 0x4000).put((byte) 64).put((byte) 17).putShort((short) 0).putInt(vtepSrc)
+                    .putInt(vtepDst);
+            frame.putShort((short) (49152 + (srcPort & 0x3fff))).putShort((short) 4789).putShort((short) udpLen)
+                    .putShort((short) 0);
+            frame.putInt(0x08000000).putInt(vni << 8);
+        }
         frame.putInt(0x02000000).putShort((short) 2).putInt(0x02000000).putShort((short) 1).putShort((short) 0x0800);
         frame.put((byte) 0x45).put((byte) 0).putShort((short) ipLen).putShort((short) 0).putShort((short) 0x4000)
                 .put((byte) 64).put((byte) 6).putShort((short) 0).putInt(srcIp).putInt(dstIp);
@@ -60,7 +88,12 @@ final class PcapStream implements AutoCloseable {
 
     /** A TCP connection between two IPv4 hosts; sequence numbers are tracked. */
     Conn conn(int clientIp, int clientPort, int serverIp, int serverPort) {
-        return new Conn(clientIp, clientPort, serverIp, serverPort);
+        return new Conn(clientIp, clientPort, serverIp, serverPort, -1);
+    }
+
+    /** A TCP connection inside VXLAN network {@code vni}. */
+    Conn conn(int vni, int clientIp, int clientPort, int serverIp, int serverPort) {
+        return new Conn(clientIp, clientPort, serverIp, serverPort, vni);
     }
 
     static int ip(int a, int b, int c, int d) {
@@ -68,10 +101,11 @@ final class PcapStream implements AutoCloseable {
     }
 
     final class Conn {
-        final int clientIp, clientPort, serverIp, serverPort;
+        final int clientIp, clientPort, serverIp, serverPort, vni;
         long cSeq = 1000, sSeq = 900_000;
 
-        Conn(int clientIp, int clientPort, int serverIp, int serverPort) {
+        Conn(int clientIp, int clientPort, int serverIp, int serverPort, int vni) {
+            this.vni = vni;
             this.clientIp = clientIp;
             this.clientPort = clientPort;
             this.serverIp = serverIp;
@@ -79,16 +113,16 @@ final class PcapStream implements AutoCloseable {
         }
 
         Conn syn() {
-            segment(clientIp, clientPort, serverIp, serverPort, cSeq, 0, SYN, new byte[0], 0, 0);
+            segment(vni, clientIp, clientPort, serverIp, serverPort, cSeq, 0, SYN, new byte[0], 0, 0);
             return this;
         }
 
         Conn handshake() {
             syn();
-            segment(serverIp, serverPort, clientIp, clientPort, sSeq, cSeq + 1, SYN | ACK, new byte[0], 0, 0);
+            segment(vni, serverIp, serverPort, clientIp, clientPort, sSeq, cSeq + 1, SYN | ACK, new byte[0], 0, 0);
             cSeq++;
             sSeq++;
-            segment(clientIp, clientPort, serverIp, serverPort, cSeq, sSeq, ACK, new byte[0], 0, 0);
+            segment(vni, clientIp, clientPort, serverIp, serverPort, cSeq, sSeq, ACK, new byte[0], 0, 0);
             return this;
         }
 
@@ -108,7 +142,7 @@ final class PcapStream implements AutoCloseable {
         Conn client(byte[] data, int off, int len) {
             for (int at = off; at < off + len; at += MSS) {
                 int n = Math.min(MSS, off + len - at);
-                segment(clientIp, clientPort, serverIp, serverPort, cSeq, sSeq, ACK | PSH, data, at, n);
+                segment(vni, clientIp, clientPort, serverIp, serverPort, cSeq, sSeq, ACK | PSH, data, at, n);
                 cSeq += n;
             }
             return this;
@@ -121,7 +155,7 @@ final class PcapStream implements AutoCloseable {
         Conn server(byte[] data, int off, int len) {
             for (int at = off; at < off + len; at += MSS) {
                 int n = Math.min(MSS, off + len - at);
-                segment(serverIp, serverPort, clientIp, clientPort, sSeq, cSeq, ACK | PSH, data, at, n);
+                segment(vni, serverIp, serverPort, clientIp, clientPort, sSeq, cSeq, ACK | PSH, data, at, n);
                 sSeq += n;
             }
             return this;
@@ -129,16 +163,16 @@ final class PcapStream implements AutoCloseable {
 
         /** Client bytes at {@code skip} bytes past the next expected sequence number: a hole that is never filled. */
         Conn clientBeyondHole(long skip, byte[] data, int off, int len) {
-            segment(clientIp, clientPort, serverIp, serverPort, cSeq + skip, sSeq, ACK | PSH, data, off, len);
+            segment(vni, clientIp, clientPort, serverIp, serverPort, cSeq + skip, sSeq, ACK | PSH, data, off, len);
             return this;
         }
 
         Conn fin() {
-            segment(clientIp, clientPort, serverIp, serverPort, cSeq, sSeq, FIN | ACK, new byte[0], 0, 0);
+            segment(vni, clientIp, clientPort, serverIp, serverPort, cSeq, sSeq, FIN | ACK, new byte[0], 0, 0);
             cSeq++;
-            segment(serverIp, serverPort, clientIp, clientPort, sSeq, cSeq, FIN | ACK, new byte[0], 0, 0);
+            segment(vni, serverIp, serverPort, clientIp, clientPort, sSeq, cSeq, FIN | ACK, new byte[0], 0, 0);
             sSeq++;
-            segment(clientIp, clientPort, serverIp, serverPort, cSeq, sSeq, ACK, new byte[0], 0, 0);
+            segment(vni, clientIp, clientPort, serverIp, serverPort, cSeq, sSeq, ACK, new byte[0], 0, 0);
             return this;
         }
     }

@@ -19,7 +19,8 @@ class RedactionTest {
     static final java.util.regex.Pattern LEAK = java.util.regex.Pattern.compile("(?<![_A-Za-z])secret(?![_A-Za-z])");
 
     static List<String> captures() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of(AnalyzeCommandTest.CAPTURES))) {
+        // every folder: the servers' recordings (servers/) log in with the same password
+        try (Stream<Path> s = Files.walk(Path.of(AnalyzeCommandTest.CAPTURES))) {
             return s.map(Path::toString).filter(p -> p.endsWith(".pcap") || p.endsWith(".pcapng")).sorted().toList();
         }
     }

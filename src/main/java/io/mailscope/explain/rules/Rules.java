@@ -12,6 +12,7 @@ import java.util.List;
 public final class Rules {
     private static final List<Rule> ALL = List.of(
             new ConnectionRule(),
+            new ProxyRule(),
             new TlsHandshakeRule(),
             new PortRoleRule(),
             new StartTlsRule(),

@@ -91,7 +91,7 @@ final class WaitRule implements Rule {
                     .likelyIf(c.midstream(), new Alternative("capture-midstream", "Data crossed before the capture began."));
         }
         if (f.serverDetected != null && ProtocolSniffer.IMAP.equals(f.serverDetected.protocol())
-                && c.firstSpeaker() == Direction.CLIENT_TO_SERVER && !c.midstream()) {
+                && c.firstSpeaker() == Direction.CLIENT_TO_SERVER && !c.midstream() && f.proxyRequest == null) {
             x.add(ImapCode.CLIENT_SPOKE_FIRST, Severity.INFO, "The client spoke before the server's greeting.",
                     "The client's first bytes (frame " + c.firstPayloadFrame() + ") came before the server's greeting"
                             + (f.greeting != null ? " (" + x.ev.at(f.greeting.at()) + ")" : "")

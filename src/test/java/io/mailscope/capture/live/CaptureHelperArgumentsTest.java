@@ -143,10 +143,11 @@ class CaptureHelperArgumentsTest {
             if (r.err().contains("Sanitizer") || r.err().contains("runtime error")) {
                 fail("sanitizer report: " + context);
             }
-            if (r.stillRunning()) {
+            if (r.stillRunning() && r.exit() == 0) {
                 // Valid arguments: it was capturing and SIGTERM ended it cleanly.
                 assertEquals(0, r.exit(), context);
             } else {
+                // (On a loaded machine a refusal may come only after the 400 ms: it must still be a clean one.)
                 assertTrue(List.of(0, 2, 3, 4, 5, 6).contains(r.exit()), context);
                 assertTrue(r.exit() == 0 || oneLine(r.err()), "one line on failure: " + context);
                 assertTrue(r.exit() == 0 || r.out().isEmpty() || r.exit() == 6, "no output on failure: " + context);
