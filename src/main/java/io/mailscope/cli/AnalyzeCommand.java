@@ -39,7 +39,9 @@ class AnalyzeCommand implements Callable<Integer> {
         options.validate();
         PrintStream out = System.out;
         List<Report> reports = new ArrayList<>();
-        reports.add(options.json ? new JsonReport(out) : new TextReport(out, Style.detect(options.color), detail()));
+        // Files: output in large pieces, flushed at the end; alike sessions grouped unless the user picked sessions.
+        reports.add(options.json ? new JsonReport(out, false)
+                : new TextReport(out, Style.detect(options.color), detail(), options.sessions.isEmpty()));
         if (options.html != null) {
             reports.add(HtmlReports.open(options.html));
         }

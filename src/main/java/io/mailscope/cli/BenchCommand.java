@@ -6,6 +6,9 @@ import io.mailscope.cli.bench.BenchRunner;
 import io.mailscope.cli.bench.BenchStage;
 import io.mailscope.cli.bench.CaptureGenerator;
 import io.mailscope.cli.bench.CaptureWriter;
+import io.mailscope.cli.bench.EndToEnd;
+import io.mailscope.cli.bench.EndToEndReport;
+import io.mailscope.cli.bench.ShortConnectionGenerator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,7 +23,7 @@ import java.util.concurrent.Callable;
 /** {@code mailscope bench generate|run}: a synthetic IMAP/TLS capture, and the speed of reading it. See docs/performance.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark capture reading and TCP reassembly: generate a capture, then measure on it.",
-        subcommands = {BenchCommand.Generate.class, BenchCommand.Run.class})
+        subcommands = {BenchCommand.Generate.class, BenchCommand.Run.class, BenchCommand.EndToEndRun.class})
 class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -34,11 +37,16 @@ class BenchCommand implements Runnable {
             description = "Write a realistic IMAP/STARTTLS/TLS 1.3 capture (Ethernet, IPv4): connections interleaved in time, "
                     + "some retransmissions and reordered segments. Exact packet and connection counts; same seed, same file.")
     static class Generate implements Callable<Integer> {
-        @Option(names = "--packets", required = true, paramLabel = "N", description = "Packets in the capture.")
-        long packets;
+        @Option(names = "--packets", paramLabel = "N", description = "Packets in the capture (the long workload needs it).")
+        Long packets;
 
         @Option(names = "--connections", required = true, paramLabel = "C", description = "TCP connections in the capture.")
         int connections;
+
+        @Option(names = "--workload", defaultValue = "long", paramLabel = "long|scan|imap-short",
+                description = "long: IMAP/STARTTLS/TLS sessions with data (--packets in all); scan: one unanswered SYN per "
+                        + "connection to port 993; imap-short: 10-packet IMAP sessions (greeting, LOGOUT). Default: ${DEFAULT-VALUE}.")
+        String workload;
 
         @Option(names = "--concurrency", defaultValue = "256", paramLabel = "K",
                 description = "Connections open at once. Default: ${DEFAULT-VALUE}.")
@@ -68,13 +76,15 @@ class BenchCommand implements Runnable {
                 System.err.println("mailscope: --format must be pcap or pcapng, not " + format);
                 return Main.EXIT_USAGE;
             }
-            CaptureGenerator generator;
+            Writes generator;
             try {
-                CaptureGenerator.Settings defaults = CaptureGenerator.Settings.of(packets, connections);
-                generator = new CaptureGenerator(new CaptureGenerator.Settings(packets, connections, concurrency, seed,
-                        defaults.retransmitChance(), defaults.reorderChance(), defaults.meanGapNanos()));
+                generator = generator();
             } catch (IllegalArgumentException e) {
                 System.err.println("mailscope: " + e.getMessage());
+                return Main.EXIT_USAGE;
+            }
+            if (keylog != null && !(generator instanceof LongWorkload)) {
+                System.err.println("mailscope: --keylog goes with the long workload (its TLS sessions are the decryptable ones)");
                 return Main.EXIT_USAGE;
             }
             long t0 = System.nanoTime();
@@ -83,7 +93,7 @@ class BenchCommand implements Runnable {
                  java.io.Writer keys = keylog == null ? null : new java.io.BufferedWriter(new java.io.FileWriter(keylog,
                          java.nio.charset.StandardCharsets.US_ASCII))) {
                 if (keys != null) {
-                    generator.decryptable(keys);
+                    ((LongWorkload) generator).generator().decryptable(keys);
                 }
                 r = generator.write(w);
             }
@@ -91,6 +101,87 @@ class BenchCommand implements Runnable {
             System.out.printf(Locale.ROOT, "%s: %,d packets, %,d connections, %,d bytes (%s) in %.1f s%n", output,
                     r.packets(), r.connections(), r.bytes(), f.name().toLowerCase(Locale.ROOT), sec);
             return 0;
+        }
+
+        /** One of the generators, by --workload. */
+        private interface Writes {
+            CaptureGenerator.Result write(CaptureWriter w) throws IOException;
+        }
+
+        /** The long-session workload: the one that can also write real TLS records and their key log. */
+        private record LongWorkload(CaptureGenerator generator) implements Writes {
+            @Override
+            public CaptureGenerator.Result write(CaptureWriter w) throws IOException {
+                return generator.write(w);
+            }
+        }
+
+        private Writes generator() {
+            switch (workload.toLowerCase(Locale.ROOT)) {
+                case "long" -> {
+                    if (packets == null) {
+                        throw new IllegalArgumentException("the long workload needs --packets");
+                    }
+                    CaptureGenerator.Settings defaults = CaptureGenerator.Settings.of(packets, connections);
+                    return new LongWorkload(new CaptureGenerator(new CaptureGenerator.Settings(packets, connections, concurrency, seed,
+                            defaults.retransmitChance(), defaults.reorderChance(), defaults.meanGapNanos())));
+                }
+                case "scan" -> {
+                    return new ShortConnectionGenerator(ShortConnectionGenerator.Kind.SCAN, connections)::write;
+                }
+                case "imap-short" -> {
+                    return new ShortConnectionGenerator(ShortConnectionGenerator.Kind.IMAP_SHORT, connections)::write;
+                }
+                default -> throw new IllegalArgumentException("--workload must be long, scan or imap-short, not " + workload);
+            }
+        }
+    }
+
+    @Command(name = "e2e", mixinStandardHelpOptions = true,
+            description = "What a user waits for: 'mailscope analyze' (text, --json, --summary) run cold as fresh processes "
+                    + "beside tshark -q -z io,phs, ndpiReader -q and tcpdump -r -w /dev/null on the same file, interleaved; "
+                    + "median wall time and peak RSS per process.")
+    static class EndToEndRun implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "A pcap or pcapng capture (e.g. from 'bench generate').")
+        String file;
+
+        @Option(names = "--runs", defaultValue = "3", description = "Rounds; the median counts. Default: ${DEFAULT-VALUE}.")
+        int runs;
+
+        @Option(names = "--no-tools", description = "Only mailscope's commands.")
+        boolean noTools;
+
+        @Option(names = "--variant", paramLabel = "ARGS",
+                description = "An analyze command line to measure, its options separated by spaces (repeatable; "
+                        + "default: '', '--json', '--summary').")
+        List<String> variants;
+
+        @Option(names = "--json", description = "One JSON object instead of the table.")
+        boolean json;
+
+        @Option(names = "--quiet", description = "No progress lines on standard error.")
+        boolean quiet;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            long packets;
+            try (io.mailscope.capture.CaptureReader reader = io.mailscope.capture.CaptureReader.open(file)) {
+                packets = reader.readFrames((n, t, l, b, o, c, w) -> { });
+            } catch (CaptureFormatException e) {
+                System.err.println("mailscope: " + e.getMessage());
+                return Main.EXIT_USAGE;
+            }
+            List<List<String>> analyze = (variants == null ? List.of("", "--json", "--summary") : variants).stream()
+                    .map(v -> v.isBlank() ? List.<String>of() : List.of(v.trim().split("\\s+"))).toList();
+            List<EndToEnd.Command> commands = EndToEnd.commands(
+                    EndToEnd.mailscopeCommand(System.getenv("MAILSCOPE_LAUNCHER")), file, analyze, !noTools);
+            EndToEnd.Results r = new EndToEnd(runs, quiet ? null : System.err).run(file, packets, commands);
+            if (json) {
+                EndToEndReport.json(r, System.out);
+            } else {
+                EndToEndReport.text(r, System.out);
+            }
+            return r.rows().stream().allMatch(EndToEnd.Measured::ok) ? 0 : Main.EXIT_PARTIAL;
         }
     }
 

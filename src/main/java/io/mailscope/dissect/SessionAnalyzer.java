@@ -29,7 +29,8 @@ public final class SessionAnalyzer implements StreamConsumer {
     private final class Side {
         final Direction direction;
         Stage stage = Stage.DETECT;
-        final byte[] probe = new byte[ProtocolSniffer.PROBE_SIZE];
+        /** Allocated at the first byte: most connections of a scan or flood never send one (2 x 112 bytes each). */
+        byte[] probe;
         int probeLen;
         /** Where the first probed byte arrived: detection events point there, not at the byte that decided. */
         At probeStart;
@@ -115,6 +116,9 @@ public final class SessionAnalyzer implements StreamConsumer {
                 case DETECT, AFTER_STARTTLS -> {
                     if (side.probeLen == 0) {
                         side.probeStart = at;
+                    }
+                    if (side.probe == null) {
+                        side.probe = new byte[ProtocolSniffer.PROBE_SIZE];
                     }
                     int take = Math.min(len, side.probe.length - side.probeLen);
                     System.arraycopy(data, off, side.probe, side.probeLen, take);

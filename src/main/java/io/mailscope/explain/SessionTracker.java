@@ -30,7 +30,8 @@ public final class SessionTracker implements ConnectionListener {
         Direction lastActivityDirection = Direction.CLIENT_TO_SERVER;
         boolean sawSyn;
         boolean sawSynAck;
-        boolean[] sawFin = new boolean[2];
+        boolean sawClientFin;
+        boolean sawServerFin;
 
         Tracked(Session session, SessionAnalyzer analyzer) {
             this.session = session;
@@ -108,8 +109,10 @@ public final class SessionTracker implements ConnectionListener {
         if (!payload && (flags & (TcpSegment.SYN | TcpSegment.FIN | TcpSegment.RST)) == 0) {
             return; // a pure ACK: nothing to record, nothing to allocate
         }
-        At at = new At(direction, seg.frame, seg.timeNanos);
+        // an event's position, made only when an event is recorded (not for every data segment)
+        At at = null;
         if ((flags & TcpSegment.SYN) != 0) {
+            at = new At(direction, seg.frame, seg.timeNanos);
             boolean ack = (flags & TcpSegment.ACK) != 0;
             if (ack && !t.sawSynAck) {
                 t.sawSynAck = true;
@@ -126,13 +129,20 @@ public final class SessionTracker implements ConnectionListener {
                         new At(t.lastActivityDirection, t.lastActivityFrame, t.session.lastActivityNanos()), pause, false));
             }
         }
-        if ((flags & TcpSegment.FIN) != 0 && !t.sawFin[direction.ordinal()]) {
+        boolean fromClient = direction == Direction.CLIENT_TO_SERVER;
+        if ((flags & TcpSegment.FIN) != 0 && !(fromClient ? t.sawClientFin : t.sawServerFin)) {
             silenceBefore(t, seg.timeNanos);
-            t.sawFin[direction.ordinal()] = true;
+            if (fromClient) {
+                t.sawClientFin = true;
+            } else {
+                t.sawServerFin = true;
+            }
+            at = at != null ? at : new At(direction, seg.frame, seg.timeNanos);
             t.session.add(new SessionEvent.Tcp(at, "FIN"));
         }
         if ((flags & TcpSegment.RST) != 0) {
             silenceBefore(t, seg.timeNanos);
+            at = at != null ? at : new At(direction, seg.frame, seg.timeNanos);
             t.session.add(new SessionEvent.Tcp(at, "RST"));
         }
         if (payload || (flags & (TcpSegment.SYN | TcpSegment.FIN | TcpSegment.RST)) != 0) {
@@ -141,6 +151,7 @@ public final class SessionTracker implements ConnectionListener {
             t.lastActivityDirection = direction;
         }
         if (seg.truncated() && payload) {
+            at = at != null ? at : new At(direction, seg.frame, seg.timeNanos);
             t.session.add(new SessionEvent.Truncated(at, seg.wireLength - seg.capturedLength));
         }
     }

@@ -41,11 +41,22 @@ import java.util.Locale;
 public final class JsonReport implements Report {
     private final JsonGenerator g;
     private final OutputStream out;
+    private final OutputStream target;
 
+    /** Every line flushed as it is written, as live capture needs. */
     public JsonReport(OutputStream out) {
+        this(out, true);
+    }
+
+    /**
+     * @param flushEachLine false for sessions read from files: lines go out in 64 KiB pieces and the stream is
+     *                      flushed only at {@link #close()} (a flush per session was a system call per session)
+     */
+    public JsonReport(OutputStream out, boolean flushEachLine) {
         try {
-            this.out = out;
-            this.g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8);
+            this.target = out;
+            this.out = flushEachLine ? out : new HeldOutput(out);
+            this.g = new JsonFactory().createGenerator(this.out, JsonEncoding.UTF8);
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -590,8 +601,28 @@ public final class JsonReport implements Report {
     public void close() {
         try {
             g.flush();
+            if (out instanceof HeldOutput held) {
+                held.release();
+            }
+            target.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A 64 KiB buffer whose flush() waits for {@link #release()}: Jackson's and the per-line flushes become no-ops. */
+    private static final class HeldOutput extends java.io.BufferedOutputStream {
+        HeldOutput(OutputStream out) {
+            super(out, 64 * 1024);
+        }
+
+        @Override
+        public void flush() {
+            // held until release()
+        }
+
+        void release() throws IOException {
+            super.flush();
         }
     }
 }

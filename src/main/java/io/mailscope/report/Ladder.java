@@ -18,14 +18,35 @@ final class Ladder {
         this.style = style;
     }
 
+    /** The column heads, as {@code "    %9s %7s  %-32s%34s%n"} of time, frame, client, server. */
+    private static final String HEAD = String.format(Locale.ROOT,
+            "    %9s %7s  %-" + (WIDTH / 2) + "s%" + (WIDTH / 2 + 2) + "s%n", "time", "frame", "client", "server");
+
     void draw(Session session, List<TimelineEntry> entries, StringBuilder out) {
-        out.append(style.dim(String.format(Locale.ROOT, "    %9s %7s  %-" + (WIDTH / 2) + "s%" + (WIDTH / 2 + 2) + "s%n",
-                "time", "frame", "client", "server")));
+        out.append(style.dim(HEAD));
+        StringBuilder cell = new StringBuilder(16);
         for (TimelineEntry e : entries) {
-            String time = String.format(Locale.ROOT, "%9.3f", session.relative(e.timeNanos()));
-            String frame = String.format(Locale.ROOT, "%7d", e.frame());
-            out.append("    ").append(style.dim(time)).append(' ').append(style.dim(frame)).append("  ");
+            out.append("    ");
+            cell.setLength(0);
+            Decimals.appendFixed3(e.timeNanos() - session.captureStartNanos(), cell);
+            appendDim(cell, 9, out);
+            out.append(' ');
+            cell.setLength(0);
+            cell.append(e.frame());
+            appendDim(cell, 7, out);
+            out.append("  ");
             out.append(row(e)).append('\n');
+        }
+    }
+
+    /** {@code text} right-aligned in {@code width} columns, dimmed when colored. */
+    private void appendDim(StringBuilder text, int width, StringBuilder out) {
+        if (style.colored()) {
+            StringBuilder padded = new StringBuilder(width);
+            Decimals.padLeft(text, width, padded);
+            out.append(style.dim(padded.toString()));
+        } else {
+            Decimals.padLeft(text, width, out);
         }
     }
 
@@ -51,13 +72,12 @@ final class Ladder {
             body = style.server(body);
         }
         if (e.kind().equals("problem")) {
-            body = style.warn(stripAnsi(body));
+            // the same arrow uncolored, then in the warning color (was: a regex stripping the colors per row)
+            String plain = fromClient ? line + " " + text + " " + line.repeat(Math.max(1, fill)) + style.right()
+                    : style.left() + line.repeat(Math.max(1, fill)) + " " + text + " " + line;
+            body = style.warn(plain);
         }
         return bar + body + bar;
-    }
-
-    private static String stripAnsi(String s) {
-        return s.replaceAll("\u001B\\[[;\\d]*m", "");
     }
 
     static String clip(String s, int max) {

@@ -35,6 +35,11 @@ public final class Style {
         return new Style(false, true);
     }
 
+    /** True when text gets ANSI colors. */
+    public boolean colored() {
+        return color;
+    }
+
     public boolean unicode() {
         return unicode;
     }

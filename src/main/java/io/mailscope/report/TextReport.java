@@ -22,16 +22,56 @@ public final class TextReport implements Report {
     /** How much to print per session. */
     public enum Detail { FULL, FINDINGS, NONE }
 
+    /** Text is handed to the stream in pieces of about this many characters when not flushed per session. */
+    private static final int PENDING_LIMIT = 64 * 1024;
+
     private final PrintStream out;
     private final Style style;
     private final Detail detail;
     private final Ladder ladder;
+    /** Null when every session gets its own paragraph (live capture, where nothing may wait). */
+    private final SessionGroups groups;
+    private final boolean flushEachSession;
+    private final StringBuilder pending = new StringBuilder();
 
+    /** Every session printed and flushed at once, as live capture needs. */
     public TextReport(PrintStream out, Style style, Detail detail) {
+        this(out, style, detail, false);
+    }
+
+    /**
+     * @param forFiles sessions read from files: alike sessions grouped ({@link SessionGroups}) and output written
+     *                 in large pieces, flushed at the summary, instead of a flush per session
+     */
+    public TextReport(PrintStream out, Style style, Detail detail, boolean forFiles) {
         this.out = out;
         this.style = style;
         this.detail = detail;
         this.ladder = new Ladder(style);
+        this.flushEachSession = !forFiles;
+        this.groups = forFiles ? new SessionGroups(this::write) : null;
+    }
+
+    Style style() {
+        return style;
+    }
+
+    private void write(String text) {
+        pending.append(text);
+        if (flushEachSession) {
+            drain();
+        } else if (pending.length() >= PENDING_LIMIT) {
+            out.print(pending);
+            pending.setLength(0);
+        }
+    }
+
+    private void drain() {
+        if (pending.length() > 0) {
+            out.print(pending);
+            pending.setLength(0);
+        }
+        out.flush();
     }
 
     @Override
@@ -39,7 +79,14 @@ public final class TextReport implements Report {
         if (detail == Detail.NONE) {
             return;
         }
-        StringBuilder sb = new StringBuilder();
+        SessionGroups.Key key = null;
+        if (groups != null) {
+            key = SessionGroups.keyOf(as);
+            if (groups.joined(as, key)) {
+                return; // counted in its group: no paragraph to render
+            }
+        }
+        StringBuilder sb = new StringBuilder(1024);
         Session s = as.session();
         Diagnosis d = as.diagnosis();
         header(s, d, sb);
@@ -52,15 +99,18 @@ public final class TextReport implements Report {
         }
         findings(d.findings(), sb);
         sb.append('\n');
-        out.print(sb);
-        out.flush();
+        if (groups != null) {
+            groups.add(as, key, sb.toString());
+        } else {
+            write(sb.toString());
+        }
     }
 
     private void header(Session s, Diagnosis d, StringBuilder sb) {
         TcpConnection c = s.connection();
         sb.append(style.bold("#" + c.id() + " " + c.client() + " -> " + c.server()))
                 .append("  ").append(s.role() == io.mailscope.dissect.PortRole.OTHER ? "" : s.role().label() + "  ")
-                .append(String.format(Locale.ROOT, "%.3f s", (c.endNanos() - c.startNanos()) / 1e9)).append("  ")
+                .append(Decimals.fixed3(c.endNanos() - c.startNanos())).append(" s  ")
                 .append(style.outcome(d.outcome())).append("  ").append(d.protocolPath()).append('\n');
         if (!c.tunnel().isEmpty()) {
             sb.append("    ").append(style.dim("tunnel: ")).append(c.tunnel()).append('\n');
@@ -74,7 +124,7 @@ public final class TextReport implements Report {
             sb.append(d.firstSpeakerAsExpected() ? style.dim(" (as expected)") : style.warn(" (expected: " + d.expectedFirstSpeaker() + ")"));
         }
         sb.append(style.dim("   tcp: ")).append(c.state()).append(' ').append(c.history())
-                .append(style.dim(String.format(Locale.ROOT, "   bytes: %d / %d", c.clientBytes(), c.serverBytes())))
+                .append(style.dim("   bytes: " + c.clientBytes() + " / " + c.serverBytes()))
                 .append('\n');
         tls(s, sb);
     }
@@ -117,7 +167,7 @@ public final class TextReport implements Report {
         sb.append("    ").append(style.dim("tls: ")).append(t).append('\n');
     }
 
-    private void findings(List<Finding> findings, StringBuilder sb) {
+    void findings(List<Finding> findings, StringBuilder sb) {
         for (Finding f : findings) {
             sb.append("  ").append(style.severity(f.severity())).append(' ').append(style.bold(f.code()))
                     .append(f.certain() ? "" : " (likely)").append(": ").append(f.summary()).append('\n');
@@ -197,6 +247,9 @@ public final class TextReport implements Report {
 
     @Override
     public void summary(RunSummary r) {
+        if (groups != null) {
+            groups.finish(this);
+        }
         StringBuilder sb = new StringBuilder();
         sb.append(style.bold("Summary")).append(": ").append(r.sessions()).append(" session").append(r.sessions() == 1 ? "" : "s")
                 .append(" in ").append(r.frames()).append(" frames (").append(r.tcpSegments()).append(" TCP, ")
@@ -234,12 +287,12 @@ public final class TextReport implements Report {
         for (String e : r.errors()) {
             sb.append(style.warn("  error: " + e)).append('\n');
         }
-        out.print(sb);
-        out.flush();
+        pending.append(sb);
+        drain();
     }
 
     @Override
     public void close() {
-        out.flush();
+        drain();
     }
 }

@@ -78,4 +78,59 @@ class BenchCommandTest {
         assertEquals(Main.EXIT_USAGE, Main.run("bench", "generate", "--packets", "10", "--connections", "5", "-o",
                 dir.resolve("x.pcap").toString()));
     }
+
+    @Test
+    void scanWorkloadIsOneUnansweredSynPerConnection() throws Exception {
+        String file = dir.resolve("scan.pcap").toString();
+        assertTrue(run("bench", "generate", "--workload", "scan", "--connections", "40", "-o", file)
+                .contains("40 packets, 40 connections"));
+        CliRun r = CliRun.of("analyze", "--summary", "--color", "never", file);
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("40 sessions in 40 frames"), r.out());
+        assertTrue(r.out().contains("most frequent findings: no-answer (40)"), r.out());
+    }
+
+    @Test
+    void shortImapWorkloadIsTenPacketSessionsThatEndWell() throws Exception {
+        String file = dir.resolve("short.pcap").toString();
+        assertTrue(run("bench", "generate", "--workload", "imap-short", "--connections", "25", "-o", file)
+                .contains("250 packets, 25 connections"));
+        CliRun r = CliRun.of("analyze", "--summary", "--color", "never", file);
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("25 sessions in 250 frames"), r.out());
+        assertTrue(r.out().contains("outcomes: ok 25"), r.out());
+    }
+
+    @Test
+    void longWorkloadNeedsAPacketCount() {
+        assertEquals(Main.EXIT_USAGE, Main.run("bench", "generate", "--connections", "5", "-o", dir.resolve("x.pcap").toString()));
+        assertEquals(Main.EXIT_USAGE, Main.run("bench", "generate", "--workload", "flood", "--connections", "5", "-o",
+                dir.resolve("x.pcap").toString()));
+    }
+
+    @Test
+    void endToEndRunsEachAnalyzeAsItsOwnProcessWithItsPeakMemory() throws Exception {
+        String file = tinyCapture("pcap");
+        String json = run("bench", "e2e", file, "--runs", "2", "--no-tools", "--quiet", "--json");
+        JsonNode root = new ObjectMapper().readTree(json);
+        assertEquals(1500, root.get("packets").asLong());
+        assertEquals(3, root.get("commands").size());
+        String[] expected = {"mailscope analyze", "mailscope analyze --json", "mailscope analyze --summary"};
+        for (int i = 0; i < 3; i++) {
+            JsonNode c = root.get("commands").get(i);
+            assertEquals(expected[i], c.get("command").asText());
+            assertEquals(2, c.get("allSeconds").size(), c.toString());
+            assertTrue(c.get("medianSeconds").asDouble() > 0.05, "a JVM cannot start in 50 ms: " + c);
+            // a fresh JVM's resident memory: more than 20 MiB, and measured (not -1)
+            assertTrue(c.get("medianPeakRssBytes").asLong() > 20L << 20, c.toString());
+            assertTrue(c.get("medianCpuSeconds").asDouble() > 0.05, c.toString());
+        }
+    }
+
+    @Test
+    void endToEndSaysWhenACommandFails() throws Exception {
+        String file = dir.resolve("not-a-capture.pcap").toString();
+        java.nio.file.Files.writeString(dir.resolve("not-a-capture.pcap"), "hello");
+        assertEquals(Main.EXIT_USAGE, Main.run("bench", "e2e", file, "--runs", "1", "--no-tools", "--quiet"));
+    }
 }

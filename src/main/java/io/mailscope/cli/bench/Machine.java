@@ -22,4 +22,14 @@ final class Machine {
         }
         return System.getProperty("os.arch");
     }
+
+    /** The 1, 5 and 15 minute load averages from /proc/loadavg ("?" where there is none): how shared the machine was. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
 }
