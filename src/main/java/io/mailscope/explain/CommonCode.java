@@ -1,7 +1,5 @@
 package io.mailscope.explain;
 
-import java.util.Locale;
-
 /**
  * Codes that mean the same for every mail protocol: TCP, port roles, STARTTLS, TLS, certificates, logins in
  * the clear, the capture's own limits. The number is the priority ({@link FindingCode#priority()}): the
@@ -57,16 +55,9 @@ public enum CommonCode implements FindingCode {
     INTERNAL_ERROR(0);
 
     private final int priority;
-    private final String label;
 
     CommonCode(int priority) {
         this.priority = priority;
-        this.label = name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    @Override
-    public String label() {
-        return label;
     }
 
     @Override

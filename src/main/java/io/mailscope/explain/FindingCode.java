@@ -14,8 +14,13 @@ package io.mailscope.explain;
  */
 public sealed interface FindingCode permits CommonCode, ImapCode, Pop3Code, SmtpCode {
 
-    /** The code as users, scripts and JSON see it, e.g. "implicit-tls-mutual-wait". */
-    String label();
+    /** The enum constant's name, e.g. IMPLICIT_TLS_MUTUAL_WAIT. */
+    String name();
+
+    /** The code as users, scripts and JSON see it, e.g. "implicit-tls-mutual-wait": the name, spelled for people. */
+    default String label() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
 
     /** Higher decides first. */
     int priority();

@@ -252,7 +252,7 @@ public final class SessionFacts {
                 startTlsCommand = c;
             }
             if (!(e instanceof ImapEvent)) {
-                turns.add(new Turn(c, null, !tlsStarted, c.credentials() ? c.at() : null));
+                turns.add(new Turn(c, null, !tlsStarted && !c.at().insideTls(), c.credentials() ? c.at() : null));
             }
         } else if (e instanceof MailEvent.SaslLine s && !(e instanceof ImapEvent)) {
             takeSaslLine(s);
@@ -287,7 +287,7 @@ public final class SessionFacts {
             if ("LOGOUT".equals(c.name())) {
                 logoutSent = true;
             }
-            exchanges.add(new Exchange(c, null, !tlsStarted));
+            exchanges.add(new Exchange(c, null, !tlsStarted && !c.at().insideTls()));
             if (c.tag() != null) {
                 pending.put(c.tag(), exchanges.size() - 1);
             }

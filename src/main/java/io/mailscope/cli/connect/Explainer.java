@@ -121,7 +121,7 @@ final class Explainer implements FrameSink {
         if (inner == null) {
             innerStarts();
         }
-        At at = new At(d, frame, timeNanos);
+        At at = new At(d, frame, timeNanos, true); // decrypted: inside TLS, whatever frame the caller names
         keep(new Inner(d, java.util.Arrays.copyOfRange(data, off, off + len), at), len);
         inner.onData(d, data, off, len, at);
         watch.tick(analysis.tracker().openSessions(), timeNanos);
