@@ -252,7 +252,7 @@ public final class SessionFacts {
                 startTlsCommand = c;
             }
             if (!(e instanceof ImapEvent)) {
-                turns.add(new Turn(c, null, !tlsStarted, c.credentials() ? c.at() : null));
+                turns.add(new Turn(c, null, !tlsStarted && !c.at().insideTls(), c.credentials() ? c.at() : null));
             }
         } else if (e instanceof MailEvent.SaslLine s && !(e instanceof ImapEvent)) {
             takeSaslLine(s);
