@@ -43,6 +43,10 @@ public final class ConnectCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     ModeChoice mode;
 
+    @Option(names = "--port-role", paramLabel = "ROLE=PORTS", description = io.mailscope.cli.PortRoleOption.DESCRIPTION
+            + " Tells --auto what an unusual port is (implicit TLS or plaintext first); --tls, --starttls and --plain always win.")
+    List<String> portRoles = new ArrayList<>();
+
     @Option(names = "--sni", paramLabel = "NAME", description = "Name to ask for (SNI) and to check the certificate against (default: HOST when it is a name).")
     String sni;
 
@@ -158,8 +162,9 @@ public final class ConnectCommand implements Callable<Integer> {
         // "a greeting within a second or two means plaintext": never longer than the stall, so the blank-screen
         // finding never fires while --auto is still deciding
         long autoWindow = Math.min(2_000_000_000L, stall * 2 / 3);
+        io.mailscope.dissect.PortRole role = new io.mailscope.dissect.PortRoles(io.mailscope.cli.PortRoleOption.parse(portRoles)).role(p);
         return new ConnectSettings(h, p, m, sni, cafile, insecure, version, suites, timeout, stall, allowPlaintextLogin,
-                showPasswords, List.copyOf(commands), log, autoWindow);
+                showPasswords, List.copyOf(commands), log, autoWindow, role);
     }
 
     private static void require(boolean ok, String message) {

@@ -144,7 +144,8 @@ final class ConnectSession implements Wire.Listener {
         PortRole role = switch (settings.mode()) {
             case TLS -> PortRole.IMAPS;
             case STARTTLS -> PortRole.IMAP;
-            default -> settings.port() == 993 ? PortRole.IMAPS : settings.port() == 143 ? PortRole.IMAP : PortRole.OTHER;
+            default -> settings.portRole(); // 993, 143, or what --port-role says the port is
+
         };
         roleIsGuess = role == PortRole.OTHER;
         return new Explainer(local, target, role, !settings.showPasswords(), settings.stallNanos(), transcript::tell);
@@ -154,7 +155,8 @@ final class ConnectSession implements Wire.Listener {
     private boolean start() {
         Mode mode = settings.mode();
         if (mode == Mode.AUTO) {
-            mode = settings.port() == 993 ? Mode.TLS : settings.port() == 143 ? Mode.PLAIN : detect();
+            PortRole role = settings.portRole();
+            mode = role.implicitTls() ? Mode.TLS : role.startTls() ? Mode.PLAIN : detect();
         }
         switch (mode) {
             case TLS -> {

@@ -17,5 +17,6 @@ import java.util.List;
  */
 record ConnectSettings(String host, int port, Mode mode, String sni, Path cafile, boolean insecure, String tlsVersion,
                        List<String> ciphers, long timeoutNanos, long stallNanos, boolean allowPlaintextLogin,
-                       boolean showPasswords, List<String> commands, Path keylog, long autoWindowNanos) {
+                       boolean showPasswords, List<String> commands, Path keylog, long autoWindowNanos,
+                       io.mailscope.dissect.PortRole portRole) {
 }

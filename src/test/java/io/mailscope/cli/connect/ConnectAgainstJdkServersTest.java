@@ -101,6 +101,25 @@ class ConnectAgainstJdkServersTest {
     }
 
     @Test
+    void portRoleTellsAutoThatAnUnusualPortIsImplicitTlsWithoutWaitingForAGreeting() throws Exception {
+        try (JdkImapServer s = JdkImapServer.tls(pki.good().serverContext(), JdkImapServer.Behaviour.IMAP)) {
+            long t0 = System.nanoTime();
+            ConnectRun r = ConnectRun.of("--port-role", "imaps=" + port(s), "--cafile", ca.toString(), "--sni", TestPki.NAME,
+                    "--json", "127.0.0.1", port(s), "--command", "LOGOUT");
+            assertEquals(0, r.exitCode(), r::toString);
+            assertEquals("TLSv1.3", r.ofType("tls").get(0).path("version").asText(), r::toString);
+            assertTrue(System.nanoTime() - t0 < 1_500_000_000L, "no auto-detection wait: the role said TLS");
+        }
+    }
+
+    @Test
+    void aBadPortRoleIsAUsageError() {
+        ConnectRun r = ConnectRun.of("--port-role", "imapz=1993", "127.0.0.1", "1993");
+        assertEquals(2, r.exitCode(), r::toString);
+        assertTrue(r.err().contains("unknown role 'imapz'"), r::toString);
+    }
+
+    @Test
     void anUnknownCipherNameIsAUsageError() {
         ConnectRun r = ConnectRun.of("--tls", "--cipher", "TLS_MADE_UP", "127.0.0.1", "1");
         assertEquals(2, r.exitCode(), r::toString);
