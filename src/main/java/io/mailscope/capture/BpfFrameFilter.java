@@ -59,6 +59,11 @@ public final class BpfFrameFilter implements FrameSink {
     }
 
     @Override
+    public void decryptionSecrets(String source, int secretsType, byte[] buf, int offset, int length) {
+        next.decryptionSecrets(source, secretsType, buf, offset, length);
+    }
+
+    @Override
     public void frame(long frameNumber, long timeNanos, int linkType, byte[] buf, int offset, int capLen, int origLen) {
         byte[] packet = buf;
         if (offset != 0) {

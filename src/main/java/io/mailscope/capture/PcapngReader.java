@@ -23,6 +23,7 @@ final class PcapngReader extends FormatReader {
     static final int SIMPLE_PACKET = 3;
     static final int INTERFACE_STATISTICS = 5;
     static final int ENHANCED_PACKET = 6;
+    static final int DECRYPTION_SECRETS = 10;
     static final int BYTE_ORDER_MAGIC = 0x1A2B3C4D;
     /** A packet block holds a frame of at most {@link #MAX_FRAME} bytes plus its headers and options. */
     static final int MAX_BLOCK = MAX_FRAME + 64 * 1024;
@@ -86,7 +87,10 @@ final class PcapngReader extends FormatReader {
                 readOnPast(e);
                 continue;
             }
-            if (length > MAX_BLOCK) {
+            // A key log embedded for thousands of sessions outgrows a packet block: read it whole while it fits the
+            // input buffer (4 MiB, some 6,000 TLS 1.3 sessions); beyond that it is skipped like other big blocks.
+            boolean secretsThatFit = type == DECRYPTION_SECRETS && length <= in.buf.length;
+            if (length > MAX_BLOCK && !secretsThatFit) {
                 skipLargeBlock(blockOffset, length);
                 continue;
             }
@@ -112,9 +116,10 @@ final class PcapngReader extends FormatReader {
                     case ENHANCED_PACKET -> enhancedPacket(sink, blockOffset, at, len, false);
                     case PACKET -> enhancedPacket(sink, blockOffset, at, len, true);
                     case SIMPLE_PACKET -> simplePacket(sink, blockOffset, at, len);
+                    case DECRYPTION_SECRETS -> decryptionSecrets(sink, blockOffset, at, len);
                     case INTERFACE_STATISTICS -> interfaceStatistics(at, len);
                     default -> {
-                        // Name resolution, decryption secrets, custom blocks: nothing for us.
+                        // Name resolution, custom blocks: nothing for us.
                     }
                 }
             } catch (DamagedBlock e) {
@@ -347,6 +352,22 @@ final class PcapngReader extends FormatReader {
         long timeNanos = nic.scale().toNanos(ticks);
         lastTimeNanos = timeNanos;
         deliver(sink, timeNanos, nic.linkType(), at + 28, (int) capLen, (int) Math.min(origLen, Integer.MAX_VALUE));
+    }
+
+    /** Decryption Secrets Block: type, length, secrets (e.g. a TLS key log from editcap --inject-secrets). */
+    private void decryptionSecrets(FrameSink sink, long blockOffset, int at, int len) throws CaptureFormatException {
+        if (len < 20) {
+            throw fault(blockOffset, "decryption secrets block of " + len + " bytes is shorter than 20");
+        }
+        byte[] b = input.buf;
+        int type = (int) Bytes.u32(b, at + 8, bigEndian);
+        long secretsLength = Bytes.u32(b, at + 12, bigEndian);
+        if (16 + secretsLength + 4 > len) {
+            throw fault(blockOffset, "decryption secrets length " + secretsLength + " overruns its block of " + len
+                    + " bytes");
+        }
+        sink.decryptionSecrets(name + ": decryption secrets block at byte " + blockOffset, type, b, at + 16,
+                (int) secretsLength);
     }
 
     /** Simple Packet Block: interface 0, no timestamp, captured length = min(original, snaplen, block room). */

@@ -1,5 +1,6 @@
 package io.mailscope.cli;
 
+import io.mailscope.dissect.PortRole;
 import io.mailscope.dissect.PortRoles;
 import io.mailscope.tcp.ReassemblyLimits;
 import picocli.CommandLine.Option;
@@ -7,16 +8,22 @@ import picocli.CommandLine.Option;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Options shared by analyze, explain and live: port roles, output, filters, limits. */
 public final class AnalysisOptions {
+    @Option(names = "--port-role", paramLabel = "ROLE=PORTS", description = PortRoleOption.DESCRIPTION)
+    List<String> portRoles = new ArrayList<>();
+
     @Option(names = "--imap-port", split = ",", paramLabel = "PORT",
-            description = "Also treat these ports as plaintext IMAP with STARTTLS, like 143 (repeatable, comma-separated).")
+            description = "Also treat these ports as plaintext IMAP with STARTTLS, like 143 (repeatable, comma-separated; "
+                    + "the same as --port-role imap=PORTS).")
     List<Integer> imapPorts = new ArrayList<>();
 
     @Option(names = "--imaps-port", split = ",", paramLabel = "PORT",
-            description = "Also treat these ports as implicit TLS, like 993 (repeatable, comma-separated).")
+            description = "Also treat these ports as implicit TLS, like 993 (repeatable, comma-separated; "
+                    + "the same as --port-role imaps=PORTS).")
     List<Integer> imapsPorts = new ArrayList<>();
 
     @Option(names = "--json", description = "Write JSON Lines (docs/json.md) instead of text.")
@@ -39,6 +46,11 @@ public final class AnalysisOptions {
 
     @Option(names = "--session", split = ",", paramLabel = "N", description = "Show only the session(s) with this id.")
     List<Long> sessions = new ArrayList<>();
+
+    @Option(names = "--keylog", paramLabel = "FILE",
+            description = "Decrypt TLS with this NSS key log (SSLKEYLOGFILE; repeatable): docs/decryption.md. "
+                    + "Secrets embedded in a pcapng file are used without it.")
+    List<java.nio.file.Path> keylogs = new ArrayList<>();
 
     @Option(names = "--show-passwords", description = "Do not redact passwords seen in cleartext (they are redacted by default).")
     boolean showPasswords;
@@ -80,6 +92,7 @@ public final class AnalysisOptions {
                 require(p >= 1 && p <= 65535, "a port is a number from 1 to 65535, not " + p);
             }
         }
+        PortRoleOption.parse(portRoles);
         require(maxOutOfOrderBytes >= 0, "--max-buffer must not be negative");
         require(maxConnections == null || maxConnections > 0, "--max-connections must be at least 1");
         require(idleTimeoutSeconds > 0, "--idle-timeout must be positive");
@@ -93,7 +106,10 @@ public final class AnalysisOptions {
     }
 
     PortRoles roles() {
-        return new PortRoles(new LinkedHashSet<>(imapPorts), new LinkedHashSet<>(imapsPorts));
+        Map<PortRole, Set<Integer>> roles = PortRoleOption.parse(portRoles);
+        PortRoleOption.add(roles, PortRole.IMAP, imapPorts);
+        PortRoleOption.add(roles, PortRole.IMAPS, imapsPorts);
+        return new PortRoles(roles);
     }
 
     ReassemblyLimits limits() {

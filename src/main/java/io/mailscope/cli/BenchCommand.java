@@ -62,6 +62,11 @@ class BenchCommand implements Runnable {
         @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "Where to write the capture.")
         String output;
 
+        @Option(names = "--keylog", paramLabel = "FILE",
+                description = "Make the TLS real: each connection gets its own secrets, its records are sealed with them, "
+                        + "and the NSS key log that decrypts them is written to FILE (for 'bench run --keylog').")
+        String keylog;
+
         @Override
         public Integer call() throws IOException {
             CaptureWriter.Format f;
@@ -80,7 +85,12 @@ class BenchCommand implements Runnable {
             }
             long t0 = System.nanoTime();
             CaptureGenerator.Result r;
-            try (CaptureWriter w = new CaptureWriter(new FileOutputStream(output), f)) {
+            try (CaptureWriter w = new CaptureWriter(new FileOutputStream(output), f);
+                 java.io.Writer keys = keylog == null ? null : new java.io.BufferedWriter(new java.io.FileWriter(keylog,
+                         java.nio.charset.StandardCharsets.US_ASCII))) {
+                if (keys != null) {
+                    generator.decryptable(keys);
+                }
                 r = generator.write(w);
             }
             double sec = (System.nanoTime() - t0) / 1e9;
@@ -189,8 +199,13 @@ class BenchCommand implements Runnable {
         boolean noTools;
 
         @Option(names = "--stages", split = ",", paramLabel = "STAGE",
-                description = "Stages to run: read, reassemble, analysis. Default: all.")
+                description = "Stages to run: read, reassemble, analysis, decrypt (needs --keylog). Default: all.")
         List<String> stages;
+
+        @Option(names = "--keylog", paramLabel = "FILE",
+                description = "The file's key log (from 'bench generate --keylog'): adds the stage 'full analysis + "
+                        + "decryption' and tshark with the key log.")
+        String keylog;
 
         @Option(names = "--json", description = "One JSON object instead of the table.")
         boolean json;
@@ -202,20 +217,26 @@ class BenchCommand implements Runnable {
         public Integer call() throws IOException, InterruptedException {
             List<BenchStage> chosen;
             try {
-                chosen = stages == null ? List.of(BenchStage.values())
+                chosen = stages == null
+                        ? java.util.Arrays.stream(BenchStage.values()).filter(s -> keylog != null || s != BenchStage.DECRYPT).toList()
                         : stages.stream().map(s -> switch (s.trim().toLowerCase(Locale.ROOT)) {
                             case "read" -> BenchStage.READ;
                             case "reassemble" -> BenchStage.REASSEMBLE;
                             case "analysis" -> BenchStage.ANALYSIS;
-                            default -> throw new IllegalArgumentException("unknown stage " + s + " (read, reassemble, analysis)");
+                            case "decrypt" -> BenchStage.DECRYPT;
+                            default -> throw new IllegalArgumentException("unknown stage " + s + " (read, reassemble, analysis, decrypt)");
                         }).toList();
+                if (chosen.contains(BenchStage.DECRYPT) && keylog == null) {
+                    throw new IllegalArgumentException("the stage decrypt needs --keylog");
+                }
             } catch (IllegalArgumentException e) {
                 System.err.println("mailscope: " + e.getMessage());
                 return Main.EXIT_USAGE;
             }
             BenchRunner.Results results;
             try {
-                results = new BenchRunner(file, warmup, warmupPackets, runs, toolRuns, chosen, !noTools, quiet ? null : System.err).run();
+                results = new BenchRunner(file, warmup, warmupPackets, runs, toolRuns, chosen, !noTools, quiet ? null : System.err)
+                        .keylog(keylog).run();
             } catch (CaptureFormatException e) {
                 System.err.println("mailscope: " + e.getMessage());
                 return Main.EXIT_USAGE;

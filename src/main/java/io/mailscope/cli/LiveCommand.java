@@ -9,6 +9,7 @@ import io.mailscope.capture.live.LiveSources;
 import io.mailscope.capture.live.LiveStats;
 import io.mailscope.capture.live.PcapFileWriter;
 import io.mailscope.capture.live.Tee;
+import io.mailscope.dissect.PortRole;
 import io.mailscope.dissect.PortRoles;
 import io.mailscope.explain.Analysis;
 import io.mailscope.explain.LiveWatch;
@@ -84,11 +85,10 @@ final class LiveCommand implements Callable<Integer> {
     /** The default filter: TCP on the mail ports, so the kernel queues only what mailscope looks at. */
     static String defaultFilter(PortRoles roles) {
         List<String> parts = new ArrayList<>();
-        for (int p : new TreeSet<>(roles.imapPorts())) {
-            parts.add("tcp port " + p);
-        }
-        for (int p : new TreeSet<>(roles.imapsPorts())) {
-            parts.add("tcp port " + p);
+        for (PortRole role : PortRole.values()) {
+            for (int p : roles.ports(role)) {
+                parts.add("tcp port " + p);
+            }
         }
         return String.join(" or ", parts);
     }
@@ -129,7 +129,7 @@ final class LiveCommand implements Callable<Integer> {
             }
         }
         Report report = new Reports(outputs);
-        Pipeline pipeline = new Pipeline(options, null, report, new SessionFilter(options));
+        Pipeline pipeline = new Pipeline(options, null, report, new SessionFilter(options), true);
         pipeline.source("live:" + capture.interfaceName());
         Analysis analysis = pipeline.analysis();
         analysis.tracker().onOpen(report::opened);
@@ -214,6 +214,7 @@ final class LiveCommand implements Callable<Integer> {
             clock.shutdownNow();
             synchronized (lock) {
                 pipeline.finishSessions();
+                pipeline.keyLogReport().forEach(line -> System.err.println("mailscope: " + line));
                 report.captureStats(capture.interfaceName(), stats.frames(), stats.received(), stats.dropped(), stats.ifDropped());
                 pipeline.summary();
                 report.close();

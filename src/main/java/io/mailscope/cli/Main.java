@@ -7,10 +7,11 @@ import java.io.InputStream;
 import java.util.Properties;
 import picocli.CommandLine.Command;
 
-/** Entry point: {@code mailscope analyze|explain|live|interfaces ...}. */
+/** Entry point: {@code mailscope analyze|explain|live|interfaces|connect ...}. */
 @Command(name = "mailscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Reads packet captures of mail traffic and says in plain words what happened on every IMAP/TLS connection and why it broke.",
-        subcommands = {AnalyzeCommand.class, ExplainCommand.class, LiveCommand.class, InterfacesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {AnalyzeCommand.class, ExplainCommand.class, LiveCommand.class, InterfacesCommand.class, BenchCommand.class,
+                io.mailscope.cli.connect.ConnectCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 all input read; 1 some input was corrupt or truncated (everything readable was still analyzed);",
                 "2 usage error, or nothing could be read or captured, or out of memory."})
 public final class Main implements Runnable {

@@ -27,10 +27,28 @@ final class Pipeline {
 
     /** @param filterExpression a BPF filter for the frames, or null */
     Pipeline(AnalysisOptions o, String filterExpression, Report report, Predicate<AnalyzedSession> filter) {
+        this(o, filterExpression, report, filter, false);
+    }
+
+    /** @param live key logs that do not exist yet are waited for (the client creates them as it connects) */
+    Pipeline(AnalysisOptions o, String filterExpression, Report report, Predicate<AnalyzedSession> filter, boolean live) {
         this.report = report;
         this.filter = filter;
         this.analysis = new Analysis(o.roles(), o.limits(), !o.showPasswords, o.silenceNanos(), this::finished);
         this.entry = filterExpression == null ? analysis : new BpfFrameFilter(filterExpression, analysis);
+        for (java.nio.file.Path keylog : o.keylogs) {
+            try {
+                analysis.keyLog().addFile(keylog, live);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--keylog " + keylog + ": cannot read it ("
+                        + (e.getMessage() == null ? e.toString() : e.getMessage()) + ")");
+            }
+        }
+    }
+
+    /** Problems with the key logs (malformed lines, no secrets), one line each, for standard error. */
+    List<String> keyLogReport() {
+        return analysis.keyLog().report();
     }
 
     private void finished(AnalyzedSession s) {
@@ -68,6 +86,9 @@ final class Pipeline {
     /** Reports every connection still open, then the summary. */
     void finish() {
         finishSessions();
+        for (String line : keyLogReport()) {
+            System.err.println("mailscope: " + line);
+        }
         summary();
     }
 

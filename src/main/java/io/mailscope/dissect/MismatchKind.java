@@ -18,11 +18,27 @@ public enum MismatchKind {
     HTTP_ON_IMAP_PORT,
     SMTP_ON_IMAP_PORT,
     POP3_ON_IMAP_PORT,
+    HTTP_ON_POP3_PORT,
+    IMAP_ON_POP3_PORT,
+    SMTP_ON_POP3_PORT,
+    HTTP_ON_SMTP_PORT,
+    IMAP_ON_SMTP_PORT,
+    POP3_ON_SMTP_PORT,
     UNKNOWN_ON_MAIL_PORT;
 
     private final String code = name().toLowerCase(Locale.ROOT).replace('_', '-');
 
     public String code() {
         return code;
+    }
+
+    /** {@code spoken} (http, imap, pop3, smtp...) heard on a port of {@code portProtocol}: X_ON_Y_PORT, else UNKNOWN_ON_MAIL_PORT. */
+    public static MismatchKind onPort(String spoken, String portProtocol) {
+        for (MismatchKind k : values()) {
+            if (k.code.equals(spoken + "-on-" + portProtocol + "-port")) {
+                return k;
+            }
+        }
+        return UNKNOWN_ON_MAIL_PORT;
     }
 }

@@ -4,7 +4,6 @@ import io.mailscope.dissect.tls.TlsSniffer;
 import io.mailscope.tcp.Direction;
 
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Decides what a direction speaks from its first bytes, in the shape of Netty's ProtocolDetectionResult:
@@ -29,12 +28,6 @@ public final class ProtocolSniffer {
     /** Bytes that are neither printable nor a TLS record. */
     public static final String BINARY = "binary";
 
-    private static final Set<String> IMAP_COMMANDS = Set.of(
-            "CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "AUTHENTICATE", "LOGIN", "ENABLE", "SELECT", "EXAMINE",
-            "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST", "LSUB", "NAMESPACE", "STATUS", "APPEND",
-            "IDLE", "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY", "MOVE", "UID", "ID",
-            "COMPRESS", "GETQUOTA", "GETQUOTAROOT", "SETQUOTA", "GETACL", "SETACL", "MYRIGHTS", "LISTRIGHTS",
-            "GETMETADATA", "SETMETADATA", "XLIST", "SORT", "THREAD", "NOTIFY");
     private static final String[] HTTP_METHODS = {"GET ", "POST ", "HEAD ", "PUT ", "OPTIONS ", "CONNECT ", "DELETE ", "PATCH "};
 
     private ProtocolSniffer() {
@@ -70,15 +63,12 @@ public final class ProtocolSniffer {
         return TlsSniffer.detect(b, off, len) == TlsSniffer.Result.TLS;
     }
 
+    /** Each mail protocol's prefixes first (in registry order), then HTTP and SSH; a complete line may still be IMAP's tagged answer. */
     private static String classifyServer(String line, boolean complete) {
-        if (line.startsWith("* ") || line.startsWith("+ ")) {
-            return IMAP;
-        }
-        if (line.startsWith("220 ") || line.startsWith("220-")) {
-            return SMTP;
-        }
-        if (line.startsWith("+OK") || line.startsWith("-ERR")) {
-            return POP3;
+        for (MailProtocol p : Protocols.ALL) {
+            if (p.isServerLine(line, false)) {
+                return p.id();
+            }
         }
         if (line.startsWith("HTTP/")) {
             return HTTP;
@@ -89,11 +79,9 @@ public final class ProtocolSniffer {
         if (!complete) {
             return null;
         }
-        int sp = line.indexOf(' ');
-        if (sp > 0) {
-            String rest = line.substring(sp + 1).toUpperCase(Locale.ROOT);
-            if (rest.startsWith("OK") || rest.startsWith("NO") || rest.startsWith("BAD")) {
-                return IMAP;
+        for (MailProtocol p : Protocols.ALL) {
+            if (p.isServerLine(line, true)) {
+                return p.id();
             }
         }
         return TEXT;
@@ -105,19 +93,15 @@ public final class ProtocolSniffer {
                 return HTTP;
             }
         }
-        String upper = line.toUpperCase(Locale.ROOT);
-        if (upper.startsWith("EHLO ") || upper.startsWith("HELO ")) {
-            return SMTP;
-        }
-        if (upper.startsWith("SSH-")) {
+        if (line.toUpperCase(Locale.ROOT).startsWith("SSH-")) {
             return SSH;
         }
-        if (upper.startsWith("USER ") || upper.equals("CAPA") || upper.equals("STLS")) {
-            return POP3;
-        }
-        String[] words = line.trim().split(" +", 3);
-        if (words.length >= 2 && IMAP_COMMANDS.contains(words[1].toUpperCase(Locale.ROOT))) {
-            return IMAP;
+        // SMTP and POP3 before IMAP, as before the registry: their first words are single commands
+        for (int i = Protocols.ALL.size() - 1; i >= 0; i--) {
+            MailProtocol p = Protocols.ALL.get(i);
+            if (p.isClientLine(line)) {
+                return p.id();
+            }
         }
         return TEXT;
     }

@@ -152,8 +152,11 @@ public final class Session implements EventSink {
         if (e instanceof ImapEvent.Response r) {
             return "BYE".equals(r.status()) || (r.kind() == ImapEvent.Response.Kind.TAGGED && !"OK".equals(r.status()));
         }
-        return !(e instanceof ImapEvent.Command || e instanceof ImapEvent.Literal || e instanceof ImapEvent.Capabilities
-                || e instanceof ImapEvent.AuthenticateData || e instanceof ImapEvent.Done);
+        if (e instanceof MailEvent.Reply r) {
+            return r.greeting() || r.refusal();
+        }
+        return !(e instanceof MailEvent.Command || e instanceof ImapEvent.Literal || e instanceof MailEvent.Capabilities
+                || e instanceof ImapEvent.AuthenticateData || e instanceof ImapEvent.Done || e instanceof MailEvent.Routine);
     }
 
     /** The kept events in the order they happened (by frame). */

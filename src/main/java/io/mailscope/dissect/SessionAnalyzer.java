@@ -1,26 +1,30 @@
 package io.mailscope.dissect;
 
-import io.mailscope.dissect.imap.ImapAnalyzer;
 import io.mailscope.dissect.proxy.ProxyHandshake;
 import io.mailscope.dissect.tls.ClientHello;
 import io.mailscope.dissect.tls.SslV2ClientHello;
 import io.mailscope.dissect.tls.TlsEvent;
 import io.mailscope.dissect.tls.TlsAnalyzer;
+import io.mailscope.dissect.tls.decrypt.KeyLog;
 import io.mailscope.tcp.Direction;
 import io.mailscope.tcp.StreamConsumer;
 
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
- * The top of dissection for one connection: sniffs what each direction speaks, then routes its bytes to the
- * IMAP or TLS analyzer, and after an accepted STARTTLS hands the stream from IMAP to TLS (Zeek's model). A SOCKS or
- * HTTP CONNECT handshake at the start is read first ({@link ProxyHandshake}); what follows it in each direction is
+ * The top of dissection for one connection: sniffs what each direction speaks, then routes its bytes to that
+ * mail protocol's analyzer ({@link Protocols}) or the TLS analyzer, and after an accepted upgrade (STARTTLS, STLS)
+ * hands the stream from the protocol to TLS (Zeek's model). It knows no mail protocol by name. A SOCKS or HTTP
+ * CONNECT handshake at the start is read first ({@link ProxyHandshake}); what follows it in each direction is
  * sniffed afresh, and judged by the role of the target's port.
  * Never throws: an analyzer failure becomes a problem event and that direction is only counted from then on.
  */
 public final class SessionAnalyzer implements StreamConsumer {
 
-    private enum Stage { DETECT, PROXY, SSLV2_HELLO, AFTER_STARTTLS, IMAP, TLS, OTHER }
+    private enum Stage { DETECT, PROXY, SSLV2_HELLO, AFTER_STARTTLS, APP, TLS, OTHER }
 
     private final class Side {
         final Direction direction;
@@ -33,6 +37,8 @@ public final class SessionAnalyzer implements StreamConsumer {
         String protocol;
         /** Set while this direction, handed to TLS after STARTTLS, may still fall back to plaintext. */
         FallbackWatch fallback;
+        /** The mail protocol's analyzer this direction's plaintext goes to (stage APP, and after a fallback). */
+        ProtocolAnalyzer app;
 
         Side(Direction direction) {
             this.direction = direction;
@@ -42,27 +48,44 @@ public final class SessionAnalyzer implements StreamConsumer {
     private final Session session;
     private final EventSink sink;
     private final boolean redact;
+    private final KeyLog keys;
     private final Side client = new Side(Direction.CLIENT_TO_SERVER);
     private final Side server = new Side(Direction.SERVER_TO_CLIENT);
+    /** One analyzer per mail protocol spoken on this connection (almost always one), by protocol id. */
+    private final Map<String, ProtocolAnalyzer> analyzers = new LinkedHashMap<>(2);
     private final IntFunction<PortRole> roleOfPort;
-    private ImapAnalyzer imap;
     private TlsAnalyzer tls;
     private ProxyHandshake proxy;
     /** The client's SSL 2.0-format ClientHello being read, when it sent one. */
     private SslV2ClientHello sslv2;
     /** The client's first bytes were judged for a proxy handshake (only those can start one). */
     private boolean proxyJudged;
+    private TlsAnalyzer.Plaintext tap;
 
     public SessionAnalyzer(Session session, boolean redactCredentials) {
-        this(session, redactCredentials, PortRoles.defaults()::role);
+        this(session, redactCredentials, PortRoles.defaults()::role, null);
+    }
+
+    /** @param keys TLS secrets to decrypt with (see {@link TlsAnalyzer}), or null */
+    public SessionAnalyzer(Session session, boolean redactCredentials, KeyLog keys) {
+        this(session, redactCredentials, PortRoles.defaults()::role, keys);
     }
 
     /** @param roleOfPort the role of a proxy's target port (the user's --imap-port/--imaps-port count) */
     public SessionAnalyzer(Session session, boolean redactCredentials, IntFunction<PortRole> roleOfPort) {
+        this(session, redactCredentials, roleOfPort, null);
+    }
+
+    /**
+     * @param roleOfPort the role of a proxy's target port (the user's --imap-port/--imaps-port count)
+     * @param keys       TLS secrets to decrypt with (see {@link TlsAnalyzer}), or null
+     */
+    public SessionAnalyzer(Session session, boolean redactCredentials, IntFunction<PortRole> roleOfPort, KeyLog keys) {
         this.session = session;
         this.sink = session;
         this.redact = redactCredentials;
         this.roleOfPort = roleOfPort;
+        this.keys = keys;
     }
 
     private Side side(Direction d) {
@@ -155,11 +178,11 @@ public final class SessionAnalyzer implements StreamConsumer {
                         session.proxiedTo(roleOfPort.apply(proxy.targetPort()));
                     }
                 }
-                case IMAP -> {
-                    int used = imap().onData(side.direction, data, off, len, at);
+                case APP -> {
+                    int used = side.app.onData(side.direction, data, off, len, at);
                     off += used;
                     len -= used;
-                    if (imap().tlsPending(side.direction)) {
+                    if (side.app.upgradePending(side.direction)) {
                         side.stage = Stage.AFTER_STARTTLS;
                         side.probeLen = 0;
                         if (len > 0 && side.direction == Direction.SERVER_TO_CLIENT && freshChunk
@@ -182,8 +205,8 @@ public final class SessionAnalyzer implements StreamConsumer {
                     }
                     sink.emit(new SessionEvent.PlaintextFallback(at, side.fallback.before()));
                     side.fallback = null;
-                    side.stage = Stage.IMAP;
-                    imap().continuePlaintext(side.direction);
+                    side.stage = Stage.APP;
+                    side.app.continuePlaintext(side.direction);
                     len -= plain - off;
                     off = plain;
                 }
@@ -192,6 +215,18 @@ public final class SessionAnalyzer implements StreamConsumer {
                 }
             }
         }
+    }
+
+    /** Where this TLS direction falls back to plaintext in these bytes, or -1 (see {@link FallbackWatch}). */
+    private int fallbackAt(Side side, byte[] data, int off, int len) {
+        if (side.fallback == null) {
+            return -1;
+        }
+        int plain = side.fallback.scan(data, off, len);
+        if (plain < 0 && !side.fallback.watching()) {
+            side.fallback = null;
+        }
+        return plain;
     }
 
     /**
@@ -220,18 +255,6 @@ public final class SessionAnalyzer implements StreamConsumer {
         route(client, probe, 0, probeLen, start, false);
     }
 
-    /** Where this TLS direction falls back to plaintext in these bytes, or -1 (see {@link FallbackWatch}). */
-    private int fallbackAt(Side side, byte[] data, int off, int len) {
-        if (side.fallback == null) {
-            return -1;
-        }
-        int plain = side.fallback.scan(data, off, len);
-        if (plain < 0 && !side.fallback.watching()) {
-            side.fallback = null;
-        }
-        return plain;
-    }
-
     /** The probe decided what this direction speaks: record it, switch stage, replay the probe into it. */
     private void decide(Side side, String protocol, At decidedAt) {
         At at = side.probeStart != null ? side.probeStart : decidedAt;
@@ -246,8 +269,8 @@ public final class SessionAnalyzer implements StreamConsumer {
                 sink.emit(new SessionEvent.TlsHandoff(at));
             } else {
                 sink.emit(new SessionEvent.PlaintextAfterStartTls(at, describePlaintext(probe, probeLen)));
-                imap().continuePlaintext(side.direction);
-                side.stage = Stage.IMAP;
+                side.app.continuePlaintext(side.direction);
+                side.stage = Stage.APP;
             }
             route(side, probe.clone(), 0, probeLen, at, false);
             return;
@@ -255,49 +278,61 @@ public final class SessionAnalyzer implements StreamConsumer {
         side.protocol = protocol;
         PortRole role = session.role();
         boolean textual = ProtocolSniffer.TEXT.equals(protocol);
-        String shown = ProtocolSniffer.IMAP.equals(protocol) || textual || ProtocolSniffer.TLS.equals(protocol)
+        String shown = Protocols.isMail(protocol) || textual || ProtocolSniffer.TLS.equals(protocol)
                 ? "" : ProtocolSniffer.escape(probe, 0, firstLineLength(probe, probeLen), 48);
         sink.emit(new SessionEvent.Detected(at, protocol, shown));
         mismatch(side, protocol, role, at, shown, probe, probeLen);
-        if (ProtocolSniffer.TLS.equals(protocol)) {
-            boolean v2 = side == client && SslV2ClientHello.starts(probe, probeLen) == SslV2ClientHello.Verdict.YES;
-            side.stage = v2 ? Stage.SSLV2_HELLO : Stage.TLS;
-            if (v2) {
-                sslv2 = new SslV2ClientHello();
-            }
-        } else if (ProtocolSniffer.IMAP.equals(protocol)
-                || (textual && (role != PortRole.OTHER || ProtocolSniffer.IMAP.equals(side(side.direction.opposite()).protocol)))) {
-            // Hand-typed text on a mail port is parsed as IMAP, so its mistakes (missing tag...) are named.
-            side.stage = Stage.IMAP;
-        } else {
-            side.stage = Stage.OTHER;
+        String parseAs = parseAs(side, protocol, role);
+        side.app = parseAs == null ? null : analyzer(parseAs);
+        boolean v2 = side == client && ProtocolSniffer.TLS.equals(protocol)
+                && SslV2ClientHello.starts(probe, probeLen) == SslV2ClientHello.Verdict.YES;
+        if (v2) {
+            sslv2 = new SslV2ClientHello();
         }
+        side.stage = ProtocolSniffer.TLS.equals(protocol) ? (v2 ? Stage.SSLV2_HELLO : Stage.TLS)
+                : side.app != null ? Stage.APP : Stage.OTHER;
         if (side.stage != Stage.OTHER) {
             route(side, probe.clone(), 0, probeLen, at, false);
         }
     }
 
+    /**
+     * The mail protocol whose analyzer parses this direction, or null: the protocol it speaks when that is the
+     * port's (or the port has none); hand-typed text on a mail port as the port's protocol, so its mistakes
+     * (a missing tag...) are named; text on another port as what the other side speaks. A mail protocol foreign
+     * to the port is not parsed: its mismatch finding tells that story.
+     */
+    private String parseAs(Side side, String protocol, PortRole role) {
+        if (Protocols.isMail(protocol)) {
+            return role == PortRole.OTHER || protocol.equals(role.protocol()) ? protocol : null;
+        }
+        if (!ProtocolSniffer.TEXT.equals(protocol)) {
+            return null;
+        }
+        if (role != PortRole.OTHER) {
+            return role.protocol();
+        }
+        String other = side(side.direction.opposite()).protocol;
+        return other != null && Protocols.isMail(other) ? other : null;
+    }
+
     private void mismatch(Side side, String protocol, PortRole role, At at, String shown, byte[] probe, int probeLen) {
         boolean fromClient = side.direction == Direction.CLIENT_TO_SERVER;
-        boolean plaintext = ProtocolSniffer.IMAP.equals(protocol) || ProtocolSniffer.TEXT.equals(protocol);
+        boolean plaintext = protocol.equals(role.protocol()) || ProtocolSniffer.TEXT.equals(protocol);
         MismatchKind code = null;
         String detail = null;
-        if (role == PortRole.IMAPS && plaintext) {
+        if (role.implicitTls() && plaintext) {
             code = fromClient ? MismatchKind.PLAINTEXT_TO_TLS_PORT : MismatchKind.PLAINTEXT_FROM_TLS_PORT;
             detail = (fromClient ? "the client sent plaintext" : "the server sent plaintext")
                     + " to implicit TLS port " + session.connection().server().port();
-        } else if (role == PortRole.IMAP && ProtocolSniffer.TLS.equals(protocol) && !session.connection().midstream()) {
+        } else if (role.startTls() && ProtocolSniffer.TLS.equals(protocol) && !session.connection().midstream()) {
             // (A capture that starts mid-connection may have missed the STARTTLS that made this TLS legitimate.)
             code = fromClient ? MismatchKind.TLS_TO_PLAINTEXT_PORT : MismatchKind.TLS_FROM_PLAINTEXT_PORT;
-            detail = (fromClient ? "the client sent TLS" : "the server sent TLS") + " on plaintext IMAP port "
-                    + session.connection().server().port() + " before any STARTTLS";
+            detail = (fromClient ? "the client sent TLS" : "the server sent TLS") + " on plaintext "
+                    + role.protocol().toUpperCase(Locale.ROOT) + " port " + session.connection().server().port()
+                    + " before any STARTTLS";
         } else if (role != PortRole.OTHER && !plaintext && !ProtocolSniffer.TLS.equals(protocol)) {
-            code = switch (protocol) {
-                case ProtocolSniffer.HTTP -> MismatchKind.HTTP_ON_IMAP_PORT;
-                case ProtocolSniffer.SMTP -> MismatchKind.SMTP_ON_IMAP_PORT;
-                case ProtocolSniffer.POP3 -> MismatchKind.POP3_ON_IMAP_PORT;
-                default -> MismatchKind.UNKNOWN_ON_MAIL_PORT;
-            };
+            code = MismatchKind.onPort(protocol, role.protocol());
             detail = protocol + " on " + role.label() + " port " + session.connection().server().port()
                     + (shown.isEmpty() ? "" : ": \"" + shown + "\"") + proxyHint(side, probe, probeLen);
         }
@@ -360,7 +395,7 @@ public final class SessionAnalyzer implements StreamConsumer {
 
     private void forwardGap(Side side, long length, At at) {
         switch (side.stage) {
-            case IMAP -> imap().onGap(side.direction, length, at);
+            case APP -> side.app.onGap(side.direction, length, at);
             case TLS -> tls().onGap(side.direction, length, at);
             default -> {
             }
@@ -375,11 +410,13 @@ public final class SessionAnalyzer implements StreamConsumer {
             if ((side.stage == Stage.DETECT || side.stage == Stage.AFTER_STARTTLS) && side.probeLen > 0) {
                 decide(side, ProtocolSniffer.classify(direction, side.probe, side.probeLen, true), at);
             }
-            if (imap != null) {
-                imap.onEnd(direction, at);
-            }
             if (tls != null) {
-                tls.onEnd(direction, at);
+                tls.onEnd(direction, at); // first: records still waiting for a key may hold the mail protocol
+            }
+            for (ProtocolAnalyzer a : analyzers.values()) {
+                if (a != null) {
+                    a.onEnd(direction, a.upgradePending(direction) || tls == null ? at : at.inTls());
+                }
             }
         } catch (RuntimeException e) {
             internalError(side, at, e);
@@ -391,25 +428,72 @@ public final class SessionAnalyzer implements StreamConsumer {
         sink.emit(new SessionEvent.InternalError(at, side.direction.sender() + " side: mailscope could not dissect this direction further: " + e));
     }
 
-    private ImapAnalyzer imap() {
-        if (imap == null) {
-            imap = new ImapAnalyzer(sink, redact);
+    /** This connection's analyzer of a mail protocol, made on first use; null for a protocol not dissected. */
+    private ProtocolAnalyzer analyzer(String protocol) {
+        ProtocolAnalyzer a = analyzers.get(protocol);
+        if (a == null && !analyzers.containsKey(protocol)) {
+            a = Protocols.byId(protocol).newAnalyzer(sink, redact);
+            analyzers.put(protocol, a);
         }
-        return imap;
+        return a;
     }
 
     private TlsAnalyzer tls() {
         if (tls == null) {
-            tls = new TlsAnalyzer(sink);
+            tls = new TlsAnalyzer(sink, keys, new InsideTls());
         }
         return tls;
+    }
+
+    /**
+     * The analyzer decrypted application data goes to: the one that saw the plaintext part (after STARTTLS/STLS, so
+     * tags and capabilities carry over), else the port's protocol's (implicit TLS: imaps, pop3s, submissions), else
+     * IMAP's, as before other protocols came; null when that protocol is not dissected.
+     */
+    private ProtocolAnalyzer insideTls() {
+        if (client.app != null) {
+            return client.app;
+        }
+        if (server.app != null) {
+            return server.app;
+        }
+        String protocol = session.role().protocol();
+        return analyzer(protocol != null ? protocol : ProtocolSniffer.IMAP);
+    }
+
+    /**
+     * Decrypted application data goes to the same mail protocol analyzer as plaintext ({@link #insideTls()}), its
+     * events marked inside TLS by their {@link At}.
+     */
+    private final class InsideTls implements TlsAnalyzer.Plaintext {
+        @Override
+        public void applicationData(Direction direction, byte[] buf, int off, int len, At at) {
+            if (tap != null) {
+                tap.applicationData(direction, buf, off, len, at);
+            }
+            ProtocolAnalyzer analyzer = insideTls();
+            if (analyzer != null) {
+                analyzer.continueInsideTls(direction);
+                analyzer.onData(direction, buf, off, len, at);
+            }
+        }
+
+        @Override
+        public void lost(Direction direction, long length, At at) {
+            ProtocolAnalyzer analyzer = insideTls();
+            if (analyzer != null) {
+                analyzer.onGap(direction, length, at);
+            }
+        }
+    }
+
+    /** Also hands decrypted application data to {@code tap} (tests compare it with other decryptors). */
+    public void plaintextTap(TlsAnalyzer.Plaintext tap) {
+        this.tap = tap;
     }
 
     public TlsAnalyzer tlsAnalyzer() {
         return tls;
     }
 
-    public ImapAnalyzer imapAnalyzer() {
-        return imap;
-    }
 }

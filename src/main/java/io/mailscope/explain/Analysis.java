@@ -94,6 +94,22 @@ public final class Analysis implements FrameSink {
         reassembler.finish();
     }
 
+    /**
+     * TLS secrets found in a capture (pcapng Decryption Secrets Block). Only TLS key logs (type "TLSK") are used;
+     * WireGuard and other secrets are ignored.
+     */
+    @Override
+    public void decryptionSecrets(String source, int secretsType, byte[] buf, int offset, int length) {
+        if (secretsType == FrameSink.TLS_KEY_LOG) {
+            tracker.keyLog().addEmbedded(source, buf, offset, length);
+        }
+    }
+
+    /** The TLS secrets of this run: add key log files here before reading. */
+    public io.mailscope.dissect.tls.decrypt.KeyLog keyLog() {
+        return tracker.keyLog();
+    }
+
     public CaptureStats captureStats() {
         return decoder.stats();
     }

@@ -1,7 +1,5 @@
 package io.mailscope.explain;
 
-import java.util.Locale;
-
 /**
  * Codes that mean the same for every mail protocol: TCP, port roles, STARTTLS, TLS, certificates, logins in
  * the clear, the capture's own limits. The number is the priority ({@link FindingCode#priority()}): the
@@ -10,6 +8,10 @@ import java.util.Locale;
  */
 public enum CommonCode implements FindingCode {
     NO_ANSWER(100),
+    /** connect only: the server's name has no address. */
+    NAME_NOT_RESOLVED(100),
+    /** connect only: the ClientHello it sent got no answer (a capture shows only silence). */
+    TLS_HANDSHAKE_STALLED(85),
     CONNECTION_REFUSED(100),
     /** The proxy the client went through refused: nothing reached the mail server. */
     PROXY_REFUSED(95),
@@ -34,6 +36,8 @@ public enum CommonCode implements FindingCode {
     AUTHENTICATION_FAILED(70),
     CLEARTEXT_CREDENTIALS(0),
     IMPLICIT_TLS_MUTUAL_WAIT(60),
+    /** The server's first words refused the session: a POP3 "-ERR" or an SMTP 554 greeting. */
+    GREETING_REFUSED(60),
     IDLE_TIMEOUT(58),
     NO_DATA(55) {
         @Override
@@ -51,16 +55,9 @@ public enum CommonCode implements FindingCode {
     INTERNAL_ERROR(0);
 
     private final int priority;
-    private final String label;
 
     CommonCode(int priority) {
         this.priority = priority;
-        this.label = name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    @Override
-    public String label() {
-        return label;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.mailscope.explain;
 
 import io.mailscope.dissect.ProtocolSniffer;
+import io.mailscope.dissect.Protocols;
+import io.mailscope.dissect.SessionEvent;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.tls.NegotiatedHello;
 import io.mailscope.dissect.tls.ServerHello;
@@ -38,8 +40,36 @@ public final class Diagnoser {
         SessionFacts f = new SessionFacts(session);
         List<Finding> found = Rules.apply(f, open, now, stallNanos);
         OutcomeResolver.Resolution r = resolver.resolve(found, f, f.succeeded());
-        return new Diagnosis(firstSpeaker(f), expectedFirstSpeaker(f), transport(f), protocolPath(f),
+        return new Diagnosis(firstSpeaker(f), expectedFirstSpeaker(f), transport(f), protocolPath(f), protocol(f),
                 r.outcome(), r.findings());
+    }
+
+    /**
+     * The session's protocol: none when no payload crossed; the mail protocol either side was found to speak;
+     * on a mail port, its protocol when the bytes were TLS (the protocol inside cannot be read) or hand-typed
+     * text; tls for TLS elsewhere; other for anything else.
+     */
+    static String protocol(SessionFacts f) {
+        TcpConnection c = f.session.connection();
+        if (c.clientBytes() == 0 && c.serverBytes() == 0) {
+            return "none";
+        }
+        for (var d : new SessionEvent.Detected[] {f.serverDetected, f.clientDetected}) {
+            if (d != null && Protocols.isMail(d.protocol())) {
+                return d.protocol();
+            }
+        }
+        boolean tls = detected(f, ProtocolSniffer.TLS);
+        String role = f.session.role().protocol();
+        if (role != null && (tls || detected(f, ProtocolSniffer.TEXT))) {
+            return role;
+        }
+        return tls ? "tls" : "other";
+    }
+
+    private static boolean detected(SessionFacts f, String protocol) {
+        return (f.serverDetected != null && protocol.equals(f.serverDetected.protocol()))
+                || (f.clientDetected != null && protocol.equals(f.clientDetected.protocol()));
     }
 
     /**
@@ -64,13 +94,13 @@ public final class Diagnoser {
     }
 
     private static String expectedFirstSpeaker(SessionFacts f) {
-        // An IMAP server greets first even when the client wrongly starts TLS on its port: the server's protocol
+        // A mail server greets first even when the client wrongly starts TLS on its port: the server's protocol
         // decides, else a TLS client speaks first (implicit TLS), else the port's role. A proxy's client always
         // speaks first (its request).
         if (f.proxyRequest != null) {
             return "client";
         }
-        if (f.serverDetected != null && ProtocolSniffer.IMAP.equals(f.serverDetected.protocol())) {
+        if (f.serverDetected != null && Protocols.isMail(f.serverDetected.protocol())) {
             return "server";
         }
         if (f.clientDetected != null && ProtocolSniffer.TLS.equals(f.clientDetected.protocol())) {
@@ -86,23 +116,20 @@ public final class Diagnoser {
         if (f.clientDetected != null && ProtocolSniffer.TLS.equals(f.clientDetected.protocol())) {
             return Transport.IMPLICIT_TLS;
         }
-        if ((f.clientDetected != null && ProtocolSniffer.IMAP.equals(f.clientDetected.protocol()))
-                || (f.serverDetected != null && ProtocolSniffer.IMAP.equals(f.serverDetected.protocol()))) {
+        if ((f.clientDetected != null && Protocols.isMail(f.clientDetected.protocol()))
+                || (f.serverDetected != null && Protocols.isMail(f.serverDetected.protocol()))) {
             return Transport.PLAIN;
         }
-        return switch (f.session.role()) {
-            case IMAPS -> Transport.IMPLICIT_TLS;
-            case IMAP -> Transport.PLAIN;
-            default -> Transport.UNKNOWN;
-        };
+        return f.session.role().implicitTls() ? Transport.IMPLICIT_TLS
+                : f.session.role().startTls() ? Transport.PLAIN : Transport.UNKNOWN;
     }
 
     static String protocolPath(SessionFacts f) {
         StringBuilder p = new StringBuilder();
         String first = f.clientDetected != null ? f.clientDetected.protocol()
                 : f.serverDetected != null ? f.serverDetected.protocol() : null;
-        if (f.serverDetected != null && ProtocolSniffer.IMAP.equals(f.serverDetected.protocol())) {
-            first = ProtocolSniffer.IMAP;
+        if (f.serverDetected != null && Protocols.isMail(f.serverDetected.protocol())) {
+            first = f.serverDetected.protocol();
         }
         if (first == null) {
             return "none";
@@ -114,7 +141,8 @@ public final class Diagnoser {
             return p.toString();
         }
         if (f.startTlsAccepted != null) {
-            p.append(" -> starttls");
+            // in the protocol's own words: imap -> starttls, pop3 -> stls, smtp -> starttls
+            p.append(ProtocolSniffer.POP3.equals(first) ? " -> stls" : " -> starttls");
             if (f.clientHandoff != null) {
                 p.append(" -> ").append(tlsLabel(f));
             } else if (f.clientPlaintextAfterStartTls != null) {

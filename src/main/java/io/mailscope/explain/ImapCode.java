@@ -1,7 +1,5 @@
 package io.mailscope.explain;
 
-import java.util.Locale;
-
 /** Codes only IMAP has: its greeting, BYE, tags, SASL answers (RFC 5530 codes), COMPRESS. */
 public enum ImapCode implements FindingCode {
     HTTP_ON_IMAP_PORT(80),
@@ -22,19 +20,14 @@ public enum ImapCode implements FindingCode {
     MISSING_TAG(0),
     BARE_LF(0),
     TAG_REUSED(0),
-    GREETING_ENCODED_HOSTNAME(0);
+    GREETING_ENCODED_HOSTNAME(0),
+    MAILBOX_NOT_FOUND(0),
+    COMMAND_REFUSED(0);
 
     private final int priority;
-    private final String label;
 
     ImapCode(int priority) {
         this.priority = priority;
-        this.label = name().toLowerCase(Locale.ROOT).replace('_', '-');
-    }
-
-    @Override
-    public String label() {
-        return label;
     }
 
     @Override

@@ -53,7 +53,7 @@ public final class OutcomeResolver {
             return Outcome.INCOMPLETE;
         }
         if (c.state() == ConnState.SF && c.serverBytes() > 0) {
-            return f.greeting != null || f.firstServerImap != null ? Outcome.OK : Outcome.INCOMPLETE;
+            return f.greeting != null || f.firstServerImap != null || f.mailGreeting != null ? Outcome.OK : Outcome.INCOMPLETE;
         }
         if (c.endReason() == TcpConnection.EndReason.CAPTURE_END) {
             return c.serverBytes() > 0 ? Outcome.INCOMPLETE : Outcome.STALLED;

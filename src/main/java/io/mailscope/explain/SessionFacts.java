@@ -2,6 +2,7 @@ package io.mailscope.explain;
 
 import io.mailscope.dissect.At;
 import io.mailscope.dissect.Event;
+import io.mailscope.dissect.MailEvent;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.SessionEvent;
 import io.mailscope.dissect.imap.ImapEvent;
@@ -69,6 +70,32 @@ public final class SessionFacts {
         }
     }
 
+    /**
+     * A command of a protocol that answers in order (POP3, SMTP) and the server's final answer to it.
+     *
+     * @param credentialsAt where a secret crossed: the command itself (PASS, an AUTH initial response) or the SASL
+     *                      line that carried the password; null when none did
+     */
+    public record Turn(MailEvent.Command command, MailEvent.Reply answer, boolean beforeTls, At credentialsAt) {
+        public boolean ok() {
+            return answer != null && !answer.refusal();
+        }
+
+        public boolean refused() {
+            return answer != null && answer.refusal();
+        }
+
+        public String name() {
+            return command.name();
+        }
+
+        /** The SASL mechanism of an AUTH, upper case, or "". */
+        public String mechanism() {
+            String[] words = command.display().trim().split(" +");
+            return words.length > 1 && "AUTH".equals(command.name()) ? words[1].toUpperCase(Locale.ROOT) : "";
+        }
+    }
+
     public final Session session;
     /** The session's kept events, built once: {@link Session#events()} copies and sorts on every call. */
     public final List<Event> events;
@@ -84,15 +111,22 @@ public final class SessionFacts {
     public final Set<String> capabilitiesBeforeTls = new LinkedHashSet<>();
     public boolean capabilitiesSeenBeforeTls;
     public final List<Exchange> exchanges = new ArrayList<>();
+    /** POP3's and SMTP's commands with their answers, in order. */
+    public final List<Turn> turns = new ArrayList<>();
+    /** The greeting of POP3 or SMTP (IMAP's is {@link #greeting}), or null. */
+    public MailEvent.Reply mailGreeting;
     /** The last request to a proxy and the proxy's last answer, when the connection began with a proxy handshake. */
     public ProxyEvent.Request proxyRequest;
     public ProxyEvent.Reply proxyReply;
     public final List<ImapEvent.Response> untaggedBadOrNo = new ArrayList<>();
     public final List<ImapEvent.Response> byes = new ArrayList<>();
     public final List<ImapEvent.Problem> imapProblems = new ArrayList<>();
-    public ImapEvent.Command startTlsCommand;
-    public ImapEvent.StartTlsAccepted startTlsAccepted;
-    public ImapEvent.StartTlsRefused startTlsRefused;
+    /** The client's first STARTTLS (IMAP, SMTP) or STLS (POP3), the server's acceptance or refusal: neutral facts. */
+    public MailEvent.Command startTlsCommand;
+    public MailEvent.UpgradeAccepted startTlsAccepted;
+    public MailEvent.UpgradeRefused startTlsRefused;
+    /** The mail protocol the session spoke (imap, pop3, smtp), from the server's words, else the client's, else the port's; or null. */
+    public String protocol;
     public SessionEvent.TlsHandoff clientHandoff;
     public SessionEvent.TlsHandoff serverHandoff;
     public SessionEvent.PlaintextAfterStartTls clientPlaintextAfterStartTls;
@@ -135,9 +169,21 @@ public final class SessionFacts {
         for (Event e : events) {
             take(e);
         }
+        protocol = mailProtocol(serverDetected);
+        if (protocol == null) {
+            protocol = mailProtocol(clientDetected);
+        }
+        if (protocol == null) {
+            protocol = session.role().protocol();
+        }
+    }
+
+    private static String mailProtocol(SessionEvent.Detected d) {
+        return d != null && io.mailscope.dissect.Protocols.isMail(d.protocol()) ? d.protocol() : null;
     }
 
     private void take(Event e) {
+        takeMail(e);
         if (e instanceof SessionEvent s) {
             takeSession(s);
         } else if (e instanceof ImapEvent i) {
@@ -199,15 +245,49 @@ public final class SessionFacts {
 
     }
 
-    private void takeImap(ImapEvent e) {
-        if (e instanceof ImapEvent.Command c) {
-            if ("STARTTLS".equals(c.name()) && startTlsCommand == null) {
+    /** What every mail protocol shares: the upgrade to TLS and the capabilities offered before it. */
+    private void takeMail(Event e) {
+        if (e instanceof MailEvent.Command c) {
+            if (("STARTTLS".equals(c.name()) || "STLS".equals(c.name())) && startTlsCommand == null) {
                 startTlsCommand = c;
             }
+            if (!(e instanceof ImapEvent)) {
+                turns.add(new Turn(c, null, !tlsStarted, c.credentials() ? c.at() : null));
+            }
+        } else if (e instanceof MailEvent.SaslLine s && !(e instanceof ImapEvent)) {
+            takeSaslLine(s);
+        } else if (e instanceof MailEvent.Reply r && !(e instanceof ImapEvent)) {
+            if (r.greeting() && mailGreeting == null) {
+                mailGreeting = r;
+            }
+            if (r.answers() != null && r.answer()) {
+                for (int i = turns.size() - 1; i >= 0; i--) {
+                    Turn t = turns.get(i);
+                    if (t.command() == r.answers()) {
+                        turns.set(i, new Turn(t.command(), r, t.beforeTls(), t.credentialsAt()));
+                        break;
+                    }
+                }
+            }
+        } else if (e instanceof MailEvent.UpgradeAccepted a) {
+            startTlsAccepted = a;
+        } else if (e instanceof MailEvent.UpgradeRefused r) {
+            startTlsRefused = r;
+        } else if (e instanceof MailEvent.Capabilities c) {
+            // Union: dovecot drops STARTTLS from the capabilities it lists after login, yet it offered it.
+            if (!tlsStarted) {
+                capabilitiesSeenBeforeTls = true;
+                capabilitiesBeforeTls.addAll(c.capabilities());
+            }
+        }
+    }
+
+    private void takeImap(ImapEvent e) {
+        if (e instanceof ImapEvent.Command c) {
             if ("LOGOUT".equals(c.name())) {
                 logoutSent = true;
             }
-            exchanges.add(new Exchange(c, null, !tlsStarted));
+            exchanges.add(new Exchange(c, null, !tlsStarted && !c.at().insideTls()));
             if (c.tag() != null) {
                 pending.put(c.tag(), exchanges.size() - 1);
             }
@@ -215,20 +295,23 @@ public final class SessionFacts {
             takeSaslResponse(a);
         } else if (e instanceof ImapEvent.Response r) {
             takeResponse(r);
-        } else if (e instanceof ImapEvent.Capabilities c) {
-            // Union: dovecot drops STARTTLS from the capabilities it lists after login, yet it offered it.
-            if (!tlsStarted) {
-                capabilitiesSeenBeforeTls = true;
-                capabilitiesBeforeTls.addAll(c.capabilities());
-            }
-        } else if (e instanceof ImapEvent.StartTlsAccepted a) {
-            startTlsAccepted = a;
-        } else if (e instanceof ImapEvent.StartTlsRefused r) {
-            startTlsRefused = r;
         } else if (e instanceof ImapEvent.Problem p) {
             imapProblems.add(p);
         }
 
+    }
+
+    /** A SASL line of POP3 or SMTP carries the password for PLAIN, LOGIN (its last line) and the bearer tokens. */
+    private void takeSaslLine(MailEvent.SaslLine s) {
+        for (int i = turns.size() - 1; i >= 0; i--) {
+            Turn t = turns.get(i);
+            if ("AUTH".equals(t.name()) && t.answer() == null) {
+                if (!s.cancelled() && Set.of("PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER").contains(t.mechanism())) {
+                    turns.set(i, new Turn(t.command(), null, t.beforeTls(), s.at()));
+                }
+                return;
+            }
+        }
     }
 
     /** A SASL line belongs to the last AUTHENTICATE still waiting for its tagged answer. */
@@ -316,6 +399,11 @@ public final class SessionFacts {
         return capabilitiesBeforeTls.contains(capability.toUpperCase(Locale.ROOT));
     }
 
+    /** The server offered the upgrade to TLS before it: STARTTLS (IMAP, SMTP) or STLS (POP3). */
+    public boolean upgradeAdvertised() {
+        return advertised("STARTTLS") || advertised("STLS");
+    }
+
     public SessionEvent.Tcp firstTcp(String what, boolean fromClient) {
         for (SessionEvent.Tcp t : tcp) {
             if (t.what().equals(what) && t.at().fromClient() == fromClient) {
@@ -341,6 +429,12 @@ public final class SessionFacts {
         }
         for (Exchange x : exchanges("LOGIN", "AUTHENTICATE", "LOGOUT")) {
             if (x.ok()) {
+                return true;
+            }
+        }
+        for (Turn t : turns) {
+            // POP3 and SMTP logins, QUIT accepted, an SMTP message accepted (its "." answered 250)
+            if (t.ok() && Set.of("PASS", "APOP", "AUTH", "QUIT", ".").contains(t.name())) {
                 return true;
             }
         }

@@ -48,6 +48,7 @@ public final class SessionTracker implements ConnectionListener {
     private Consumer<Session> onOpen = s -> { };
     private final EventTally tally;
     private long captureStartNanos = Long.MIN_VALUE;
+    private final io.mailscope.dissect.tls.decrypt.KeyLog keys = new io.mailscope.dissect.tls.decrypt.KeyLog();
 
     /**
      * @param silenceNanos a pause longer than this with no payload either way becomes a silence in the timeline
@@ -89,7 +90,7 @@ public final class SessionTracker implements ConnectionListener {
         captureStart(connection.startNanos());
         Session session = new Session(connection, roles.role(connection.server().port()), tally);
         session.captureStartNanos(captureStartNanos);
-        Tracked t = new Tracked(session, new SessionAnalyzer(session, redact, roles::role));
+        Tracked t = new Tracked(session, new SessionAnalyzer(session, redact, roles::role, keys));
         t.session.lastActivityNanos(connection.startNanos());
         t.lastActivityFrame = connection.firstFrame();
         open.put(connection, t);
@@ -183,12 +184,18 @@ public final class SessionTracker implements ConnectionListener {
         try {
             d = diagnoser.diagnose(t.session);
         } catch (RuntimeException e) {
-            d = new Diagnosis(Diagnoser.firstSpeaker(connection), null, Transport.UNKNOWN, "?", Outcome.INCOMPLETE,
+            d = new Diagnosis(Diagnoser.firstSpeaker(connection), null, Transport.UNKNOWN, "?",
+                    t.session.role().protocol() != null ? t.session.role().protocol() : "other", Outcome.INCOMPLETE,
                     java.util.List.of(new Finding(CommonCode.INTERNAL_ERROR, Severity.WARNING,
                             "mailscope could not diagnose this session.", e.toString(),
                             "Please report this with the capture.", java.util.List.of())));
         }
         out.accept(new AnalyzedSession(t.session, d));
+    }
+
+    /** The TLS secrets sessions are decrypted with: empty (and unused) until a key log is added. */
+    public io.mailscope.dissect.tls.decrypt.KeyLog keyLog() {
+        return keys;
     }
 
     /** Events kept by all open sessions together. */

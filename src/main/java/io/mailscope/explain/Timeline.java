@@ -4,7 +4,9 @@ import io.mailscope.dissect.Event;
 import io.mailscope.dissect.ProtocolSniffer;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.SessionEvent;
+import io.mailscope.dissect.MailEvent;
 import io.mailscope.dissect.imap.ImapEvent;
+import io.mailscope.dissect.pop3.Pop3Event;
 import io.mailscope.dissect.proxy.ProxyEvent;
 import io.mailscope.dissect.tls.CertificateInfo;
 import io.mailscope.dissect.tls.ClientHello;
@@ -26,7 +28,8 @@ public final class Timeline {
         List<TimelineEntry> out = new ArrayList<>();
         for (Event e : session.events()) {
             String text = text(e);
-            if (text == null) {
+            // the port's own protocol found where it belongs says nothing a line of it does not (as for IMAP)
+            if (text == null || (e instanceof SessionEvent.Detected d && d.protocol().equals(session.role().protocol()))) {
                 continue;
             }
             String from = e instanceof SessionEvent.Silence ? "none" : e.at().direction().sender();
@@ -34,7 +37,7 @@ public final class Timeline {
             if (e instanceof SessionEvent.Silence s) {
                 time = s.at().timeNanos();
             }
-            out.add(new TimelineEntry(e.at().frame(), time, from, kind(e), text));
+            out.add(new TimelineEntry(e.at().frame(), time, from, kind(e), text, e.at().insideTls()));
         }
         return out;
     }
@@ -47,11 +50,21 @@ public final class Timeline {
             return "silence";
         }
         if (e instanceof ImapEvent.Problem || e instanceof TlsEvent.Problem || e instanceof SessionEvent.Mismatch
+                || e instanceof TlsEvent.DecryptionFailed
                 || e instanceof SessionEvent.InternalError || (e instanceof ProxyEvent.Reply r && !r.ok())) {
+            return "problem";
+        }
+        if (e instanceof MailEvent.Problem) {
             return "problem";
         }
         if (e instanceof ImapEvent) {
             return "imap";
+        }
+        if (e instanceof Pop3Event) {
+            return "pop3";
+        }
+        if (e instanceof io.mailscope.dissect.smtp.SmtpEvent) {
+            return "smtp";
         }
         if (e instanceof TlsEvent) {
             return "tls";
@@ -76,6 +89,29 @@ public final class Timeline {
         }
         if (e instanceof ProxyEvent.Reply r) {
             return r.ok() ? "proxy connected to " + r.target() : "! proxy refused: " + r.result();
+        }
+        return mailText(e);
+    }
+
+    /** Another mail protocol's line: commands, replies and SASL lines as shown, a body as its size, problems marked. */
+    private static String mailText(Event e) {
+        if (e instanceof MailEvent.Command c) {
+            return c.display();
+        }
+        if (e instanceof MailEvent.Reply r) {
+            return r.display();
+        }
+        if (e instanceof Pop3Event.SaslResponse s) {
+            return s.display();
+        }
+        if (e instanceof io.mailscope.dissect.smtp.SmtpEvent.SaslResponse s) {
+            return s.display();
+        }
+        if (e instanceof Pop3Event.MultiLineEnd b) {
+            return "[" + b.command() + " body: " + b.lines() + " lines, " + b.bytes() + " bytes]";
+        }
+        if (e instanceof MailEvent.Problem p) {
+            return "! " + p.code() + (p.detail() == null || p.detail().isEmpty() ? "" : ": " + p.detail());
         }
         return null;
     }
@@ -167,6 +203,15 @@ public final class Timeline {
         }
         if (e instanceof TlsEvent.EncryptedStarted) {
             return "[encrypted from here]";
+        }
+        if (e instanceof TlsEvent.Decrypted d) {
+            return "[decrypted with the key log: " + d.how() + "]";
+        }
+        if (e instanceof TlsEvent.EndedWithoutCloseNotify) {
+            return "[closed without TLS close_notify: the TLS session was cut, not closed]";
+        }
+        if (e instanceof TlsEvent.DecryptionFailed f) {
+            return "! not decrypted: " + f.reason();
         }
         if (e instanceof TlsEvent.Problem p) {
             return "! TLS " + p.code() + ": " + p.detail();

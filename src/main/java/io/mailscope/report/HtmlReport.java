@@ -206,8 +206,9 @@ public final class HtmlReport implements Report {
         }
         sb.append("</dd>\n<dt>port role</dt><dd>").append(HtmlEscape.text(s.role().label()));
         if (s.role() != PortRole.OTHER) {
-            sb.append(" (").append(s.role() == PortRole.IMAPS ? "implicit TLS, the client speaks first"
-                    : "plaintext IMAP with STARTTLS, the server greets first").append(')');
+            String name = s.role().protocol().toUpperCase(java.util.Locale.ROOT);
+            sb.append(" (").append(s.role().implicitTls() ? "implicit TLS, the client speaks first"
+                    : "plaintext " + name + " with " + ("POP3".equals(name) ? "STLS" : "STARTTLS") + ", the server greets first").append(')');
         }
         if (!c.tunnel().isEmpty()) {
             sb.append("</dd>\n<dt>tunnel</dt><dd class=\"mono\">").append(HtmlEscape.text(c.tunnel().toString()));
@@ -222,7 +223,12 @@ public final class HtmlReport implements Report {
                 .append(duration(c)).append(", frames ").append(c.firstFrame()).append("\u2013").append(c.lastFrame())
                 .append(")</dd>\n<dt>tcp</dt><dd class=\"mono\">").append(c.state()).append(' ').append(HtmlEscape.text(c.history()))
                 .append("</dd>\n<dt>bytes</dt><dd>").append(c.clientBytes()).append(" from the client, ").append(c.serverBytes())
-                .append(" from the server</dd>\n</dl>\n");
+                .append(" from the server</dd>\n");
+        String decryption = DecryptionStatus.of(s);
+        if (decryption != null) {
+            sb.append("<dt>TLS decryption</dt><dd>\uD83D\uDD12 ").append(HtmlEscape.text(decryption)).append("</dd>\n");
+        }
+        sb.append("</dl>\n");
     }
 
     private static void findings(List<Finding> findings, String prefix, Set<Long> anchored, StringBuilder sb) {

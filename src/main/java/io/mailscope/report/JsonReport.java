@@ -5,7 +5,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.mailscope.dissect.Event;
 import io.mailscope.dissect.Session;
+import io.mailscope.dissect.MailEvent;
 import io.mailscope.dissect.imap.ImapEvent;
+import io.mailscope.dissect.pop3.Pop3Event;
+import io.mailscope.dissect.smtp.SmtpEvent;
 import io.mailscope.dissect.proxy.ProxyEvent;
 import io.mailscope.dissect.tls.CertificateInfo;
 import io.mailscope.dissect.tls.ClientHello;
@@ -197,10 +200,13 @@ public final class JsonReport implements Report {
             g.writeNullField("expected_first_speaker");
         }
         g.writeStringField("transport", d.transport().label());
+        g.writeStringField("protocol", d.protocol());
         g.writeStringField("protocol_path", d.protocolPath());
         g.writeStringField("outcome", d.outcome().label());
         writeTcp(c);
         writeImap(events);
+        writeMail("pop3", Pop3Event.class, events);
+        writeMail("smtp", SmtpEvent.class, events);
         writeTls(events);
         writeFindings(d.findings());
         writeTimeline(s);
@@ -316,12 +322,74 @@ public final class JsonReport implements Report {
         g.writeEndObject();
     }
 
+    /**
+     * A line-based mail protocol's object (pop3, smtp), shaped as imap's: greeting, capabilities (the last list
+     * the server gave) and transcript; null when the session did not speak it.
+     */
+    private void writeMail(String name, Class<? extends Event> type, List<Event> events) throws IOException {
+        MailEvent.Reply greeting = null;
+        java.util.Set<String> caps = null;
+        boolean any = false;
+        for (Event e : events) {
+            if (!type.isInstance(e)) {
+                continue;
+            }
+            any = true;
+            if (e instanceof MailEvent.Reply r && r.greeting() && greeting == null) {
+                greeting = r;
+            } else if (e instanceof MailEvent.Capabilities cap) {
+                caps = cap.capabilities();
+            }
+        }
+        if (!any) {
+            g.writeNullField(name);
+            return;
+        }
+        g.writeObjectFieldStart(name);
+        if (greeting != null) {
+            g.writeStringField("greeting", greeting.display());
+        } else {
+            g.writeNullField("greeting");
+        }
+        g.writeArrayFieldStart("capabilities");
+        if (caps != null) {
+            for (String cap : caps) {
+                g.writeString(cap);
+            }
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("transcript");
+        for (Event e : events) {
+            if (type.isInstance(e) && !(e instanceof MailEvent.Problem) && !(e instanceof MailEvent.Capabilities)
+                    && !(e instanceof MailEvent.UpgradeAccepted) && !(e instanceof MailEvent.UpgradeRefused)) {
+                String line = io.mailscope.explain.Timeline.text(e);
+                if (line != null) {
+                    g.writeStartObject();
+                    g.writeStringField("from", e.at().direction().sender());
+                    g.writeNumberField("frame", e.at().frame());
+                    g.writeNumberField("time", e.at().timeNanos() / 1e9);
+                    g.writeStringField("line", line);
+                    g.writeEndObject();
+                }
+            }
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
     private void writeTls(List<Event> events) throws IOException {
         List<TlsEvent.ClientHelloSeen> chs = new ArrayList<>();
         List<TlsEvent.ServerHelloSeen> shs = new ArrayList<>();
         List<TlsEvent.Alert> alerts = new ArrayList<>();
         TlsEvent.CertificatesSeen certs = null;
+        boolean decrypted = false;
+        String decryptionError = null;
         for (Event e : events) {
+            if (e instanceof TlsEvent.Decrypted) {
+                decrypted = true;
+            } else if (e instanceof TlsEvent.DecryptionFailed f && decryptionError == null) {
+                decryptionError = f.reason();
+            }
             if (e instanceof TlsEvent.ClientHelloSeen c) {
                 chs.add(c);
             } else if (e instanceof TlsEvent.ServerHelloSeen s) {
@@ -337,6 +405,12 @@ public final class JsonReport implements Report {
             return;
         }
         g.writeObjectFieldStart("tls");
+        g.writeBooleanField("decrypted", decrypted);
+        if (decryptionError != null) {
+            g.writeStringField("decryption_error", decryptionError);
+        } else {
+            g.writeNullField("decryption_error");
+        }
         g.writeFieldName("client_hello");
         if (chs.isEmpty()) {
             g.writeNull();
@@ -501,6 +575,7 @@ public final class JsonReport implements Report {
             g.writeStringField("from", t.from());
             g.writeStringField("kind", t.kind());
             g.writeStringField("text", t.text());
+            g.writeBooleanField("inside_tls", t.insideTls());
             g.writeEndObject();
         }
         g.writeEndArray();

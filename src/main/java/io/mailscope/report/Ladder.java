@@ -59,7 +59,8 @@ final class Ladder {
             return bar + style.warn(dots + text + dots + (pad % 2 == 1 ? " " : "")) + bar;
         }
         boolean fromClient = "client".equals(e.from());
-        String text = clip(e.text(), WIDTH - 6);
+        // Inside TLS (decrypted): a lock before the text. The emoji is two chars and two columns wide.
+        String text = e.insideTls() ? clip(style.lock() + " " + e.text(), WIDTH - 6) : clip(e.text(), WIDTH - 6);
         int fill = WIDTH - text.length() - 4;
         String line = style.line();
         String body;

@@ -90,6 +90,11 @@ public final class Style {
         return color ? Ansi.ansi().fgYellow().a(s).reset().toString() : s;
     }
 
+    /** Marks what was seen inside TLS (decrypted). */
+    String lock() {
+        return unicode ? "\uD83D\uDD12" : "[tls]";
+    }
+
     String line() {
         return unicode ? "─" : "-";
     }

@@ -131,7 +131,7 @@ final class SvgLadder {
                 .append(tcp ? "1.5" : "2").append('"').append(tcp ? " stroke-dasharray=\"6 4\"" : "").append("/>");
         out.append("<path d=\"M").append(tip).append(' ').append(lineY).append(" L").append(back).append(' ').append(lineY - 6)
                 .append(" L").append(back).append(' ').append(lineY + 6).append(" Z\" fill=\"").append(color).append("\"/>");
-        String shown = HtmlEscape.clip(e.text(), TEXT_CHARS);
+        String shown = HtmlEscape.clip(e.insideTls() ? "\uD83D\uDD12 " + e.text() : e.text(), TEXT_CHARS);
         out.append("<text x=\"").append(fromClient ? CLIENT_X + 12 : SERVER_X - 12).append("\" y=\"").append(y + 15)
                 .append('"').append(fromClient ? "" : " text-anchor=\"end\"")
                 .append(" font-family=\"ui-monospace,SFMono-Regular,Menlo,Consolas,'DejaVu Sans Mono',monospace\" font-size=\"12.5\" fill=\"")

@@ -140,6 +140,7 @@ public final class TextReport implements Report {
                 shs.add(h);
             }
         }
+        String decryption = DecryptionStatus.of(s);
         var chosen = io.mailscope.dissect.tls.NegotiatedHello.of(shs);
         io.mailscope.dissect.tls.ServerHello sh = chosen == null ? null : chosen.hello();
         if (ch == null && sh == null) {
@@ -159,6 +160,9 @@ public final class TextReport implements Report {
         }
         if (ch != null) {
             t.append(", JA3 ").append(ch.ja3()).append(", JA4 ").append(ch.ja4());
+        }
+        if (decryption != null) {
+            t.append(", ").append(decryption);
         }
         sb.append("    ").append(style.dim("tls: ")).append(t).append('\n');
     }

@@ -127,7 +127,8 @@ class LiveCommandTest {
     void defaultFilterCoversTheMailPorts() {
         AnalysisOptions o = new AnalysisOptions();
         o.imapsPorts.add(10993);
-        assertEquals("tcp port 143 or tcp port 993 or tcp port 10993", LiveCommand.defaultFilter(o.roles()));
+        assertEquals("tcp port 143 or tcp port 993 or tcp port 10993 or tcp port 110 or tcp port 995 or tcp port 25 or tcp port 587 or tcp port 465",
+                LiveCommand.defaultFilter(o.roles()), "every mail role's ports, IMAP's first");
     }
 
     static int indexOfSession(List<JsonNode> lines, int clientPort) {

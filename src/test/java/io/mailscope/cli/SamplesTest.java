@@ -16,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class SamplesTest {
     @ParameterizedTest
-    @ValueSource(strings = {"telnet-993-blank-screen", "login-before-starttls", "plaintext-after-starttls", "imaps-ok", "starttls-ok"})
+    @ValueSource(strings = {"telnet-993-blank-screen", "login-before-starttls", "plaintext-after-starttls", "imaps-ok", "starttls-ok",
+            "telnet-995-blank-screen", "pop3-user-before-stls", "telnet-465-blank-screen", "smtp-auth-before-starttls",
+            "smtp-plaintext-after-starttls"})
     void sampleReportIsAsExpected(String name) throws IOException {
         Path expected = Path.of("samples", name + ".expected.txt");
         CliRun r = CliRun.of("analyze", "--color", "never", "samples/" + name + ".pcap");

@@ -1,6 +1,7 @@
 package io.mailscope.explain;
 
 import io.mailscope.capture.CaptureFormatException;
+import io.mailscope.dissect.PortRole;
 import io.mailscope.dissect.PortRoles;
 import io.mailscope.tcp.ReassemblyLimits;
 
@@ -15,7 +16,11 @@ import java.util.Set;
 /** Runs the whole analysis chain on the real captures in src/test/resources/captures (see its README). */
 public final class Captures {
     /** The ports the recordings used: private dovecot and openssl instances on high loopback ports. */
-    public static final PortRoles ROLES = new PortRoles(Set.of(10143, 11143), Set.of(10993, 11993));
+    /** The recordings' ports: IMAP 10143/11143 and 10993/11993, POP3 10110 and 10995, SMTP 10025, 10587 and 10465. */
+    public static final PortRoles ROLES = new PortRoles(java.util.Map.of(
+            PortRole.IMAP, Set.of(10143, 11143), PortRole.IMAPS, Set.of(10993, 11993),
+            PortRole.POP3, Set.of(10110), PortRole.POP3S, Set.of(10995),
+            PortRole.SMTP, Set.of(10025), PortRole.SUBMISSION, Set.of(10587), PortRole.SUBMISSIONS, Set.of(10465)));
     public static final Path DIR = Path.of("src/test/resources/captures");
 
     private Captures() {

@@ -20,6 +20,8 @@ class FindingCodeCatalogTest {
     static List<FindingCode> all() {
         List<FindingCode> all = new ArrayList<>(List.of(CommonCode.values()));
         all.addAll(List.of(ImapCode.values()));
+        all.addAll(List.of(Pop3Code.values()));
+        all.addAll(List.of(SmtpCode.values()));
         return all;
     }
 

@@ -303,6 +303,84 @@ class RealCaptureDiagnosisTest {
         assertServerStory(capture, outcome, transport, path, firstSpeaker, findings, primary);
     }
 
+    // ---------------------------------------------------------------------------------------------------------
+    // Issue 14: the telnet stories on POP3, against dovecot-pop3d 2.3.19.1 (src/test/resources/captures/pop3,
+    // recorded by src/test/scripts/record/record-pop3.sh; 10110 = POP3 with STLS, 10995 = implicit TLS), and on
+    // SMTP, against Postfix 3.7 (captures/smtp, record-smtp.sh; 10025 = SMTP, 10587 = submission requiring
+    // STARTTLS, 10465 = submissions).
+    // Columns: capture | outcome | transport | protocol | protocol path | first speaker | findings (exactly) | primary.
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            pop3/pop3s-blank-screen.pcap   | stalled | implicit-tls | none | none                       | none   | implicit-tls-mutual-wait | implicit-tls-mutual-wait
+            pop3/pop3s-typing.pcap         | dropped | plain        | pop3 | pop3                       | client | plaintext-to-tls-port    | plaintext-to-tls-port
+            pop3/user-before-stls.pcap     | refused | plain        | pop3 | pop3                       | server | login-before-starttls cleartext-credentials | login-before-starttls
+            pop3/plaintext-after-stls.pcap | dropped | starttls     | pop3 | pop3 -> stls -> plaintext  | server | plaintext-after-starttls | plaintext-after-starttls
+            pop3/stls-silent.pcap          | stalled | starttls     | pop3 | pop3 -> stls               | server | starttls-mutual-wait     | starttls-mutual-wait
+            pop3/stls-ok-python.pcap       | ok      | starttls     | pop3 | pop3 -> stls -> tls1.3     | server |                          |
+            pop3/stls-ok-openssl.pcap      | ok      | starttls     | pop3 | pop3 -> stls -> tls1.3     | server |                          |
+            pop3/pop3s-ok-python.pcap      | ok      | implicit-tls | pop3 | tls1.3                     | client |                          |
+            pop3/wrong-password.pcap       | refused | plain        | pop3 | pop3                       | server | authentication-failed cleartext-credentials | authentication-failed
+            pop3/certificate-rejected.pcap | alert   | implicit-tls | pop3 | tls1.3                     | client | tls-alert certificate-rejected | tls-alert
+            pop3/version-mismatch.pcap     | dropped | implicit-tls | pop3 | tls                        | client | tls-version-mismatch     | tls-version-mismatch
+            smtp/submissions-blank-screen.pcap | stalled | implicit-tls | none | none                         | none   | implicit-tls-mutual-wait | implicit-tls-mutual-wait
+            smtp/submissions-typing.pcap       | dropped | plain        | smtp | smtp                         | client | plaintext-to-tls-port    | plaintext-to-tls-port
+            smtp/auth-before-starttls.pcap     | refused | plain        | smtp | smtp                         | server | login-before-starttls    | login-before-starttls
+            smtp/plaintext-after-starttls.pcap | dropped | starttls     | smtp | smtp -> starttls -> plaintext | server | plaintext-after-starttls | plaintext-after-starttls
+            smtp/starttls-silent.pcap          | stalled | starttls     | smtp | smtp -> starttls             | server | starttls-mutual-wait     | starttls-mutual-wait
+            smtp/starttls-ok-swaks.pcap        | ok      | starttls     | smtp | smtp -> starttls -> tls1.3   | server |                          |
+            smtp/starttls-ok-python.pcap       | ok      | starttls     | smtp | smtp -> starttls -> tls1.3   | server |                          |
+            smtp/submissions-ok-swaks.pcap     | ok      | implicit-tls | smtp | tls1.3                       | client |                          |
+            smtp/submissions-ok-python.pcap    | ok      | implicit-tls | smtp | tls1.3                       | client |                          |
+            smtp/relay-denied.pcap             | refused | plain        | smtp | smtp                         | server | smtp-relay-denied        | smtp-relay-denied
+            smtp/sender-rejected.pcap          | refused | plain        | smtp | smtp                         | server | smtp-sender-rejected     | smtp-sender-rejected
+            smtp/certificate-rejected.pcap     | alert   | implicit-tls | smtp | tls1.3                       | client | tls-alert certificate-rejected | tls-alert
+            smtp/version-mismatch.pcap         | alert   | implicit-tls | smtp | tls                          | client | tls-alert tls-version-mismatch | tls-alert
+            """)
+    void mailStoryIsDiagnosed(String capture, String outcome, String transport, String protocol, String path, String firstSpeaker,
+                              String findings, String primary) {
+        Diagnosis d = Captures.only(capture).diagnosis();
+        Set<String> expected = new TreeSet<>(findings == null ? List.of() : Arrays.asList(findings.trim().split(" +")));
+        Set<String> actual = new TreeSet<>();
+        d.findings().forEach(f -> actual.add(f.code()));
+        assertEquals(expected, actual, capture + " findings");
+        assertEquals(primary, d.findings().isEmpty() ? null : d.findings().get(0).code(), capture + " primary finding");
+        assertEquals(outcome, d.outcome().label(), capture + " outcome");
+        assertEquals(transport, d.transport().label(), capture + " transport");
+        assertEquals(protocol, d.protocol(), capture + " protocol");
+        assertEquals(path, d.protocolPath(), capture + " protocol path");
+        assertEquals(firstSpeaker, d.firstSpeaker(), capture + " first speaker");
+        for (Finding f : d.findings()) {
+            assertTrue(!f.frames().isEmpty() && !f.explanation().isBlank() && !f.fix().isBlank(), capture + ": " + f.code());
+            assertTrue(!f.explanation().contains("IMAP") && !f.fix().contains("IMAP") && !f.fix().contains("993"),
+                    capture + ": " + f.code() + " speaks its protocol's words, not IMAP's: " + f.explanation() + " / " + f.fix());
+        }
+    }
+
+    /** SMTP: the upgrade is at Postfix's 220, the message is counted, not kept. */
+    @org.junit.jupiter.api.Test
+    void smtpUpgradeIsAtTheServers220AndTheMessageIsNotKept() {
+        var events = Captures.only("smtp/starttls-ok-swaks.pcap").session().events();
+        var accepted = events.stream().filter(e -> e instanceof io.mailscope.dissect.MailEvent.UpgradeAccepted).findFirst().orElseThrow();
+        assertEquals("220 2.0.0 Ready to start TLS", ((io.mailscope.dissect.MailEvent.UpgradeAccepted) accepted).words());
+        var caps = events.stream().filter(e -> e instanceof io.mailscope.dissect.MailEvent.Capabilities).findFirst().orElseThrow();
+        assertTrue(((io.mailscope.dissect.MailEvent.Capabilities) caps).capabilities().contains("STARTTLS"));
+    }
+
+    /** The POP3 transcripts never show a password, and the STLS point is where dovecot's +OK was. */
+    @org.junit.jupiter.api.Test
+    void pop3PasswordsAreRedactedAndTheUpgradeIsAtTheServersOk() {
+        for (String capture : List.of("pop3/user-before-stls.pcap", "pop3/wrong-password.pcap")) {
+            String all = Captures.only(capture).session().events().toString();
+            assertTrue(all.contains("PASS ***") && !all.contains("secret") && !all.contains("PASS wrong"), capture + ": " + all);
+        }
+        var events = Captures.only("pop3/stls-ok-python.pcap").session().events();
+        var accepted = events.stream().filter(e -> e instanceof io.mailscope.dissect.MailEvent.UpgradeAccepted).findFirst().orElseThrow();
+        assertEquals("+OK Begin TLS negotiation now.", ((io.mailscope.dissect.MailEvent.UpgradeAccepted) accepted).words());
+        var handoff = events.stream().filter(e -> e instanceof io.mailscope.dissect.SessionEvent.TlsHandoff && e.at().fromClient()).findFirst().orElseThrow();
+        assertTrue(handoff.at().frame() > accepted.at().frame(), "the ClientHello follows the +OK");
+    }
+
     /** Where the capture cannot show the cause, the finding says so: likely, with the other causes named. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """

@@ -14,7 +14,24 @@ public final class BenchReport {
     /** ... and take at most this many times tcpdump's time to copy the file. */
     public static final double TCPDUMP_TARGET = 3;
 
+    /** Analysis with decryption must be at least this many times faster than tshark decrypting the same file... */
+    public static final double TSHARK_DECRYPT_TARGET = 10;
+    /** ... and take at most this many times the analysis without decryption. */
+    public static final double DECRYPT_COST_TARGET = 3;
+
     private BenchReport() {
+    }
+
+    /** tshark-with-the-key-log's time over ours with decryption (NaN when either is missing). */
+    public static double tsharkDecryptRatio(BenchRunner.Results r) {
+        return r.tool("tshark + key log").flatMap(t -> r.stage(BenchStage.DECRYPT)
+                .map(s -> (double) t.bestNanos() / s.bestNanos())).orElse(Double.NaN);
+    }
+
+    /** Analysis-with-decryption's time over analysis-without's (NaN when either is missing). */
+    public static double decryptCostRatio(BenchRunner.Results r) {
+        return r.stage(BenchStage.DECRYPT).flatMap(d -> r.stage(BenchStage.ANALYSIS)
+                .map(a -> (double) d.bestNanos() / a.bestNanos())).orElse(Double.NaN);
     }
 
     /** tshark's time over reassembly's: how many times faster we are (NaN when either is missing). */
@@ -64,6 +81,14 @@ public final class BenchReport {
                     tsharkRatio(r) >= TSHARK_TARGET);
             target(out, "vs tcpdump -r -w /dev/null", tcpdumpRatio(r), "x tcpdump's time",
                     "<= " + fmt(TCPDUMP_TARGET) + "x", tcpdumpRatio(r) <= TCPDUMP_TARGET);
+        }
+        if (r.stage(BenchStage.DECRYPT).isPresent()) {
+            out.println();
+            out.println("targets (full analysis + decryption):");
+            target(out, "vs tshark + key log", tsharkDecryptRatio(r), "x faster", ">= " + fmt(TSHARK_DECRYPT_TARGET) + "x faster",
+                    tsharkDecryptRatio(r) >= TSHARK_DECRYPT_TARGET);
+            target(out, "vs full analysis without", decryptCostRatio(r), "x its time", "<= " + fmt(DECRYPT_COST_TARGET) + "x",
+                    decryptCostRatio(r) <= DECRYPT_COST_TARGET);
         }
     }
 

@@ -62,6 +62,7 @@ public final class BenchRunner {
     private final List<BenchStage> stages;
     private final boolean tools;
     private final PrintStream progress;
+    private String keylog;
 
     /**
      * @param warmups  passes before the timed ones (at least 1: the memory pass); more are made until
@@ -80,6 +81,12 @@ public final class BenchRunner {
         this.progress = progress;
     }
 
+    /** The key log of the file (for the decryption stage and tshark with it), or null. */
+    public BenchRunner keylog(String keylog) {
+        this.keylog = keylog;
+        return this;
+    }
+
     public Results run() throws IOException, CaptureFormatException, InterruptedException {
         List<StageResult> stageResults = new ArrayList<>();
         for (BenchStage s : stages) {
@@ -88,6 +95,9 @@ public final class BenchRunner {
         List<ToolResult> toolResults = new ArrayList<>();
         if (tools) {
             toolResults.add(measure("tshark -q -z io,phs", ExternalTool.tshark(file)));
+            if (keylog != null) {
+                toolResults.add(measure("tshark + key log", ExternalTool.tsharkDecrypting(file, keylog)));
+            }
             toolResults.add(measure("tcpdump -r -w /dev/null", ExternalTool.tcpdump(file)));
         }
         return new Results(file, new File(file).length(), warmups, warmupPackets, runs, HeapProbe.maxHeap(), stageResults,
@@ -98,7 +108,7 @@ public final class BenchRunner {
         say("%s: memory pass", stage.label());
         long baseline = HeapProbe.liveHeapNow();
         HeapProbe probe = new HeapProbe(new File(file).length());
-        BenchStage.Pass probePass = stage.run(file, probe);
+        BenchStage.Pass probePass = stage.run(file, keylog, probe);
         long peak = probe.peakLive();
         // The JIT needs a few million packets before the code is compiled for good, whatever the file's size.
         long warmed = probePass.frames();
@@ -106,7 +116,7 @@ public final class BenchRunner {
         for (int i = 1; i < warmups || (warmed < warmupPackets && System.nanoTime() - warmStart < WARMUP_LIMIT_NANOS);
              i++) {
             say("%s: warm-up %d", stage.label(), i + 1);
-            warmed += stage.run(file, null).frames();
+            warmed += stage.run(file, keylog, null).frames();
         }
         long best = Long.MAX_VALUE;
         long allocated = Long.MAX_VALUE;
@@ -115,7 +125,7 @@ public final class BenchRunner {
         for (int i = 0; i < runs; i++) {
             long a0 = allocatedBytes();
             long t0 = System.nanoTime();
-            pass = stage.run(file, null);
+            pass = stage.run(file, keylog, null);
             long t = System.nanoTime() - t0;
             long a = allocatedBytes() - a0;
             all.add(t);

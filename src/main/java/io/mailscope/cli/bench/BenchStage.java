@@ -22,7 +22,7 @@ public enum BenchStage {
     /** CaptureReader.readFrames into a sink that only sums the captured lengths (so the JIT cannot drop the work). */
     READ("read") {
         @Override
-        Pass run(String file, HeapProbe probe) throws IOException, CaptureFormatException {
+        Pass run(String file, String keylog, HeapProbe probe) throws IOException, CaptureFormatException {
             long[] bytes = new long[1];
             try (CaptureReader reader = CaptureReader.open(file)) {
                 long frames = reader.readFrames(watched((n, t, link, buf, off, cap, orig) -> bytes[0] += cap, probe));
@@ -34,7 +34,7 @@ public enum BenchStage {
     /** CaptureReader -> PacketDecoder -> TcpReassembler, every connection's streams to a consumer that ignores them. */
     REASSEMBLE("read + decode + reassemble") {
         @Override
-        Pass run(String file, HeapProbe probe) throws IOException, CaptureFormatException {
+        Pass run(String file, String keylog, HeapProbe probe) throws IOException, CaptureFormatException {
             CountingListener listener = new CountingListener();
             PortRoles roles = PortRoles.defaults();
             TcpReassembler reassembler = new TcpReassembler(listener, ReassemblyLimits.DEFAULT, roles::isMailPort);
@@ -50,21 +50,15 @@ public enum BenchStage {
     /** io.mailscope.explain.Analysis (dissectors, diagnosis) with every finished session counted and dropped. */
     ANALYSIS("full analysis") {
         @Override
-        Pass run(String file, HeapProbe probe) throws IOException, CaptureFormatException {
-            long[] sessions = new long[1];
-            Analysis analysis = new Analysis(PortRoles.defaults(), ReassemblyLimits.DEFAULT, true, 2_000_000_000L,
-                    s -> sessions[0]++);
-            if (probe == null) {
-                analysis.read(file); // exactly what 'mailscope analyze' does
-            } else {
-                try (CaptureReader reader = CaptureReader.open(file)) {
-                    reader.readFrames(probe.watching(analysis));
-                }
-            }
-            endOfInput(probe);
-            analysis.finish();
-            return new Pass(analysis.captureStats().frames(), analysis.captureStats().bytes(),
-                    analysis.reassemblyStats().connections(), sessions[0]);
+        Pass run(String file, String keylog, HeapProbe probe) throws IOException, CaptureFormatException {
+            return analysis(file, null, probe);
+        }
+    },
+    /** The full analysis with the file's key log: every TLS record decrypted and its IMAP parsed. */
+    DECRYPT("full analysis + decryption") {
+        @Override
+        Pass run(String file, String keylog, HeapProbe probe) throws IOException, CaptureFormatException {
+            return analysis(file, keylog, probe);
         }
     };
 
@@ -85,8 +79,32 @@ public enum BenchStage {
     public record Pass(long frames, long capturedBytes, long connections, long finished) {
     }
 
-    /** One pass over the file; {@code probe} is null for a timed pass. */
-    abstract Pass run(String file, HeapProbe probe) throws IOException, CaptureFormatException;
+    /**
+     * One pass over the file; {@code probe} is null for a timed pass. {@code keylog}: the key log that decrypts
+     * the file's TLS, used only by {@link #DECRYPT}.
+     */
+    abstract Pass run(String file, String keylog, HeapProbe probe) throws IOException, CaptureFormatException;
+
+    /** The full analysis, with or without a key log (read anew each pass, as 'mailscope analyze --keylog' does). */
+    static Pass analysis(String file, String keylog, HeapProbe probe) throws IOException, CaptureFormatException {
+        long[] sessions = new long[1];
+        Analysis analysis = new Analysis(PortRoles.defaults(), ReassemblyLimits.DEFAULT, true, 2_000_000_000L,
+                s -> sessions[0]++);
+        if (keylog != null) {
+            analysis.keyLog().addFile(java.nio.file.Path.of(keylog));
+        }
+        if (probe == null) {
+            analysis.read(file); // exactly what 'mailscope analyze' does
+        } else {
+            try (CaptureReader reader = CaptureReader.open(file)) {
+                reader.readFrames(probe.watching(analysis));
+            }
+        }
+        endOfInput(probe);
+        analysis.finish();
+        return new Pass(analysis.captureStats().frames(), analysis.captureStats().bytes(),
+                analysis.reassemblyStats().connections(), sessions[0]);
+    }
 
     private static FrameSink watched(FrameSink sink, HeapProbe probe) {
         return probe == null ? sink : probe.watching(sink);

@@ -56,6 +56,8 @@ public final class CaptureGenerator {
     private long budgetBase;
     private long budgetExtra;
     private int pendingDelta;
+    /** Where the key log goes when the capture is decryptable (bench generate --keylog), else null. */
+    private java.io.Writer keyLog;
 
     public CaptureGenerator(Settings settings) {
         this.settings = settings;
@@ -68,6 +70,15 @@ public final class CaptureGenerator {
         }
         budgetBase = settings.packets() / settings.connections();
         budgetExtra = settings.packets() % settings.connections();
+    }
+
+    /**
+     * Makes every connection's TLS real (its own secrets, records sealed with them) and writes the NSS key log
+     * that decrypts it to {@code keyLog}.
+     */
+    public CaptureGenerator decryptable(java.io.Writer keyLog) {
+        this.keyLog = keyLog;
+        return this;
     }
 
     public Result write(CaptureWriter out) throws IOException {
@@ -117,8 +128,17 @@ public final class CaptureGenerator {
         int clientIp = (10 << 24) | (host & 0xffffff);
         int serverIp = (192 << 24) | (2 << 8) | (10 + index % 4); // 192.0.2.10-13
         int clientPort = 32768 + (int) ((index * 7919L) % 28232);
+        DecryptableTls tls = null;
+        if (keyLog != null) {
+            tls = new DecryptableTls(rnd.split());
+            try {
+                keyLog.write(tls.keyLog());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         return new SimulatedConnection(clientIp, clientPort, serverIp, 143, (int) budget, templates, rnd.split(),
-                settings.retransmitChance(), settings.reorderChance());
+                settings.retransmitChance(), settings.reorderChance(), tls);
     }
 
     /** Ethernet + IPv4 + TCP (with timestamps, and MSS/SACK/window scale on SYNs) + payload into {@link #frame}. */

@@ -13,6 +13,15 @@ public record ExternalTool(String label, List<String> command) {
         return onPath("tshark").map(p -> new ExternalTool("tshark -q -z io,phs", List.of(p, "-r", file, "-q", "-z", "io,phs")));
     }
 
+    /**
+     * {@code tshark -r FILE -o tls.keylog_file:KEYLOG -q -z io,phs}: the same with TLS decryption (every record
+     * of every session is decrypted while dissecting).
+     */
+    public static Optional<ExternalTool> tsharkDecrypting(String file, String keylog) {
+        return onPath("tshark").map(p -> new ExternalTool("tshark + key log", List.of(p, "-r", file, "-o",
+                "tls.keylog_file:" + keylog, "-q", "-z", "io,phs")));
+    }
+
     /** {@code tcpdump -r FILE -w /dev/null}: libpcap reading and writing back, no dissection. */
     public static Optional<ExternalTool> tcpdump(String file) {
         return onPath("tcpdump").map(p -> new ExternalTool("tcpdump -r -w /dev/null", List.of(p, "-r", file, "-w", "/dev/null")));

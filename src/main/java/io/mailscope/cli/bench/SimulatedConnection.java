@@ -52,9 +52,11 @@ final class SimulatedConnection {
     private final int[] ipId = new int[2];
     private int budget;
     private Phase phase = Phase.HANDSHAKE;
+    /** Real keys and sealed records when the capture must be decryptable, else null (records of noise). */
+    private final DecryptableTls tls;
 
     SimulatedConnection(int clientIp, int clientPort, int serverIp, int serverPort, int budget, Templates templates,
-                        SplittableRandom rnd, double retransmitChance, double reorderChance) {
+                        SplittableRandom rnd, double retransmitChance, double reorderChance, DecryptableTls tls) {
         if (budget < templates.minimumPackets()) {
             throw new IllegalArgumentException("a connection needs at least " + templates.minimumPackets()
                     + " packets, got " + budget);
@@ -68,6 +70,7 @@ final class SimulatedConnection {
         this.rnd = rnd;
         this.retransmitChance = retransmitChance;
         this.reorderChance = reorderChance;
+        this.tls = tls;
         nextSeq[CLIENT] = contiguous[CLIENT] = rnd.nextInt();
         nextSeq[SERVER] = contiguous[SERVER] = rnd.nextInt();
         ipId[CLIENT] = rnd.nextInt(65536);
@@ -135,15 +138,16 @@ final class SimulatedConnection {
                 phase = Phase.TLS;
             }
             case TLS -> {
-                whole(CLIENT, templates.clientHello);
-                List<Segment> flight = cut(SERVER, templates.serverFlight, Integer.MAX_VALUE);
+                whole(CLIENT, tls == null ? templates.clientHello : tls.clientHello(templates.clientHello));
+                byte[] serverFlight = tls == null ? templates.serverFlight : tls.serverFlight(templates.serverHello());
+                List<Segment> flight = cut(SERVER, serverFlight, Integer.MAX_VALUE);
                 queueWithAcks(flight);
-                whole(CLIENT, templates.clientFinished);
+                whole(CLIENT, tls == null ? templates.clientFinished : tls.clientFinished());
                 phase = Phase.DATA;
             }
             case DATA -> exchange();
             case CLOSE -> {
-                whole(CLIENT, TlsMessages.applicationData(rnd, 19));
+                whole(CLIENT, tls == null ? TlsMessages.applicationData(rnd, 19) : tls.closeNotify());
                 control(CLIENT, FIN | ACK);
                 control(SERVER, FIN | ACK);
                 control(CLIENT, ACK);
@@ -165,9 +169,14 @@ final class SimulatedConnection {
             control(CLIENT, ACK);
             return;
         }
-        int request = 5 + 30 + rnd.nextInt(270);
-        byte[] req = new byte[request];
-        TlsMessages.applicationDataInto(req, 0, request - 5, templates.noise, rnd.nextInt(templates.noise.length - request));
+        byte[] req;
+        if (tls != null) {
+            req = tls.request();
+        } else {
+            int request = 5 + 30 + rnd.nextInt(270);
+            req = new byte[request];
+            TlsMessages.applicationDataInto(req, 0, request - 5, templates.noise, rnd.nextInt(templates.noise.length - request));
+        }
         whole(CLIENT, req);
         left--;
         // Segments s plus one ACK per two of them must fit: s + s/2 <= left.
@@ -176,7 +185,7 @@ final class SimulatedConnection {
             maxSegments--;
         }
         int size = Math.min(responseSize(), maxSegments * MSS);
-        byte[] response = records(size);
+        byte[] response = tls != null ? tls.response(size) : records(size);
         List<Segment> segments = cut(SERVER, response, MSS);
         if (segments.size() >= 2 && rnd.nextDouble() < reorderChance) {
             int k = rnd.nextInt(segments.size() - 1);
@@ -287,6 +296,11 @@ final class SimulatedConnection {
                     noise[i + j] = (byte) (v >>> (8 * j));
                 }
             }
+        }
+
+        /** The ServerHello record that starts the server's flight. */
+        byte[] serverHello() {
+            return java.util.Arrays.copyOf(serverFlight, 5 + ((serverFlight[3] & 0xff) << 8 | (serverFlight[4] & 0xff)));
         }
 
         /** Packets of a connection without any request/response round. */

@@ -19,7 +19,7 @@ import java.util.zip.DataFormatException;
  * <p>Nothing is thrown out of the public methods: bad input becomes {@link ImapEvent.Problem} events, and an
  * unexpected failure becomes an {@link io.mailscope.dissect.SessionEvent.InternalError} after which that direction is no longer parsed.
  */
-public final class ImapAnalyzer {
+public final class ImapAnalyzer implements io.mailscope.dissect.ProtocolAnalyzer {
     /** Literals above this are reported (they are still skipped by counting, whatever their size). */
     static final long LARGE_LITERAL = 64L * 1024 * 1024;
     private static final String UNTERMINATED = " [unterminated]";
@@ -59,6 +59,7 @@ public final class ImapAnalyzer {
      * direction switched to TLS (see {@link #tlsPending}) inside this chunk, in which case the bytes after the
      * switching line are left for the next analyzer. Once tlsPending(direction) is true this returns 0.
      */
+    @Override
     public int onData(Direction direction, byte[] data, int offset, int length, At at) {
         Side side = side(direction);
         if (side.tlsPending) return 0;
@@ -88,6 +89,7 @@ public final class ImapAnalyzer {
         }
     }
 
+    @Override
     public void onGap(Direction direction, long length, At at) {
         Side side = side(direction);
         if (side.tlsPending || side.stopped || length <= 0) return;
@@ -114,6 +116,7 @@ public final class ImapAnalyzer {
         }
     }
 
+    @Override
     public void onEnd(Direction direction, At at) {
         Side side = side(direction);
         current = at;
@@ -151,12 +154,27 @@ public final class ImapAnalyzer {
         return side(direction).tlsPending;
     }
 
+    @Override
+    public boolean upgradePending(Direction direction) {
+        return tlsPending(direction);
+    }
+
     /** The direction went on in plaintext after STARTTLS: keep parsing it as IMAP. */
+    @Override
     public void continuePlaintext(Direction direction) {
         Side side = side(direction);
         if (!side.tlsPending) return;
         side.tlsPending = false;
         // The caller (SessionAnalyzer) reports this as its own event, with the right time: nothing to add here.
+    }
+
+    /**
+     * The bytes that follow in this direction are decrypted TLS application data: parse them as IMAP again
+     * (after STARTTLS the conversation goes on with the same tags and state).
+     */
+    @Override
+    public void continueInsideTls(Direction direction) {
+        side(direction).tlsPending = false;
     }
 
     /** The capabilities the server has advertised so far (upper-case). */

@@ -2,6 +2,7 @@ package io.mailscope.dissect.imap;
 
 import io.mailscope.dissect.At;
 import io.mailscope.dissect.Event;
+import io.mailscope.dissect.MailEvent;
 
 import java.util.Set;
 
@@ -16,7 +17,7 @@ public sealed interface ImapEvent extends Event {
      * @param display     the line as shown in a transcript: literals summarised as {n} and credentials as ***
      * @param credentials true when the line carries a password or SASL response (LOGIN, AUTHENTICATE initial response)
      */
-    record Command(At at, String tag, String name, String display, boolean credentials) implements ImapEvent {}
+    record Command(At at, String tag, String name, String display, boolean credentials) implements ImapEvent, MailEvent.Command {}
 
     /** A base64 line the client sent during AUTHENTICATE (always redacted unless asked), or "*" to cancel. */
     record AuthenticateData(At at, String display, boolean cancelled) implements ImapEvent {}
@@ -37,18 +38,39 @@ public sealed interface ImapEvent extends Event {
      * @param greeting true for the first server line when it is * OK / * PREAUTH / * BYE
      */
     record Response(At at, Kind kind, String tag, String status, String code, String text, String display, boolean greeting)
-            implements ImapEvent {
+            implements ImapEvent, MailEvent.Reply {
+        /** Tagged, or untagged but not OK (the greeting aside). */
+        @Override
+        public boolean answer() {
+            return !greeting && (kind == Kind.TAGGED || !"OK".equals(status));
+        }
+
+        @Override
+        public boolean refusal() {
+            return "BAD".equals(status) || "NO".equals(status) || "BYE".equals(status);
+        }
+
         public enum Kind { TAGGED, UNTAGGED, CONTINUATION }
     }
 
     /** The server's capabilities as now known (from a greeting code, CAPABILITY response or tagged OK code). */
-    record Capabilities(At at, Set<String> capabilities) implements ImapEvent {}
+    record Capabilities(At at, Set<String> capabilities) implements ImapEvent, MailEvent.Capabilities {}
 
     /** The server answered the client's STARTTLS with a tagged OK of the same tag: TLS starts after this line. */
-    record StartTlsAccepted(At at, String tag, String text) implements ImapEvent {}
+    record StartTlsAccepted(At at, String tag, String text) implements ImapEvent, MailEvent.UpgradeAccepted {
+        @Override
+        public String words() {
+            return tag + " OK " + text;
+        }
+    }
 
     /** The server answered STARTTLS with NO or BAD. */
-    record StartTlsRefused(At at, String tag, String status, String text) implements ImapEvent {}
+    record StartTlsRefused(At at, String tag, String status, String text) implements ImapEvent, MailEvent.UpgradeRefused {
+        @Override
+        public String words() {
+            return tag + " " + status + " " + text;
+        }
+    }
 
     /** The server accepted COMPRESS DEFLATE: both directions are inflated from here on. */
     record CompressionStarted(At at, String mechanism) implements ImapEvent {}

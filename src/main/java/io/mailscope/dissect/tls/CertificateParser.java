@@ -36,13 +36,33 @@ import java.util.List;
  * it decodes certificates the JDK refuses (odd encodings, unknown key types) and gives the raw ASN.1 when we need
  * it; a certificate that still does not decode becomes a {@link CertificateInfo} with {@code error} set.
  */
-final class CertificateParser {
+public final class CertificateParser {
     private CertificateParser() {
     }
 
     private static final DefaultAlgorithmNameFinder ALGORITHM_NAMES = new DefaultAlgorithmNameFinder();
     private static final org.bouncycastle.jce.provider.BouncyCastleProvider BC =
             new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
+    /**
+     * A TLS 1.3 Certificate message (RFC 8446 4.4.2): a request context, then entries of a DER certificate and its
+     * extensions. Same result as {@link #parseChain}.
+     */
+    static List<CertificateInfo> parseChain13(byte[] body, int off, int len) throws Malformed {
+        WireReader r = new WireReader(body, off, len);
+        r.vector(1, "certificate_request_context");
+        WireReader list = r.vector(3, "certificate_list");
+        List<CertificateInfo> chain = new ArrayList<>(4);
+        while (list.remaining() > 0) {
+            WireReader der = list.vector(3, "cert_data");
+            chain.add(parse(der.array(), der.position(), der.remaining()));
+            list.vector(2, "extensions");
+        }
+        if (r.remaining() > 0) {
+            throw new Malformed(r.remaining() + " bytes after certificate_list");
+        }
+        return List.copyOf(chain);
+    }
 
     /** The chain, leaf first. The list structure itself must be sound; single certificates may be broken. */
     static List<CertificateInfo> parseChain(byte[] body, int off, int len) throws Malformed {
@@ -60,7 +80,7 @@ final class CertificateParser {
     }
 
     /** One DER certificate. Never throws. */
-    static CertificateInfo parse(byte[] buf, int off, int len) {
+    public static CertificateInfo parse(byte[] buf, int off, int len) {
         byte[] der = new byte[len];
         System.arraycopy(buf, off, der, 0, len);
         String sha256 = sha256(der);

@@ -3,6 +3,8 @@ package io.mailscope.dissect.tls;
 import io.mailscope.dissect.At;
 import io.mailscope.dissect.EventSink;
 import io.mailscope.dissect.tls.WireReader.Malformed;
+import io.mailscope.dissect.tls.decrypt.KeyLog;
+import io.mailscope.dissect.tls.decrypt.TlsDecryptor;
 import io.mailscope.tcp.Direction;
 
 import java.util.List;
@@ -21,8 +23,27 @@ import java.util.List;
  *   2-byte alert record is in the clear (OpenSSL's client sends unknown_ca that way before switching keys).</li>
  *   <li>Application data before any of that (TLS 1.3 early data, or a handshake we did not see) is encrypted too.</li>
  * </ul>
+ *
+ * <p>With a {@link KeyLog} that was given (or embedded in the capture), encrypted records are also buffered whole
+ * (one record per direction, at most 18 KiB) and handed to a {@link TlsDecryptor}: decrypted handshake messages
+ * (TLS 1.3's EncryptedExtensions, Certificate, Finished, KeyUpdate...) and alerts become events like their
+ * cleartext kin, marked {@link At#insideTls()}, and application data goes to the {@link Plaintext} listener.
  */
 public final class TlsAnalyzer {
+    /** Receives the decrypted application data of each direction, in order. */
+    public interface Plaintext {
+        void applicationData(Direction direction, byte[] buf, int off, int len, At at);
+
+        /** Application data of about {@code length} bytes was lost (a hole in the capture inside a record). */
+        void lost(Direction direction, long length, At at);
+    }
+
+    /**
+     * Largest record body buffered for decryption (TLSCiphertext: 2^14 + 2048); the buffer is also where the record
+     * is decrypted in place.
+     */
+    private static final int MAX_CIPHERTEXT = RecordLayerDecoder.MAX_RECORD_LENGTH;
+
     private final EventSink sink;
     private final Side client = new Side(Direction.CLIENT_TO_SERVER);
     private final Side server = new Side(Direction.SERVER_TO_CLIENT);
@@ -37,8 +58,62 @@ public final class TlsAnalyzer {
     /** Where the bytes being processed arrived; events take it. */
     private At at;
 
+    private final KeyLog keys;
+    private final Plaintext plaintext;
+    private TlsDecryptor decryptor;
+
     public TlsAnalyzer(EventSink sink) {
+        this(sink, null, null);
+    }
+
+    /**
+     * @param keys      secrets to decrypt with, or null; used only once it is {@link KeyLog#configured()}
+     * @param plaintext where decrypted application data goes (may be null when keys is)
+     */
+    public TlsAnalyzer(EventSink sink, KeyLog keys, Plaintext plaintext) {
         this.sink = sink;
+        this.keys = keys;
+        this.plaintext = plaintext;
+    }
+
+    /** The decryptor, created when the first encrypted record arrives with a configured key log. */
+    private TlsDecryptor decryptor() {
+        if (decryptor == null && keys != null && keys.configured()) {
+            decryptor = new TlsDecryptor(keys, new DecryptedOutput());
+            if (clientHello != null) {
+                decryptor.clientHello(clientHello);
+            }
+            if (serverHello != null) {
+                decryptor.serverHello(serverHello);
+            }
+            for (Side s : new Side[] {client, server}) {
+                if (s.afterChangeCipherSpec) {
+                    decryptor.changeCipherSpec(s.direction);
+                }
+            }
+        }
+        return decryptor;
+    }
+
+    private ClientHello clientHello;
+    private ServerHello serverHello;
+
+    /** Where decrypted records go: back into the side they came from. */
+    private final class DecryptedOutput implements TlsDecryptor.Output {
+        @Override
+        public void plaintext(Direction direction, int contentType, byte[] buf, int off, int len, At at) {
+            side(direction).decrypted(contentType, buf, off, len, at);
+        }
+
+        @Override
+        public void decrypted(At at, String how) {
+            emit(new TlsEvent.Decrypted(at, how));
+        }
+
+        @Override
+        public void failed(At at, String reason) {
+            emit(new TlsEvent.DecryptionFailed(at, reason));
+        }
     }
 
     /** Bytes of one direction, in order. The array is only valid during the call. */
@@ -110,6 +185,16 @@ public final class TlsAnalyzer {
         final Direction direction;
         final RecordLayerDecoder records = new RecordLayerDecoder(this);
         final HandshakeReassembler handshakes = new HandshakeReassembler(this);
+        /** Handshake messages decrypted from this direction's records (TLS 1.3's encrypted handshake, Finished). */
+        final HandshakeReassembler innerHandshakes;
+        /** The encrypted record being buffered for the decryptor, or null when not decrypting. */
+        byte[] cipherRecord;
+        int cipherFill;
+        int cipherVersion;
+        boolean buffering;
+        int innerAlertLevel = -1;
+        /** A decrypted close_notify was sent in this direction. */
+        boolean sentCloseNotify;
         Mode mode = Mode.SKIP;
         int recordType;
         boolean afterChangeCipherSpec;
@@ -130,6 +215,7 @@ public final class TlsAnalyzer {
 
         Side(Direction direction) {
             this.direction = direction;
+            this.innerHandshakes = new HandshakeReassembler(new InnerHandshakes(this));
         }
 
         @Override
@@ -148,6 +234,9 @@ public final class TlsAnalyzer {
                 // HelloRetryRequest): it switches nothing.
                 if (negotiatedVersion != 0x0304) {
                     afterChangeCipherSpec = true;
+                    if (decryptor != null) {
+                        decryptor.changeCipherSpec(direction);
+                    }
                 }
             } else if (type == 21 && tls13Keys && length == 2 && !afterChangeCipherSpec) {
                 mode = Mode.ALERT;
@@ -160,7 +249,18 @@ public final class TlsAnalyzer {
                     }
                     emit(new TlsEvent.EncryptedStarted(at, type));
                 }
-                if (type == 21) {
+                TlsDecryptor d = decryptor();
+                buffering = d != null && d.wants(direction);
+                if (buffering) {
+                    if (cipherRecord == null || cipherRecord.length < length) {
+                        // grown to the largest record seen (IMAP commands are small; a FETCH fills 16 KiB records)
+                        int size = Math.min(MAX_CIPHERTEXT, Math.max(length, 512));
+                        sink.retained(size - (cipherRecord == null ? 0 : cipherRecord.length));
+                        cipherRecord = new byte[size];
+                    }
+                    cipherFill = 0;
+                    cipherVersion = version;
+                } else if (type == 21) {
                     emit(new TlsEvent.Alert(at, -1, -1, true));
                 }
                 applicationData();
@@ -197,7 +297,13 @@ public final class TlsAnalyzer {
         public void recordBody(byte[] buf, int off, int len) {
             switch (mode) {
                 case HANDSHAKE -> handshakes.feed(buf, off, len);
-                case ENCRYPTED -> encryptedBytes += len;
+                case ENCRYPTED -> {
+                    encryptedBytes += len;
+                    if (buffering) {
+                        System.arraycopy(buf, off, cipherRecord, cipherFill, len);
+                        cipherFill += len;
+                    }
+                }
                 case ALERT -> alerts(buf, off, len);
                 default -> {
                     // ChangeCipherSpec body (one byte) and heartbeats carry nothing we report
@@ -219,7 +325,56 @@ public final class TlsAnalyzer {
 
         @Override
         public void recordEnd() {
+            if (mode == Mode.ENCRYPTED && buffering) {
+                buffering = false;
+                decryptor.record(direction, recordType, cipherVersion, cipherRecord, cipherFill, at);
+                if (!decryptor.wants(direction)) {
+                    release();
+                }
+            }
             mode = Mode.SKIP;
+        }
+
+        /** The decryption buffer is no longer needed. */
+        void release() {
+            if (cipherRecord != null) {
+                sink.retained(-cipherRecord.length);
+                cipherRecord = null;
+            }
+        }
+
+        /** A decrypted record of this direction. */
+        void decrypted(int contentType, byte[] buf, int off, int len, At inside) {
+            switch (contentType) {
+                case 22 -> {
+                    At outer = at;
+                    at = inside;
+                    try {
+                        innerHandshakes.feed(buf, off, len);
+                    } finally {
+                        at = outer;
+                    }
+                }
+                case 21 -> {
+                    for (int i = off; i < off + len; i++) {
+                        int b = buf[i] & 0xff;
+                        if (innerAlertLevel < 0) {
+                            innerAlertLevel = b;
+                        } else {
+                            emit(new TlsEvent.Alert(inside, innerAlertLevel, b, false));
+                            sentCloseNotify |= b == 0;
+                            innerAlertLevel = -1;
+                        }
+                    }
+                }
+                case 23 -> {
+                    if (plaintext != null && len > 0) {
+                        plaintext.applicationData(direction, buf, off, len, inside);
+                    }
+                }
+                default -> emit(new TlsEvent.Problem(inside, "unexpected-record", direction.sender()
+                        + ": decrypted record of content type " + contentType));
+            }
         }
 
         @Override
@@ -243,7 +398,14 @@ public final class TlsAnalyzer {
                 return;
             }
             try {
-                emit(new TlsEvent.ClientHelloSeen(at, ClientHelloParser.parse(body, 0, length, recordVersion())));
+                ClientHello hello = ClientHelloParser.parse(body, 0, length, recordVersion());
+                if (clientHello == null) {
+                    clientHello = hello;
+                }
+                if (decryptor != null) {
+                    decryptor.clientHello(hello);
+                }
+                emit(new TlsEvent.ClientHelloSeen(at, hello));
             } catch (Malformed e) {
                 emit(new TlsEvent.Problem(at, "malformed-hello", "client_hello: " + e.getMessage()));
             }
@@ -262,6 +424,12 @@ public final class TlsAnalyzer {
                 return;
             }
             negotiatedVersion = hello.selectedVersion();
+            if (!hello.helloRetryRequest()) {
+                serverHello = hello;
+                if (decryptor != null) {
+                    decryptor.serverHello(hello);
+                }
+            }
             if (hello.selectedVersion() == 0x0304 && !hello.helloRetryRequest()) {
                 tls13Keys = true;
             }
@@ -307,7 +475,18 @@ public final class TlsAnalyzer {
             Mode before = mode;
             boolean wasStopped = records.stopped();
             long ignoredBefore = records.ignoredBytes();
+            boolean buffered = buffering;
+            buffering = false; // a record with a hole cannot be decrypted (skipGap may end it right here)
             boolean framingKept = records.skipGap(length);
+            if (decryptor != null && (buffered || !framingKept) && decryptor.wants(direction)) {
+                decryptor.gap(direction, framingKept, at);
+                if (plaintext != null) {
+                    plaintext.lost(direction, length, at.inTls());
+                }
+                if (!decryptor.wants(direction)) {
+                    release();
+                }
+            }
             if (framingKept && before == Mode.ENCRYPTED) {
                 encryptedBytes += length; // a hole in ciphertext we only count anyway
             } else if (!framingKept && !wasStopped && wasEncrypted) {
@@ -331,6 +510,13 @@ public final class TlsAnalyzer {
         }
 
         void end() {
+            if (decryptor != null) {
+                decryptor.end(direction, at);
+                if (decryptor.decrypting(direction) && !sentCloseNotify) {
+                    emit(new TlsEvent.EndedWithoutCloseNotify(at.inTls()));
+                }
+            }
+            release();
             if (records.midRecord()) {
                 emit(new TlsEvent.Problem(at, "truncated", direction.sender() + ": stream ended inside a "
                         + TlsNames.contentType(recordType) + " record"));
@@ -338,6 +524,53 @@ public final class TlsAnalyzer {
                 emit(new TlsEvent.Problem(at, "truncated", direction.sender()
                         + ": stream ended inside a handshake message"));
             }
+        }
+    }
+
+    /** Handshake messages read from decrypted records: shown inside TLS; Finished and KeyUpdate move the keys. */
+    private final class InnerHandshakes implements HandshakeReassembler.Listener {
+        private final Side side;
+
+        InnerHandshakes(Side side) {
+            this.side = side;
+        }
+
+        @Override
+        public void message(int type, byte[] body, int length) {
+            if (type == 11) {
+                try {
+                    List<CertificateInfo> chain = negotiatedVersion == 0x0304
+                            ? CertificateParser.parseChain13(body, 0, length)
+                            : CertificateParser.parseChain(body, 0, length);
+                    emit(new TlsEvent.CertificatesSeen(at, chain));
+                } catch (Malformed e) {
+                    emit(new TlsEvent.Problem(at, "malformed-certificate", side.direction.sender() + ": "
+                            + e.getMessage()));
+                }
+            } else {
+                skippedMessage(type, length);
+            }
+        }
+
+        @Override
+        public void skippedMessage(int type, int length) {
+            emit(new TlsEvent.HandshakeMessage(at, type, TlsNames.handshakeType(type), length));
+            if (type == 20) {
+                decryptor.finished(side.direction);
+            } else if (type == 24) {
+                decryptor.keyUpdate(side.direction);
+            }
+        }
+
+        @Override
+        public void tooLong(int type, int length, int cap) {
+            emit(new TlsEvent.Problem(at, "handshake-too-long", side.direction.sender() + ": "
+                    + TlsNames.handshakeType(type) + " of " + length + " bytes exceeds " + cap));
+        }
+
+        @Override
+        public void retained(int bytes) {
+            sink.retained(bytes);
         }
     }
 }

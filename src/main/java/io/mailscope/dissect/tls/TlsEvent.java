@@ -42,6 +42,25 @@ public sealed interface TlsEvent extends Event {
     record EncryptedStarted(At at, int contentType) implements TlsEvent {}
 
     /**
+     * Records of this session were decrypted with a key log (from here on, events inside TLS carry
+     * {@code At.insideTls}). {@code how}: version and cipher suite, e.g. "TLS 1.3 TLS_AES_128_GCM_SHA256".
+     */
+    record Decrypted(At at, String how) implements TlsEvent {}
+
+    /**
+     * A key log was given but this session (or one direction of it, from this point) could not be decrypted:
+     * "no key for this session (...)", "authentication tag mismatch in server record 7 (frame 12)", a gap that lost
+     * the record framing, an unsupported version or suite. At most one per session.
+     */
+    record DecryptionFailed(At at, String reason) implements TlsEvent {}
+
+    /**
+     * A decrypted direction ended (FIN, RST or end of capture) without having sent close_notify: the TLS session was
+     * cut, not closed (an orderly TLS close sends close_notify first).
+     */
+    record EndedWithoutCloseNotify(At at) implements TlsEvent {}
+
+    /**
      * The first record in this direction that can only carry application data (IMAP inside TLS): see
      * TlsAnalyzer for how TLS 1.2 and 1.3 differ. Not told for a TLS 1.3 server.
      */

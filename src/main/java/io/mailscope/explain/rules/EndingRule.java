@@ -70,7 +70,11 @@ final class EndingRule implements Rule {
         // A RST right behind a TLS close_notify is how some servers end TLS: the close was orderly, the RST only
         // says unread bytes were dropped.
         boolean afterCloseNotify = closeNotifyBefore(x, rst.at());
-        if (afterOwnFin || afterPeerFin || afterOrderlyEnd || afterCloseNotify) {
+        // A RST right behind this side's own fatal alert (Python's ssl aborting a handshake with bytes unread):
+        // the alert already says why it ended.
+        boolean afterOwnAlert = x.f.alerts.stream().anyMatch(a -> a.level() == 2 && a.at().direction() == rst.at().direction()
+                && a.at().frame() <= rst.at().frame());
+        if (afterOwnFin || afterPeerFin || afterOrderlyEnd || afterCloseNotify || afterOwnAlert) {
             // A RST answering data that arrives after a side closed is the aftermath of that close, not news.
             return;
         }

@@ -1,7 +1,6 @@
 package io.mailscope.explain.rules;
 
 import io.mailscope.dissect.At;
-import io.mailscope.dissect.PortRole;
 import io.mailscope.dissect.imap.ImapEvent;
 import io.mailscope.explain.Alternative;
 import io.mailscope.explain.CommonCode;
@@ -150,7 +149,7 @@ final class LoginRule implements Rule {
             // A server that offers STARTTLS may still demand it without LOGINDISABLED: the words do not decide.
             return new Verdict(Cause.CREDENTIALS, !f.advertised("STARTTLS"));
         }
-        if (x.s.role() == PortRole.IMAP) {
+        if (x.s.role().startTls()) {
             return new Verdict(Cause.TLS_REQUIRED, false);
         }
         return Verdict.NONE;

@@ -1,11 +1,14 @@
 package io.mailscope.explain.rules;
 
+import io.mailscope.dissect.MailEvent;
 import io.mailscope.dissect.SessionEvent;
 import io.mailscope.explain.Alternative;
 import io.mailscope.explain.CommonCode;
 import io.mailscope.explain.Evidence;
 import io.mailscope.explain.FindingCode;
 import io.mailscope.explain.ImapCode;
+import io.mailscope.explain.Pop3Code;
+import io.mailscope.explain.SmtpCode;
 import io.mailscope.explain.Outcome;
 import io.mailscope.explain.Severity;
 import io.mailscope.dissect.imap.ImapEvent;
@@ -29,21 +32,30 @@ final class PortRoleRule implements Rule {
                 case HTTP_ON_IMAP_PORT -> otherProtocol(x, m, ImapCode.HTTP_ON_IMAP_PORT);
                 case SMTP_ON_IMAP_PORT -> otherProtocol(x, m, ImapCode.SMTP_ON_IMAP_PORT);
                 case POP3_ON_IMAP_PORT -> otherProtocol(x, m, ImapCode.POP3_ON_IMAP_PORT);
+                case HTTP_ON_POP3_PORT -> otherProtocol(x, m, Pop3Code.HTTP_ON_POP3_PORT);
+                case IMAP_ON_POP3_PORT -> otherProtocol(x, m, Pop3Code.IMAP_ON_POP3_PORT);
+                case SMTP_ON_POP3_PORT -> otherProtocol(x, m, Pop3Code.SMTP_ON_POP3_PORT);
+                case HTTP_ON_SMTP_PORT -> otherProtocol(x, m, SmtpCode.HTTP_ON_SMTP_PORT);
+                case IMAP_ON_SMTP_PORT -> otherProtocol(x, m, SmtpCode.IMAP_ON_SMTP_PORT);
+                case POP3_ON_SMTP_PORT -> otherProtocol(x, m, SmtpCode.POP3_ON_SMTP_PORT);
                 case UNKNOWN_ON_MAIL_PORT -> otherProtocol(x, m, CommonCode.UNKNOWN_ON_MAIL_PORT);
             }
         }
     }
 
     private void otherProtocol(RuleContext x, SessionEvent.Mismatch m, FindingCode code) {
-        x.add(code, Severity.ERROR, "Something other than IMAP was spoken on a mail port.",
+        ProtocolWords w = x.portWords();
+        x.add(code, Severity.ERROR, "Something other than " + w.name() + " was spoken on a mail port.",
                 m.detail() + " (" + x.ev.at(m.at()) + "). The client is talking the wrong protocol to this port. "
                         + x.serverReplyAfter(m.at()),
-                "Point the client at the right port: IMAP is 143 (STARTTLS) or 993 (implicit TLS).",
+                "Point the client at the right port: " + w.name() + " is " + w.plainPort() + " (" + w.upgrade() + ") or "
+                        + w.tlsPort() + " (implicit TLS).",
                 m.at().frame()).implies(x.reaction(Direction.SERVER_TO_CLIENT, m.at()));
     }
 
     private void plaintextToTlsPort(RuleContext x, SessionEvent.Mismatch m) {
-        ImapEvent.Command cmd = x.firstCommandFromClient();
+        MailEvent.Command cmd = x.firstCommandFromClient();
+        ProtocolWords w = x.portWords();
         String what = cmd != null ? Evidence.quote(cmd.display()) : "plaintext";
         String reaction = x.reactionText(Direction.SERVER_TO_CLIENT, m.at());
         var c = x.c;
@@ -51,7 +63,7 @@ final class PortRoleRule implements Rule {
                 "The client sent " + what + " (" + x.ev.at(m.at()) + ") to port " + c.server().port()
                         + ", where the server expects a TLS ClientHello first (implicit TLS, RFC 8314). " + reaction,
                 "Use a TLS client on this port (e.g. `openssl s_client -connect " + c.server() + " -crlf` or `gnutls-cli -p "
-                        + c.server().port() + " HOST`), or use port 143 with STARTTLS.",
+                        + c.server().port() + " HOST`), or use port " + w.plainPort() + " with " + w.upgrade() + ".",
                 m.at().frame(), x.reactionFrame(Direction.SERVER_TO_CLIENT, m.at()))
                 .implies(x.reaction(Direction.SERVER_TO_CLIENT, m.at()));
     }
@@ -59,12 +71,15 @@ final class PortRoleRule implements Rule {
     private void tlsToPlaintextPort(RuleContext x, SessionEvent.Mismatch m) {
         var f = x.f;
         String reply = x.serverReplyAfter(m.at());
-        x.add(CommonCode.TLS_TO_PLAINTEXT_PORT, Severity.ERROR, "A TLS ClientHello was sent to a plaintext IMAP port.",
-                (f.greeting != null && f.greeting.at().frame() < m.at().frame()
-                        ? "The client answered the server's greeting (" + x.ev.at(f.greeting.at()) + ") with a TLS ClientHello instead of STARTTLS ("
+        ProtocolWords w = x.portWords();
+        MailEvent.Reply greeting = f.greeting != null ? f.greeting : f.mailGreeting;
+        x.add(CommonCode.TLS_TO_PLAINTEXT_PORT, Severity.ERROR, "A TLS ClientHello was sent to a plaintext " + w.name() + " port.",
+                (greeting != null && greeting.at().frame() < m.at().frame()
+                        ? "The client answered the server's greeting (" + x.ev.at(greeting.at()) + ") with a TLS ClientHello instead of " + w.upgrade() + " ("
                         : "The client started TLS at once (") + x.ev.at(m.at()) + ") on port " + x.c.server().port()
-                        + ", where the server speaks plaintext IMAP and TLS only begins after STARTTLS. " + reply,
-                "Either connect to the implicit TLS port (993) or let the client use STARTTLS on this port (e.g. `openssl s_client -starttls imap -connect "
+                        + ", where the server speaks plaintext " + w.name() + " and TLS only begins after " + w.upgrade() + ". " + reply,
+                "Either connect to the implicit TLS port (" + w.tlsPort() + ") or let the client use " + w.upgrade()
+                        + " on this port (e.g. `openssl s_client -starttls " + w.starttlsProto() + " -connect "
                         + x.c.server() + "`).",
                 m.at().frame(), x.reactionFrame(Direction.SERVER_TO_CLIENT, m.at()))
                 .implies(x.reaction(Direction.SERVER_TO_CLIENT, m.at()));

@@ -3,6 +3,7 @@ package io.mailscope.explain.rules;
 import io.mailscope.dissect.At;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.SessionEvent;
+import io.mailscope.dissect.MailEvent;
 import io.mailscope.dissect.imap.ImapEvent;
 import io.mailscope.dissect.tls.TlsEvent;
 import io.mailscope.explain.Alternative;
@@ -133,6 +134,36 @@ public final class RuleContext {
         return null;
     }
 
+    /** The server's first answer after {@code at} in any mail protocol (for IMAP: {@link #firstResponseAfter}). */
+    public MailEvent.Reply firstReplyAfter(At at) {
+        for (var e : f.events) {
+            if (e instanceof MailEvent.Reply r && r.at().frame() >= at.frame() && r.answer()) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** The client's first command at or after {@code at}, in any mail protocol. */
+    public MailEvent.Command firstClientCommandAfter(At at) {
+        for (var e : f.events) {
+            if (e instanceof MailEvent.Command c && c.at().frame() >= at.frame() && c.at().fromClient()) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** How this session's protocol words things: its name, upgrade command, ports and client commands. */
+    public ProtocolWords words() {
+        return ProtocolWords.of(f.protocol);
+    }
+
+    /** The words of the port's protocol (what should have been spoken here), IMAP's on a port of no role. */
+    public ProtocolWords portWords() {
+        return ProtocolWords.of(s.role().protocol());
+    }
+
     /** The first alert from this side at or after {@code after} that says something went wrong (close_notify does not). */
     private TlsEvent.Alert alertAfter(Direction by, At after) {
         for (TlsEvent.Alert a : f.alerts) {
@@ -156,7 +187,7 @@ public final class RuleContext {
         }
         At fin = firstTcpAfter("FIN", by, after);
         At rst = firstTcpAfter("RST", by, after);
-        boolean answered = by == Direction.SERVER_TO_CLIENT && firstResponseAfter(after) != null;
+        boolean answered = by == Direction.SERVER_TO_CLIENT && firstReplyAfter(after) != null;
         if (fin != null && (rst == null || fin.frame() <= rst.frame())) {
             return "The " + by.sender() + (answered ? " then closed the connection" : " closed the connection without a word")
                     + " (FIN, " + ev.at(fin) + ", " + Evidence.duration(fin.timeNanos() - after.timeNanos()) + " later).";
@@ -186,9 +217,8 @@ public final class RuleContext {
         if (alertAfter(by, after) != null) {
             return Outcome.ALERT;
         }
-        ImapEvent.Response answer = firstResponseAfter(after);
-        if (by == Direction.SERVER_TO_CLIENT && answer != null
-                && ("BAD".equals(answer.status()) || "NO".equals(answer.status()) || "BYE".equals(answer.status()))) {
+        MailEvent.Reply answer = firstReplyAfter(after);
+        if (by == Direction.SERVER_TO_CLIENT && answer != null && answer.refusal()) {
             return Outcome.REFUSED;
         }
         if (firstTcpAfter("FIN", by, after) != null || firstTcpAfter("RST", by, after) != null) {
@@ -198,13 +228,19 @@ public final class RuleContext {
     }
 
     public String serverReplyAfter(At at) {
-        ImapEvent.Response r = firstResponseAfter(at);
+        MailEvent.Reply r = firstReplyAfter(at);
         String close = reactionText(Direction.SERVER_TO_CLIENT, at);
         return r != null ? "The server replied " + Evidence.quote(r.display()) + " (" + ev.at(r.at()) + "). " + close : close;
     }
 
-    public ImapEvent.Command firstCommandFromClient() {
-        return f.exchanges.isEmpty() ? null : f.exchanges.get(0).command();
+    /** The client's first command, in any mail protocol. */
+    public MailEvent.Command firstCommandFromClient() {
+        for (var e : f.events) {
+            if (e instanceof MailEvent.Command c) {
+                return c;
+            }
+        }
+        return null;
     }
 
     public ImapEvent.Command firstCommandAfter(At at) {

@@ -133,12 +133,15 @@ final class TlsHandshakeRule implements Rule {
         }
         At certAt = f.serverCertificates != null ? f.serverCertificates.at() : f.serverHellos.get(0).at();
         String rst = clientEnd == closeAtRst(x) ? "reset" : "closed";
+        // With the client's key log its last records were read: no alert, not even close_notify, is then a fact
+        boolean decrypted = f.events.stream().anyMatch(e -> e instanceof TlsEvent.Decrypted);
         x.add(CommonCode.CERTIFICATE_REJECTED, Severity.ERROR, "The client hung up right after the TLS handshake: most likely it rejected the server's certificate.",
                 "The TLS handshake completed (the client's encrypted Finished, " + x.ev.at(done) + "), and "
                         + Evidence.duration(after) + " later the client " + rst + " the connection (" + x.ev.at(clientEnd)
                         + ") without a TLS alert and without sending a byte of IMAP. Clients that check the server's certificate only after the handshake"
-                        + " (and clients whose user is shown a certificate warning) end exactly so. The capture cannot show the client's reason:"
-                        + " with the client's TLS key log (--keylog) its last encrypted records would say it.",
+                        + " (and clients whose user is shown a certificate warning) end exactly so. "
+                        + (decrypted ? "Decrypted with the client's key log, its records hold no alert and no close_notify: it gave no reason at all."
+                        : "The capture cannot show the client's reason: with the client's TLS key log (--keylog) its last encrypted records would say it."),
                 "Check the server's certificate as the client sees it: `openssl s_client -connect " + x.c.server() + " -verify_return_error`"
                         + " (trusted CA, full chain, the name the client uses, dates); read the client's log or error message.",
                 certAt.frame(), done.frame(), clientEnd.frame())
@@ -185,7 +188,8 @@ final class TlsHandshakeRule implements Rule {
         At certAt = f.serverCertificates != null ? f.serverCertificates.at() : f.serverHellos.get(0).at();
         x.add(CommonCode.CERTIFICATE_REJECTED, Severity.ERROR, "The client rejected the server's certificate.",
                 "Right after the server's certificate (" + x.ev.at(certAt) + ") the client aborted with " + alert.descriptionName()
-                        + " (" + x.ev.at(alert.at()) + "): " + alertCause(alert),
+                        + " (" + x.ev.at(alert.at()) + (alert.at().insideTls() ? ", encrypted, read with the client's key log" : "")
+                        + "): " + alertCause(alert),
                 "Install a certificate from a CA the client trusts with the full chain (leaf and intermediates) on the server, or give the client the CA (openssl s_client -CAfile ...); check the name and dates.",
                 certAt.frame(), alert.at().frame());
     }

@@ -2,7 +2,6 @@ package io.mailscope.explain.rules;
 
 import io.mailscope.dissect.At;
 import io.mailscope.dissect.Event;
-import io.mailscope.dissect.PortRole;
 import io.mailscope.dissect.ProtocolSniffer;
 import io.mailscope.dissect.imap.ImapEvent;
 import io.mailscope.explain.Alternative;
@@ -57,27 +56,30 @@ final class WaitRule implements Rule {
                 : "The connection to " + c.server() + " was set up (SYN-ACK in frame " + c.synAckFrame() + ") and then neither side sent a byte for "
                 + Evidence.duration(waited) + ", " + ending;
         long setUpFrame = c.midstream() ? c.firstFrame() : c.synAckFrame();
-        if (nobodySpoke && x.s.role() == PortRole.IMAPS) {
+        if (nobodySpoke && x.s.role().implicitTls()) {
             x.add(CommonCode.IMPLICIT_TLS_MUTUAL_WAIT, Severity.ERROR, "Both sides waited: the server for a TLS ClientHello, the client for a greeting.",
                     setUp
                             + (f.aftermathAlert() != null ? " (the server's TLS layer answered the hang-up with a " + f.aftermathAlert().descriptionName() + " alert)" : "")
                             + ". Port " + c.server().port()
-                            + " is implicit TLS: the server stays silent until the client's TLS ClientHello, while a plaintext client such as telnet or nc waits for an IMAP greeting. That is the blank screen.",
+                            + " is implicit TLS: the server stays silent until the client's TLS ClientHello, while a plaintext client such as telnet or nc waits for an "
+                            + x.portWords().name() + " greeting. That is the blank screen.",
                     "Use a TLS client: `openssl s_client -connect " + c.server() + " -crlf` (or `gnutls-cli -p " + c.server().port()
-                            + " HOST`), then type IMAP commands; or connect to port 143 and send STARTTLS.",
+                            + " HOST`), then type " + x.portWords().name() + " commands; or connect to port " + x.portWords().plainPort()
+                            + " and send " + x.portWords().upgrade() + ".",
                     setUpFrame, clientEnd != null ? clientEnd.frame() : 0, serverEnd != null ? serverEnd.frame() : 0)
                     .implies(Outcome.STALLED)
                     .likelyIf(c.midstream(), new Alternative("capture-midstream", "The TLS handshake and the session's traffic happened before the capture began; this is only its quiet end."));
             return;
         }
         boolean serverSilent = c.serverBytes() == 0;
-        if (serverSilent && x.s.role() == PortRole.IMAP && f.clientHellos.isEmpty() && f.mismatches.isEmpty()) {
+        if (serverSilent && x.s.role().startTls() && f.clientHellos.isEmpty() && f.mismatches.isEmpty()) {
             x.add(ImapCode.NO_GREETING, Severity.ERROR, "The server accepted the connection but never greeted.",
-                    (c.midstream() ? setUp + ". " : "After the TCP handshake (frame " + c.synAckFrame() + ") the IMAP server on port " + c.server().port()
+                    (c.midstream() ? setUp + ". " : "After the TCP handshake (frame " + c.synAckFrame() + ") the " + x.portWords().name() + " server on port " + c.server().port()
                             + " sent no greeting for " + Evidence.duration(waited) + ", " + ending + ". ")
-                            + "An IMAP server speaks first (RFC 9051 section 7.1.1); a silent one is overloaded, hung, waiting on a slow DNS or authentication lookup, or this port is not IMAP"
-                            + (c.clientBytes() > 0 ? " (the client did send " + c.clientBytes() + " bytes)" : "") + ".",
-                    "Check the server process and its logs; confirm the port really is IMAP (143), and that it is not an implicit TLS port (993) that waits for the client.",
+                            + "A" + x.portWords().a().substring(1) + " server speaks first (" + x.portWords().greetingRfc() + "); a silent one is overloaded, hung, waiting on a slow DNS or authentication lookup, or this port is not "
+                            + x.portWords().name() + (c.clientBytes() > 0 ? " (the client did send " + c.clientBytes() + " bytes)" : "") + ".",
+                    "Check the server process and its logs; confirm the port really is " + x.portWords().name() + " (" + x.portWords().plainPort()
+                            + "), and that it is not an implicit TLS port (" + x.portWords().tlsPort() + ") that waits for the client.",
                     setUpFrame, clientEnd != null ? clientEnd.frame() : 0, serverEnd != null ? serverEnd.frame() : 0)
                     .implies(Outcome.STALLED)
                     .likelyIf(c.midstream(), new Alternative("capture-midstream", "The server greeted before the capture began."));
@@ -168,21 +170,22 @@ final class WaitRule implements Rule {
         boolean nobodySpoke = c.clientBytes() == 0 && c.serverBytes() == 0;
         String since = c.midstream() ? "was already open when the capture began (frame " + c.firstFrame() + ")"
                 : "was set up (SYN-ACK in frame " + c.synAckFrame() + ")";
-        if (nobodySpoke && x.s.role() == PortRole.IMAPS) {
+        if (nobodySpoke && x.s.role().implicitTls()) {
             x.add(CommonCode.IMPLICIT_TLS_MUTUAL_WAIT, Severity.ERROR,
                     "Both sides are waiting: the server for a TLS ClientHello, the client for a greeting.",
                     "The connection to " + c.server() + " " + since + " and neither side has sent a byte for "
                             + waited + ". Port " + c.server().port() + " is implicit TLS: the server stays silent until the client's TLS ClientHello,"
-                            + " while a plaintext client such as telnet or nc waits for an IMAP greeting. That is the blank screen.",
-                    "Use a TLS client: `openssl s_client -connect " + c.server() + " -crlf`, or connect to port 143 and send STARTTLS.",
+                            + " while a plaintext client such as telnet or nc waits for " + x.portWords().a() + " greeting. That is the blank screen.",
+                    "Use a TLS client: `openssl s_client -connect " + c.server() + " -crlf`, or connect to port " + x.portWords().plainPort()
+                            + " and send " + x.portWords().upgrade() + ".",
                     c.midstream() ? c.firstFrame() : c.synAckFrame())
                     .implies(Outcome.STALLED)
                     .likelyIf(c.midstream(), new Alternative("capture-midstream", "The session's traffic happened before the capture began."));
-        } else if (c.serverBytes() == 0 && x.s.role() == PortRole.IMAP && !c.midstream()) {
+        } else if (c.serverBytes() == 0 && x.s.role().startTls() && !c.midstream()) {
             x.add(ImapCode.NO_GREETING, Severity.ERROR, "The server has accepted the connection but not greeted.",
-                    "The IMAP server on " + c.server() + " accepted the connection (frame " + c.synAckFrame() + ") and has sent nothing for "
-                            + waited + "; an IMAP server speaks first.",
-                    "Check the server process and its logs, and that this port really is plaintext IMAP.", c.synAckFrame())
+                    "The " + x.portWords().name() + " server on " + c.server() + " accepted the connection (frame " + c.synAckFrame() + ") and has sent nothing for "
+                            + waited + "; " + x.portWords().a() + " server speaks first.",
+                    "Check the server process and its logs, and that this port really is plaintext " + x.portWords().name() + ".", c.synAckFrame())
                     .implies(Outcome.STALLED);
         }
     }

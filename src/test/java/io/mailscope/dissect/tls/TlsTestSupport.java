@@ -155,6 +155,10 @@ final class TlsTestSupport {
             return "CCS " + e.at().direction().letter();
         } else if (event instanceof TlsEvent.EncryptedStarted e) {
             return "Encrypted " + e.at().direction().letter() + " " + e.contentType();
+        } else if (event instanceof TlsEvent.Decrypted e) {
+            return "Decrypted " + e.how();
+        } else if (event instanceof TlsEvent.DecryptionFailed e) {
+            return "DecryptionFailed " + e.reason();
         } else if (event instanceof TlsEvent.ApplicationDataStarted e) {
             return "AppData " + e.at().direction().letter();
         } else if (event instanceof TlsEvent.Problem e) {
