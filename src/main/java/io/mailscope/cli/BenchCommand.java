@@ -102,6 +102,11 @@ class BenchCommand implements Runnable {
         /** One of the generators, by --workload. */
         private interface Writes {
             CaptureGenerator.Result write(CaptureWriter w) throws IOException;
+
+            /** --keylog: only the long workload has TLS to decrypt. */
+            default void decryptable(java.io.Writer keys) {
+                throw new IllegalArgumentException("--keylog needs the long workload");
+            }
         }
 
         private Writes generator() {
@@ -111,8 +116,19 @@ class BenchCommand implements Runnable {
                         throw new IllegalArgumentException("the long workload needs --packets");
                     }
                     CaptureGenerator.Settings defaults = CaptureGenerator.Settings.of(packets, connections);
-                    return new CaptureGenerator(new CaptureGenerator.Settings(packets, connections, concurrency, seed,
-                            defaults.retransmitChance(), defaults.reorderChance(), defaults.meanGapNanos()))::write;
+                    CaptureGenerator g = new CaptureGenerator(new CaptureGenerator.Settings(packets, connections,
+                            concurrency, seed, defaults.retransmitChance(), defaults.reorderChance(), defaults.meanGapNanos()));
+                    return new Writes() {
+                        @Override
+                        public CaptureGenerator.Result write(CaptureWriter w) throws IOException {
+                            return g.write(w);
+                        }
+
+                        @Override
+                        public void decryptable(java.io.Writer keys) {
+                            g.decryptable(keys);
+                        }
+                    };
                 }
                 case "scan" -> {
                     return new ShortConnectionGenerator(ShortConnectionGenerator.Kind.SCAN, connections)::write;
