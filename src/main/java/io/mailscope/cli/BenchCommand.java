@@ -83,17 +83,13 @@ class BenchCommand implements Runnable {
                 System.err.println("mailscope: " + e.getMessage());
                 return Main.EXIT_USAGE;
             }
-            if (keylog != null && !(generator instanceof LongWorkload)) {
-                System.err.println("mailscope: --keylog goes with the long workload (its TLS sessions are the decryptable ones)");
-                return Main.EXIT_USAGE;
-            }
             long t0 = System.nanoTime();
             CaptureGenerator.Result r;
             try (CaptureWriter w = new CaptureWriter(new FileOutputStream(output), f);
                  java.io.Writer keys = keylog == null ? null : new java.io.BufferedWriter(new java.io.FileWriter(keylog,
                          java.nio.charset.StandardCharsets.US_ASCII))) {
                 if (keys != null) {
-                    ((LongWorkload) generator).generator().decryptable(keys);
+                    generator.decryptable(keys);
                 }
                 r = generator.write(w);
             }
@@ -106,13 +102,10 @@ class BenchCommand implements Runnable {
         /** One of the generators, by --workload. */
         private interface Writes {
             CaptureGenerator.Result write(CaptureWriter w) throws IOException;
-        }
 
-        /** The long-session workload: the one that can also write real TLS records and their key log. */
-        private record LongWorkload(CaptureGenerator generator) implements Writes {
-            @Override
-            public CaptureGenerator.Result write(CaptureWriter w) throws IOException {
-                return generator.write(w);
+            /** --keylog: only the long workload has TLS to decrypt. */
+            default void decryptable(java.io.Writer keys) {
+                throw new IllegalArgumentException("--keylog needs the long workload");
             }
         }
 
@@ -123,8 +116,19 @@ class BenchCommand implements Runnable {
                         throw new IllegalArgumentException("the long workload needs --packets");
                     }
                     CaptureGenerator.Settings defaults = CaptureGenerator.Settings.of(packets, connections);
-                    return new LongWorkload(new CaptureGenerator(new CaptureGenerator.Settings(packets, connections, concurrency, seed,
-                            defaults.retransmitChance(), defaults.reorderChance(), defaults.meanGapNanos())));
+                    CaptureGenerator g = new CaptureGenerator(new CaptureGenerator.Settings(packets, connections,
+                            concurrency, seed, defaults.retransmitChance(), defaults.reorderChance(), defaults.meanGapNanos()));
+                    return new Writes() {
+                        @Override
+                        public CaptureGenerator.Result write(CaptureWriter w) throws IOException {
+                            return g.write(w);
+                        }
+
+                        @Override
+                        public void decryptable(java.io.Writer keys) {
+                            g.decryptable(keys);
+                        }
+                    };
                 }
                 case "scan" -> {
                     return new ShortConnectionGenerator(ShortConnectionGenerator.Kind.SCAN, connections)::write;
