@@ -3,9 +3,8 @@ package io.mailscope.dissect.pop3;
 import io.mailscope.dissect.At;
 import io.mailscope.dissect.EventSink;
 import io.mailscope.dissect.LineReader;
-import io.mailscope.dissect.ProtocolAnalyzer;
+import io.mailscope.dissect.LineProtocolAnalyzer;
 import io.mailscope.dissect.SafeText;
-import io.mailscope.dissect.SessionEvent;
 import io.mailscope.tcp.Direction;
 
 import java.util.ArrayDeque;
@@ -23,7 +22,7 @@ import java.util.Set;
  *
  * <p>Nothing is thrown out of the public methods: bad input becomes {@link Pop3Event.Problem}s.
  */
-public final class Pop3Analyzer implements ProtocolAnalyzer {
+public final class Pop3Analyzer extends LineProtocolAnalyzer {
     /** RFC 2449 allows 512 octets per response line; real servers send longer greetings, so 8 KiB as for IMAP. */
     static final int MAX_LINE = 8192;
     /** Commands awaiting an answer that are remembered (a client pipelining more is not followed further). */
@@ -33,13 +32,8 @@ public final class Pop3Analyzer implements ProtocolAnalyzer {
     private static final Set<String> MULTI_LINE = Set.of("CAPA", "RETR", "TOP");
     private static final String UNTERMINATED = " [unterminated]";
 
-    private final EventSink sink;
-    private final boolean redact;
-    private final Side client = new Side(Direction.CLIENT_TO_SERVER);
-    private final Side server = new Side(Direction.SERVER_TO_CLIENT);
     private final ArrayDeque<Pop3Event.Command> pending = new ArrayDeque<>();
     private boolean pendingOverflowReported;
-    private At current;
     private boolean serverSpoke;
 
     /** The command whose multi-line body is being read, and what it held so far. */
@@ -55,26 +49,12 @@ public final class Pop3Analyzer implements ProtocolAnalyzer {
     private boolean upgraded;
 
     public Pop3Analyzer(EventSink sink, boolean redactCredentials) {
-        this.sink = sink;
-        this.redact = redactCredentials;
+        super(sink, redactCredentials, MAX_LINE);
     }
 
     @Override
-    public int onData(Direction direction, byte[] data, int offset, int length, At at) {
-        Side side = side(direction);
-        if (side.tlsPending) {
-            return 0;
-        }
-        if (side.stopped) {
-            return length;
-        }
-        current = at;
-        try {
-            return side.reader.feed(data, offset, length, side);
-        } catch (RuntimeException e) {
-            internalError(side, e);
-            return length;
-        }
+    protected String protocolName() {
+        return "POP3";
     }
 
     @Override
@@ -112,31 +92,13 @@ public final class Pop3Analyzer implements ProtocolAnalyzer {
         }
     }
 
-    @Override
-    public boolean upgradePending(Direction direction) {
-        return side(direction).tlsPending;
-    }
-
-    @Override
-    public void continuePlaintext(Direction direction) {
-        side(direction).tlsPending = false;
-    }
-
-    private Side side(Direction d) {
-        return d == Direction.CLIENT_TO_SERVER ? client : server;
-    }
-
     private void problem(Pop3Problem kind, String detail) {
         sink.emit(new Pop3Event.Problem(current, kind, detail));
     }
 
-    private void internalError(Side side, RuntimeException e) {
-        side.stopped = true;
-        sink.emit(new SessionEvent.InternalError(current, side.direction.sender() + " side no longer parsed as POP3: " + e));
-    }
-
     /** A complete (or, at the end, unterminated) line. Returns false when the rest of the chunk is TLS. */
-    private boolean line(Side side, byte[] buf, int len, boolean truncated, boolean terminated) {
+    @Override
+    protected boolean line(Side side, byte[] buf, int len, boolean truncated, boolean terminated) {
         if (side.direction == Direction.SERVER_TO_CLIENT) {
             return serverLine(buf, len, truncated, terminated);
         }
@@ -308,25 +270,8 @@ public final class Pop3Analyzer implements ProtocolAnalyzer {
         }
     }
 
-    /** One direction: its line reader and whether it switched to TLS or ended. */
-    private final class Side implements LineReader.Listener {
-        final Direction direction;
-        final LineReader reader = new LineReader(MAX_LINE);
-        boolean tlsPending;
-        boolean stopped;
-
-        Side(Direction direction) {
-            this.direction = direction;
-        }
-
-        @Override
-        public boolean line(byte[] buffer, int length, boolean truncated, boolean bareLf) {
-            return Pop3Analyzer.this.line(this, buffer, length, truncated, true);
-        }
-
-        @Override
-        public void overlong(int maxLine) {
-            problem(Pop3Problem.OVERLONG_LINE, direction.sender() + " line longer than " + maxLine + " bytes; the rest of it is skipped");
-        }
+    @Override
+    protected void overlong(Side side, int maxLine) {
+        problem(Pop3Problem.OVERLONG_LINE, side.direction.sender() + " line longer than " + maxLine + " bytes; the rest of it is skipped");
     }
 }

@@ -3,9 +3,8 @@ package io.mailscope.dissect.smtp;
 import io.mailscope.dissect.At;
 import io.mailscope.dissect.EventSink;
 import io.mailscope.dissect.LineReader;
-import io.mailscope.dissect.ProtocolAnalyzer;
+import io.mailscope.dissect.LineProtocolAnalyzer;
 import io.mailscope.dissect.SafeText;
-import io.mailscope.dissect.SessionEvent;
 import io.mailscope.tcp.Direction;
 
 import java.util.ArrayDeque;
@@ -23,7 +22,7 @@ import java.util.Set;
  *
  * <p>Nothing is thrown out of the public methods: bad input becomes {@link SmtpEvent.Problem}s.
  */
-public final class SmtpAnalyzer implements ProtocolAnalyzer {
+public final class SmtpAnalyzer extends LineProtocolAnalyzer {
     /** RFC 5321 4.5.3.1: 512 octets for a command or reply line, 1000 for a text line; real servers exceed it. */
     static final int MAX_LINE = 8192;
     static final int MAX_PENDING = 128;
@@ -31,13 +30,8 @@ public final class SmtpAnalyzer implements ProtocolAnalyzer {
     static final int MAX_REPLY_LINES = 64;
     private static final String UNTERMINATED = " [unterminated]";
 
-    private final EventSink sink;
-    private final boolean redact;
-    private final Side client = new Side(Direction.CLIENT_TO_SERVER);
-    private final Side server = new Side(Direction.SERVER_TO_CLIENT);
     private final ArrayDeque<SmtpEvent.Command> pending = new ArrayDeque<>();
     private boolean pendingOverflowReported;
-    private At current;
     private boolean serverSpoke;
 
     /** The reply being read (its "ddd-" lines so far). */
@@ -55,27 +49,12 @@ public final class SmtpAnalyzer implements ProtocolAnalyzer {
     private boolean upgraded;
 
     public SmtpAnalyzer(EventSink sink, boolean redactCredentials) {
-        this.sink = sink;
-        this.redact = redactCredentials;
+        super(sink, redactCredentials, MAX_LINE);
     }
 
     @Override
-    public int onData(Direction direction, byte[] data, int offset, int length, At at) {
-        Side side = side(direction);
-        if (side.tlsPending) {
-            return 0;
-        }
-        if (side.stopped) {
-            return length;
-        }
-        current = at;
-        try {
-            return side.reader.feed(data, offset, length, side);
-        } catch (RuntimeException e) {
-            side.stopped = true;
-            sink.emit(new SessionEvent.InternalError(at, direction.sender() + " side no longer parsed as SMTP: " + e));
-            return length;
-        }
+    protected String protocolName() {
+        return "SMTP";
     }
 
     @Override
@@ -117,25 +96,12 @@ public final class SmtpAnalyzer implements ProtocolAnalyzer {
         }
     }
 
-    @Override
-    public boolean upgradePending(Direction direction) {
-        return side(direction).tlsPending;
-    }
-
-    @Override
-    public void continuePlaintext(Direction direction) {
-        side(direction).tlsPending = false;
-    }
-
-    private Side side(Direction d) {
-        return d == Direction.CLIENT_TO_SERVER ? client : server;
-    }
-
     private void problem(SmtpProblem kind, String detail) {
         sink.emit(new SmtpEvent.Problem(current, kind, detail));
     }
 
-    private boolean line(Side side, byte[] buf, int len, boolean truncated, boolean terminated) {
+    @Override
+    protected boolean line(Side side, byte[] buf, int len, boolean truncated, boolean terminated) {
         if (side.direction == Direction.CLIENT_TO_SERVER) {
             if (inMessage && terminated) {
                 messageLine(buf, len);
@@ -331,27 +297,10 @@ public final class SmtpAnalyzer implements ProtocolAnalyzer {
         return true;
     }
 
-    /** One direction: its line reader and whether it switched to TLS or ended. */
-    private final class Side implements LineReader.Listener {
-        final Direction direction;
-        final LineReader reader = new LineReader(MAX_LINE);
-        boolean tlsPending;
-        boolean stopped;
-
-        Side(Direction direction) {
-            this.direction = direction;
-        }
-
-        @Override
-        public boolean line(byte[] buffer, int length, boolean truncated, boolean bareLf) {
-            return SmtpAnalyzer.this.line(this, buffer, length, truncated, true);
-        }
-
-        @Override
-        public void overlong(int maxLine) {
-            if (!(direction == Direction.CLIENT_TO_SERVER && inMessage)) {
-                problem(SmtpProblem.OVERLONG_LINE, direction.sender() + " line longer than " + maxLine + " bytes; the rest of it is skipped");
-            }
+    @Override
+    protected void overlong(Side side, int maxLine) {
+        if (!(side.direction == Direction.CLIENT_TO_SERVER && inMessage)) {
+            problem(SmtpProblem.OVERLONG_LINE, side.direction.sender() + " line longer than " + maxLine + " bytes; the rest of it is skipped");
         }
     }
 }
