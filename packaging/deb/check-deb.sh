@@ -81,7 +81,7 @@ replies="$(bash -c '. /usr/share/bash-completion/completions/mailscope
     _complete_mailscope 2>/dev/null; echo "${COMPREPLY[*]}"')"
 echo "$replies" | grep -q -- '--capture-helper' || fail "bash does not complete live's options: '$replies'"
 if command -v zsh >/dev/null 2>&1; then
-    comp="$(zsh -fc 'fpath=(/usr/share/zsh/vendor-completions $fpath); autoload -U compinit; compinit -u -d /dev/null; print -r -- ${_comps[mailscope]}')"
+    comp="$(zsh -fc 'fpath=(/usr/share/zsh/vendor-completions $fpath); autoload -U compinit; compinit -u -D; print -r -- ${_comps[mailscope]}')"
     [ "$comp" = "_mailscope" ] || fail "zsh does not register _mailscope for mailscope: '$comp'"
     # A real completion in an interactive zsh on a pseudo-terminal: "mailscope li<TAB>" must become "mailscope live".
     cat > "$work/complete.zsh" <<'ZSH'
