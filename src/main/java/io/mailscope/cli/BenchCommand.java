@@ -1,14 +1,14 @@
 package io.mailscope.cli;
 
 import io.mailscope.capture.CaptureFormatException;
-import io.mailscope.cli.bench.BenchReport;
-import io.mailscope.cli.bench.BenchRunner;
-import io.mailscope.cli.bench.BenchStage;
-import io.mailscope.cli.bench.CaptureGenerator;
-import io.mailscope.cli.bench.CaptureWriter;
-import io.mailscope.cli.bench.EndToEnd;
-import io.mailscope.cli.bench.EndToEndReport;
-import io.mailscope.cli.bench.ShortConnectionGenerator;
+import io.mailscope.bench.BenchReport;
+import io.mailscope.bench.BenchRunner;
+import io.mailscope.bench.BenchStage;
+import io.mailscope.bench.CaptureGenerator;
+import io.mailscope.bench.CaptureWriter;
+import io.mailscope.bench.EndToEnd;
+import io.mailscope.bench.EndToEndReport;
+import io.mailscope.bench.ShortConnectionGenerator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -11,7 +11,7 @@ import io.mailscope.capture.live.PcapFileWriter;
 import io.mailscope.capture.live.Tee;
 import io.mailscope.dissect.PortRole;
 import io.mailscope.dissect.PortRoles;
-import io.mailscope.explain.Analysis;
+import io.mailscope.pipeline.Analysis;
 import io.mailscope.explain.LiveWatch;
 import io.mailscope.report.JsonReport;
 import io.mailscope.report.Report;

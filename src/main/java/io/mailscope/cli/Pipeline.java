@@ -5,7 +5,7 @@ import io.mailscope.capture.BpfFrameFilter;
 import io.mailscope.capture.CaptureStats;
 import io.mailscope.capture.FrameSink;
 import io.mailscope.explain.AnalyzedSession;
-import io.mailscope.explain.Analysis;
+import io.mailscope.pipeline.Analysis;
 import io.mailscope.report.Report;
 import io.mailscope.report.RunSummary;
 import io.mailscope.report.SummaryCounter;

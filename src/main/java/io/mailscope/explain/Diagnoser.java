@@ -88,7 +88,8 @@ public final class Diagnoser {
         return c.firstPayloadFrame() > peerClose ? "none" : d.sender();
     }
 
-    static String firstSpeaker(TcpConnection c) {
+    /** Who spoke first by the transport alone (a session whose diagnosis failed). */
+    public static String firstSpeaker(TcpConnection c) {
         Direction d = c.firstSpeaker();
         return d == null ? "none" : d.sender();
     }

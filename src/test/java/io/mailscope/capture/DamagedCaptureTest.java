@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailscope.dissect.Event;
 import io.mailscope.dissect.tls.TlsEvent;
-import io.mailscope.explain.Analysis;
+import io.mailscope.pipeline.Analysis;
 import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.explain.Captures;
 import io.mailscope.tcp.ReassemblyLimits;

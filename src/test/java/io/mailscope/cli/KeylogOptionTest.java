@@ -118,7 +118,7 @@ class KeylogOptionTest {
     /** A secrets block bigger than any packet block (here 1.4 MB: 8,000 other lines, then this session's). */
     @Test
     void aLargeEmbeddedKeyLogIsReadWhole(@TempDir Path dir) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(io.mailscope.cli.bench.ExternalTool.tshark("x").isPresent(),
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.mailscope.bench.ExternalTool.tshark("x").isPresent(),
                 "editcap (with tshark) is not installed");
         StringBuilder keys = new StringBuilder();
         java.util.Random random = new java.util.Random(5);

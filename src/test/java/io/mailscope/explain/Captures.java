@@ -1,5 +1,6 @@
 package io.mailscope.explain;
 
+import io.mailscope.pipeline.Analysis;
 import io.mailscope.capture.CaptureFormatException;
 import io.mailscope.dissect.PortRole;
 import io.mailscope.dissect.PortRoles;

@@ -3,7 +3,7 @@ package io.mailscope.report;
 import io.mailscope.capture.CaptureFormatException;
 import io.mailscope.cli.Main;
 import io.mailscope.dissect.PortRoles;
-import io.mailscope.explain.Analysis;
+import io.mailscope.pipeline.Analysis;
 import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.explain.Outcome;
 import io.mailscope.explain.Timeline;

@@ -8,7 +8,7 @@ import io.mailscope.dissect.PortRoles;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.imap.ImapAnalyzer;
 import io.mailscope.dissect.imap.ImapEvent;
-import io.mailscope.explain.Analysis;
+import io.mailscope.pipeline.Analysis;
 import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.explain.Finding;
 import io.mailscope.explain.LiveWatch;

@@ -1,7 +1,7 @@
 package io.mailscope.explain.rules;
 
 import io.mailscope.dissect.PortRoles;
-import io.mailscope.explain.Analysis;
+import io.mailscope.pipeline.Analysis;
 import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.explain.Diagnosis;
 import io.mailscope.explain.Finding;

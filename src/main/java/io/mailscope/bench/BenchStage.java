@@ -1,11 +1,11 @@
-package io.mailscope.cli.bench;
+package io.mailscope.bench;
 
 import io.mailscope.capture.CaptureFormatException;
 import io.mailscope.capture.CaptureReader;
 import io.mailscope.capture.FrameSink;
 import io.mailscope.capture.PacketDecoder;
 import io.mailscope.dissect.PortRoles;
-import io.mailscope.explain.Analysis;
+import io.mailscope.pipeline.Analysis;
 import io.mailscope.tcp.ConnectionListener;
 import io.mailscope.tcp.ReassemblyLimits;
 import io.mailscope.tcp.StreamConsumer;
@@ -47,7 +47,7 @@ public enum BenchStage {
             }
         }
     },
-    /** io.mailscope.explain.Analysis (dissectors, diagnosis) with every finished session counted and dropped. */
+    /** io.mailscope.pipeline.Analysis (dissectors, diagnosis) with every finished session counted and dropped. */
     ANALYSIS("full analysis") {
         @Override
         Pass run(String file, String keylog, HeapProbe probe) throws IOException, CaptureFormatException {

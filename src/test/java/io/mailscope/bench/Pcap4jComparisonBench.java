@@ -1,4 +1,4 @@
-package io.mailscope.cli.bench;
+package io.mailscope.bench;
 
 import io.mailscope.capture.CaptureReader;
 import org.junit.jupiter.api.Assumptions;

@@ -1,5 +1,6 @@
-package io.mailscope.explain;
+package io.mailscope.pipeline;
 
+import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.capture.CaptureFormatException;
 import io.mailscope.capture.CaptureReader;
 import io.mailscope.capture.CaptureStats;

@@ -1,4 +1,4 @@
-package io.mailscope.cli.bench;
+package io.mailscope.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,7 +10,7 @@ import io.mailscope.capture.CaptureReader;
 import io.mailscope.capture.CaptureStats;
 import io.mailscope.capture.PacketDecoder;
 import io.mailscope.dissect.PortRoles;
-import io.mailscope.explain.Analysis;
+import io.mailscope.pipeline.Analysis;
 import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.explain.Outcome;
 import io.mailscope.tcp.ConnectionListener;

@@ -1,4 +1,4 @@
-package io.mailscope.cli.bench;
+package io.mailscope.bench;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,4 +1,4 @@
-package io.mailscope.cli.bench;
+package io.mailscope.bench;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

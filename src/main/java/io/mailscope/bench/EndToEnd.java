@@ -1,4 +1,4 @@
-package io.mailscope.cli.bench;
+package io.mailscope.bench;
 
 import java.io.File;
 import java.io.IOException;

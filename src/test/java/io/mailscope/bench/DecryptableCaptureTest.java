@@ -1,9 +1,9 @@
-package io.mailscope.cli.bench;
+package io.mailscope.bench;
 
 import io.mailscope.dissect.PortRoles;
 import io.mailscope.dissect.imap.ImapEvent;
 import io.mailscope.dissect.tls.TlsEvent;
-import io.mailscope.explain.Analysis;
+import io.mailscope.pipeline.Analysis;
 import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.tcp.ReassemblyLimits;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,13 @@
-package io.mailscope.explain;
+package io.mailscope.pipeline;
 
+import io.mailscope.explain.AnalyzedSession;
+import io.mailscope.explain.CommonCode;
+import io.mailscope.explain.Diagnoser;
+import io.mailscope.explain.Diagnosis;
+import io.mailscope.explain.Finding;
+import io.mailscope.explain.Outcome;
+import io.mailscope.explain.Severity;
+import io.mailscope.explain.Transport;
 import io.mailscope.capture.TcpSegment;
 import io.mailscope.dissect.At;
 import io.mailscope.dissect.EventTally;

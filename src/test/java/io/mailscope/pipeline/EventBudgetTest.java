@@ -1,4 +1,7 @@
-package io.mailscope.explain;
+package io.mailscope.pipeline;
+
+import io.mailscope.explain.AnalyzedSession;
+import io.mailscope.explain.Captures;
 
 import io.mailscope.tcp.ReassemblyLimits;
 import io.mailscope.tcp.TcpConnection;
