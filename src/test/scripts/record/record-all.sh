@@ -258,6 +258,44 @@ rec_snaplen_truncated() {
     capture_stop; summary "$f"
 }
 
+# Snaplen cutting TLS records (issue 13): the same kind of session recorded whole and with a small -s, so tests
+# compare what is reported from the cut capture with the full one. openssl s_client sends one line inside TLS
+# and closes (close_notify); the server is openssl s_server.
+snaplen_tls() {
+    local name="$1" snap="$2"; shift 2
+    local f="$C/$name.pcap"
+    capture_start "$f" "$BOTH" -s "$snap"
+    s_server_start "$@" -cert "$CERTS/server.pem" -key "$CERTS/server.key"
+    { echo "a1 LOGOUT"; sleep 1; } | timeout 10 openssl s_client -connect 127.0.0.1:$IMAPS_PORT \
+        -servername mail.example.test -CAfile "$CERTS/ca.pem" >"$WORK/$name.out" 2>&1
+    s_server_stop
+    capture_stop; summary "$f"
+}
+# TLS 1.3, -s 200: the ClientHello is cut after its first extensions; the ServerHello survives, the
+# server's encrypted flight and the client's records are cut inside their bodies.
+rec_snaplen_tls13_200() {
+    no_main; certs
+    snaplen_tls snaplen-tls13-s200 200 -tls1_3
+}
+# TLS 1.2, -s 300: the server's Certificate is cut (the ServerHello survives).
+rec_snaplen_tls12_300() {
+    no_main; certs
+    snaplen_tls snaplen-tls12-s300 300 -tls1_2
+}
+# TLS 1.2, -s 96: only the record and handshake headers and a little of each hello survive.
+rec_snaplen_tls12_96() {
+    no_main; certs
+    snaplen_tls snaplen-tls12-s96 96 -tls1_2
+}
+# IMAP STARTTLS against dovecot, -s 300: the IMAP lines are whole, the TLS handshake is cut.
+rec_snaplen_starttls_300() {
+    need_main; certs
+    local f="$C/snaplen-starttls-s300.pcap"
+    capture_start "$f" "$BOTH" -s 300
+    pyclient starttls 127.0.0.1 $IMAP_PORT --cafile "$CERTS/ca.pem" --sni mail.example.test
+    capture_stop; summary "$f"
+}
+
 rec_capture_gap() {
     need_main
     local f="$C/capture-gap.pcap" full="$WORK/capture-gap-full.pcap"
@@ -809,6 +847,7 @@ ORDER=(
     login_literal_password authenticate_cancelled curl_auth_login imap_process_killed auth_unavailable
     sasl_plain_refused_before_password tls_no_common_group compress_forgotten
     tls_after_greeting login_failed_four_times
+    snaplen_tls13_200 snaplen_tls12_300 snaplen_tls12_96 snaplen_starttls_300
 )
 
 copy_samples() {

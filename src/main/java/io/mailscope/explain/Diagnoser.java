@@ -158,6 +158,9 @@ public final class Diagnoser {
             return "tls";
         }
         ServerHello sh = NegotiatedHello.of(f.serverHellos).hello();
+        if (sh.selectedVersion() < 0) {
+            return "tls"; // a ServerHello cut before it said
+        }
         return TlsNames.version(sh.selectedVersion()).toLowerCase().replace(" ", "").replace("ssl3.0", "ssl3");
     }
 }

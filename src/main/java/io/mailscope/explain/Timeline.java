@@ -184,6 +184,12 @@ public final class Timeline {
             return serverHello(s.hello());
         }
         if (e instanceof TlsEvent.CertificatesSeen c) {
+            if (c.partial()) {
+                String whole = c.chain().isEmpty() ? "no certificate arrived whole"
+                        : c.chain().size() + " certificate" + (c.chain().size() > 1 ? "s" : "") + " arrived whole, leaf "
+                        + c.chain().get(0).subject();
+                return "Certificate (partial: " + c.cut().describe() + "; " + whole + "; chain incomplete)";
+            }
             if (c.chain().isEmpty()) {
                 return "Certificate (empty)";
             }
@@ -200,6 +206,9 @@ public final class Timeline {
         }
         if (e instanceof TlsEvent.ChangeCipherSpec) {
             return "ChangeCipherSpec";
+        }
+        if (e instanceof TlsEvent.FramingRegained r) {
+            return "[TLS records found again at this segment, after " + r.skipped() + " bytes not read]";
         }
         if (e instanceof TlsEvent.EncryptedStarted) {
             return "[encrypted from here]";
@@ -221,6 +230,12 @@ public final class Timeline {
 
     static String clientHello(ClientHello h) {
         StringBuilder sb = new StringBuilder(h.recordVersion() == 0x0002 ? "ClientHello (SSL 2.0 format)" : "ClientHello");
+        if (h.partial()) {
+            sb.append(" (partial: ").append(h.cut().describe()).append(')');
+            if (h.legacyVersion() < 0) {
+                return sb.toString();
+            }
+        }
         if (h.sni() != null) {
             sb.append(" SNI=").append(h.sni());
         }
@@ -239,11 +254,22 @@ public final class Timeline {
                 v.add(TlsNames.version(x));
             }
         }
+        if (v.isEmpty() && h.partial() && !h.extensions().contains(0x002b)) {
+            // supported_versions may have been in the part the capture cut: legacy_version is only a floor
+            return "up to " + TlsNames.version(h.legacyVersion()) + " or later (supported_versions not captured)";
+        }
         return v.isEmpty() ? "up to " + TlsNames.version(h.legacyVersion()) : String.join("/", v);
     }
 
     static String serverHello(ServerHello h) {
-        return (h.helloRetryRequest() ? "HelloRetryRequest " : "ServerHello ") + TlsNames.version(h.selectedVersion())
+        String name = h.helloRetryRequest() ? "HelloRetryRequest " : "ServerHello ";
+        if (h.partial()) {
+            name += "(partial: " + h.cut().describe() + ") ";
+            if (h.cipherSuite() < 0) {
+                return name + "version and cipher suite not captured";
+            }
+        }
+        return name + TlsNames.version(h.selectedVersion())
                 + ", " + TlsNames.cipherSuite(h.cipherSuite()) + (h.alpn() != null ? ", ALPN " + h.alpn() : "");
     }
 }

@@ -431,6 +431,8 @@ public final class JsonReport implements Report {
             }
         }
         g.writeEndArray();
+        // a Certificate message the capture cut: the array holds the certificates that arrived whole
+        g.writeBooleanField("certificates_partial", certs != null && certs.partial());
         g.writeArrayFieldStart("alerts");
         for (TlsEvent.Alert a : alerts) {
             g.writeStartObject();
@@ -468,7 +470,7 @@ public final class JsonReport implements Report {
         ClientHello h = seen.hello();
         g.writeStartObject();
         g.writeNumberField("frame", seen.at().frame());
-        g.writeStringField("version", TlsNames.version(h.legacyVersion()));
+        g.writeStringField("version", h.legacyVersion() < 0 ? null : TlsNames.version(h.legacyVersion()));
         if (h.sni() != null) {
             g.writeStringField("sni", h.sni());
         } else {
@@ -483,6 +485,24 @@ public final class JsonReport implements Report {
         g.writeStringField("ja3", h.ja3());
         g.writeStringField("ja3_string", h.ja3String());
         g.writeStringField("ja4", h.ja4());
+        writeCut(h.cut());
+        g.writeEndObject();
+    }
+
+    /**
+     * {@code partial} (always) and {@code cut}: where the capture cut a hello, so that what is listed is only what
+     * arrived and the fingerprints are null.
+     */
+    private void writeCut(io.mailscope.dissect.tls.Cut cut) throws IOException {
+        g.writeBooleanField("partial", cut != null);
+        if (cut == null) {
+            g.writeNullField("cut");
+            return;
+        }
+        g.writeObjectFieldStart("cut");
+        g.writeNumberField("captured_bytes", cut.captured());
+        g.writeNumberField("length", cut.length());
+        g.writeStringField("in", cut.in());
         g.writeEndObject();
     }
 
@@ -501,9 +521,10 @@ public final class JsonReport implements Report {
         ServerHello h = seen.hello();
         g.writeStartObject();
         g.writeNumberField("frame", seen.at().frame());
-        g.writeStringField("version", TlsNames.version(h.selectedVersion()));
-        g.writeStringField("legacy_version", TlsNames.version(h.legacyVersion()));
-        g.writeStringField("cipher_suite", TlsNames.cipherSuite(h.cipherSuite()));
+        // -1: a hello the capture cut before that field
+        g.writeStringField("version", h.selectedVersion() < 0 ? null : TlsNames.version(h.selectedVersion()));
+        g.writeStringField("legacy_version", h.legacyVersion() < 0 ? null : TlsNames.version(h.legacyVersion()));
+        g.writeStringField("cipher_suite", h.cipherSuite() < 0 ? null : TlsNames.cipherSuite(h.cipherSuite()));
         if (h.alpn() != null) {
             g.writeStringField("alpn", h.alpn());
         } else {
@@ -512,6 +533,7 @@ public final class JsonReport implements Report {
         g.writeBooleanField("hello_retry_request", h.helloRetryRequest());
         g.writeStringField("ja3s", h.ja3s());
         g.writeStringField("ja3s_string", h.ja3sString());
+        writeCut(h.cut());
         g.writeEndObject();
     }
 

@@ -148,17 +148,26 @@ public final class TextReport implements Report {
         }
         StringBuilder t = new StringBuilder();
         if (ch != null) {
-            t.append("SNI ").append(ch.sni() == null ? "-" : ch.sni()).append(", offered ")
+            boolean sniUnknown = ch.sni() == null && ch.partial() && !ch.extensions().contains(0);
+            t.append("SNI ").append(sniUnknown ? "not captured" : ch.sni() == null ? "-" : ch.sni()).append(", offered ")
                     .append(io.mailscope.explain.Timeline.offeredVersions(ch));
         }
         if (sh != null) {
-            t.append(t.length() > 0 ? ", " : "").append("chose ").append(io.mailscope.dissect.tls.TlsNames.version(sh.selectedVersion()))
-                    .append(' ').append(io.mailscope.dissect.tls.TlsNames.cipherSuite(sh.cipherSuite()));
+            t.append(t.length() > 0 ? ", " : "");
+            if (sh.cipherSuite() < 0) {
+                t.append("ServerHello cut before its cipher suite");
+            } else {
+                t.append("chose ").append(io.mailscope.dissect.tls.TlsNames.version(sh.selectedVersion()))
+                        .append(' ').append(io.mailscope.dissect.tls.TlsNames.cipherSuite(sh.cipherSuite()));
+            }
             if (sh.alpn() != null) {
                 t.append(", ALPN ").append(sh.alpn());
             }
         }
-        if (ch != null) {
+        if (ch != null && ch.partial()) {
+            // a fingerprint of part of a hello would name another client
+            t.append(", JA3/JA4 not computed: ClientHello ").append(ch.cut().describe());
+        } else if (ch != null) {
             t.append(", JA3 ").append(ch.ja3()).append(", JA4 ").append(ch.ja4());
         }
         if (decryption != null) {

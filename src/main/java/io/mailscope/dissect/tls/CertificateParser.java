@@ -64,6 +64,30 @@ public final class CertificateParser {
         return List.copyOf(chain);
     }
 
+    /**
+     * The certificates of a Certificate message the capture cut after {@code captured} of its body bytes: those that
+     * arrived whole, leaf first (none when the leaf itself was cut). A cut certificate is left out, never parsed:
+     * its missing bytes would read as a broken or different certificate.
+     */
+    static List<CertificateInfo> parseCutChain(byte[] body, int off, int captured) throws Malformed {
+        WireReader r = new WireReader(body, off, captured);
+        if (r.remaining() < 3) {
+            return List.of();
+        }
+        int claimed = r.u24("certificate_list");
+        WireReader list = r.sub(Math.min(claimed, r.remaining()), "certificate_list");
+        List<CertificateInfo> chain = new ArrayList<>(4);
+        while (list.remaining() >= 3) {
+            int n = list.u24("ASN.1Cert");
+            if (n > list.remaining()) {
+                break;
+            }
+            WireReader der = list.sub(n, "ASN.1Cert");
+            chain.add(parse(der.array(), der.position(), der.remaining()));
+        }
+        return List.copyOf(chain);
+    }
+
     /** The chain, leaf first. The list structure itself must be sound; single certificates may be broken. */
     static List<CertificateInfo> parseChain(byte[] body, int off, int len) throws Malformed {
         WireReader r = new WireReader(body, off, len);

@@ -21,6 +21,10 @@ import java.util.List;
  * @param pskModes             psk_key_exchange_modes values
  * @param ja3String            the JA3 string; ja3 is its MD5
  * @param ja4                  the JA4 fingerprint (a_b_c)
+ * @param cut                  null for a hello that arrived whole; else where the capture cut it. A cut hello holds
+ *                             what arrived before the cut (lists that were cut hold their complete entries, extensions
+ *                             only those that arrived whole), and no fingerprints: ja3String, ja3 and ja4 are null,
+ *                             since a fingerprint of part of a hello would name another client
  */
 public record ClientHello(
         int legacyVersion,
@@ -47,10 +51,17 @@ public record ClientHello(
         boolean encryptedClientHello,
         String ja3String,
         String ja3,
-        String ja4) {
+        String ja4,
+        Cut cut) {
+
+    /** The capture cut this hello: its fields hold only what arrived (see {@link #cut}). */
+    public boolean partial() {
+        return cut != null;
+    }
 
     /** The highest version the client offers: max of supported_versions (GREASE removed) if present, else legacy_version. */
     public int highestVersion() {
+        // (a cut hello may have lost its supported_versions: rules ask partial() before trusting this)
         int best = -1;
         for (int v : supportedVersions) {
             if (!Grease.is(v) && v > best) {

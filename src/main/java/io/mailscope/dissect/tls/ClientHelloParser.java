@@ -28,13 +28,23 @@ final class ClientHelloParser {
     static final int EXT_RENEGOTIATION_INFO = 0xff01;
 
     static ClientHello parse(byte[] body, int off, int len, int recordVersion) throws Malformed {
-        WireReader r = new WireReader(body, off, len);
-        int legacyVersion = r.u16("legacy_version");
-        byte[] random = r.bytes(32, "random");
-        byte[] sessionId = r.sessionId("legacy_session_id");
-        List<Integer> ciphers = r.u16List(2, "cipher_suites");
-        List<Integer> compression = r.u8List("legacy_compression_methods");
+        return parse(body, off, len, len, recordVersion);
+    }
 
+    /**
+     * Parses a hello of which only {@code captured} of its {@code length} body bytes arrived (the capture cut it):
+     * what arrived is read as far as it goes (lists keep their complete entries, extensions those that arrived
+     * whole), the result says where the cut fell ({@link ClientHello#cut}) and carries no fingerprints. A
+     * structure that is wrong in the bytes that did arrive is still {@link Malformed}.
+     */
+    static ClientHello parse(byte[] body, int off, int captured, int length, int recordVersion) throws Malformed {
+        boolean whole = captured >= length;
+        WireReader r = new WireReader(body, off, Math.min(captured, length));
+        int legacyVersion = -1;
+        byte[] random = new byte[0];
+        byte[] sessionId = new byte[0];
+        List<Integer> ciphers = List.of();
+        List<Integer> compression = List.of();
         List<Integer> extensions = new ArrayList<>();
         String sni = null;
         List<String> alpn = List.of();
@@ -45,45 +55,120 @@ final class ClientHelloParser {
         List<Integer> keyShares = List.of();
         List<Integer> pskModes = List.of();
         boolean psk = false, earlyData = false, ticket = false, etm = false, ems = false, reneg = false, ech = false;
+        String cutIn = null;
 
-        if (r.remaining() > 0) { // SSL 3.0 style hellos end after compression methods
-            WireReader exts = r.vector(2, "extensions");
-            while (exts.remaining() > 0) {
-                int type = exts.u16("extension type");
-                WireReader e = exts.vector(2, "extension_data");
-                extensions.add(type);
-                switch (type) {
-                    case EXT_SERVER_NAME -> sni = serverName(e);
-                    case EXT_ALPN -> alpn = alpnNames(e);
-                    case EXT_SUPPORTED_VERSIONS -> versions = e.u16List(1, "supported_versions");
-                    case EXT_SUPPORTED_GROUPS -> groups = e.u16List(2, "supported_groups");
-                    case EXT_EC_POINT_FORMATS -> pointFormats = e.u8List("ec_point_formats");
-                    case EXT_SIGNATURE_ALGORITHMS -> sigAlgs = e.u16List(2, "signature_algorithms");
-                    case EXT_KEY_SHARE -> keyShares = keyShareGroups(e);
-                    case EXT_PSK_KEY_EXCHANGE_MODES -> pskModes = e.u8List("psk_key_exchange_modes");
-                    case EXT_PRE_SHARED_KEY -> psk = true;
-                    case EXT_EARLY_DATA -> earlyData = true;
-                    case EXT_SESSION_TICKET -> ticket = true;
-                    case EXT_ENCRYPT_THEN_MAC -> etm = true;
-                    case EXT_EXTENDED_MASTER_SECRET -> ems = true;
-                    case EXT_RENEGOTIATION_INFO -> reneg = true;
-                    case EXT_ENCRYPTED_CLIENT_HELLO -> ech = true;
-                    default -> {
-                        // listed by type only
+        try {
+            legacyVersion = r.u16("legacy_version");
+            random = r.bytes(32, "random");
+            sessionId = r.sessionId("legacy_session_id");
+            ciphers = whole ? r.u16List(2, "cipher_suites") : arrivedU16s(r, "cipher_suites");
+            compression = r.u8List("legacy_compression_methods");
+            if (r.remaining() > 0 || !whole) { // SSL 3.0 style hellos end after compression methods
+                int claimed = r.u16("extensions");
+                WireReader exts = r.sub(Math.min(claimed, r.remaining()), "extensions");
+                if (whole && exts.remaining() < claimed) {
+                    throw new Malformed("extensions: needs " + claimed + " bytes, " + exts.remaining() + " left");
+                }
+                while (exts.remaining() > 0) {
+                    if (exts.remaining() < 4 || exts.remaining() < 4 + peekU16(exts, 2)) {
+                        // the extension the capture cut: named when its type arrived
+                        throw new WireReader.Short(exts.remaining() >= 2 ? "extension " + TlsNames.extension(peekU16(exts, 0))
+                                : "extensions", "extension cut");
                     }
+                    int type = exts.u16("extension type");
+                    WireReader e = exts.vector(2, "extension_data");
+                    extensions.add(type);
+                    switch (type) {
+                        case EXT_SERVER_NAME -> sni = serverName(e);
+                        case EXT_ALPN -> alpn = alpnNames(e);
+                        case EXT_SUPPORTED_VERSIONS -> versions = e.u16List(1, "supported_versions");
+                        case EXT_SUPPORTED_GROUPS -> groups = e.u16List(2, "supported_groups");
+                        case EXT_EC_POINT_FORMATS -> pointFormats = e.u8List("ec_point_formats");
+                        case EXT_SIGNATURE_ALGORITHMS -> sigAlgs = e.u16List(2, "signature_algorithms");
+                        case EXT_KEY_SHARE -> keyShares = keyShareGroups(e);
+                        case EXT_PSK_KEY_EXCHANGE_MODES -> pskModes = e.u8List("psk_key_exchange_modes");
+                        case EXT_PRE_SHARED_KEY -> psk = true;
+                        case EXT_EARLY_DATA -> earlyData = true;
+                        case EXT_SESSION_TICKET -> ticket = true;
+                        case EXT_ENCRYPT_THEN_MAC -> etm = true;
+                        case EXT_EXTENDED_MASTER_SECRET -> ems = true;
+                        case EXT_RENEGOTIATION_INFO -> reneg = true;
+                        case EXT_ENCRYPTED_CLIENT_HELLO -> ech = true;
+                        default -> {
+                            // listed by type only
+                        }
+                    }
+                }
+                if (exts.remaining() == 0 && !whole) {
+                    // every extension that arrived was read; the cut lies beyond them
+                    throw new WireReader.Short("extensions", "extensions cut");
                 }
             }
             if (r.remaining() > 0) {
                 throw new Malformed(r.remaining() + " bytes after the extensions");
             }
+        } catch (WireReader.Short e) {
+            if (whole) {
+                throw e;
+            }
+            cutIn = e.what;
+            if (e instanceof CutList list) {
+                ciphers = list.entries;
+            }
         }
         List<Integer> ext = List.copyOf(extensions);
+        if (!whole) {
+            // A fingerprint of part of a hello would name another client: none rather than a wrong one.
+            return new ClientHello(legacyVersion, recordVersion, random, sessionId, ciphers, compression, ext, sni,
+                    alpn, versions, groups, pointFormats, sigAlgs, keyShares, pskModes, psk, earlyData, ticket, etm, ems,
+                    reneg, ech, null, null, null, new Cut(captured, length, cutIn));
+        }
         String ja3String = Fingerprints.ja3String(legacyVersion, ciphers, ext, groups, pointFormats);
         String ja4 = Fingerprints.ja4(legacyVersion, versions, sni != null || ext.contains(EXT_SERVER_NAME),
                 ciphers, ext, alpn.isEmpty() ? null : alpn.get(0), sigAlgs);
         return new ClientHello(legacyVersion, recordVersion, random, sessionId, ciphers, compression, ext, sni,
                 alpn, versions, groups, pointFormats, sigAlgs, keyShares, pskModes, psk, earlyData, ticket, etm, ems,
-                reneg, ech, ja3String, Fingerprints.md5Hex(ja3String), ja4);
+                reneg, ech, ja3String, Fingerprints.md5Hex(ja3String), ja4, null);
+    }
+
+    /**
+     * The complete entries of a 2-byte-length list of 16-bit values that may be cut: when the list goes past what
+     * arrived, its whole entries travel in the {@link CutList} that ends the parse there.
+     */
+    private static List<Integer> arrivedU16s(WireReader r, String what) throws Malformed {
+        int claimed = r.u16(what);
+        if ((claimed & 1) != 0) {
+            throw new Malformed(what + ": odd length " + claimed);
+        }
+        if (claimed <= r.remaining()) {
+            WireReader v = r.sub(claimed, what);
+            Integer[] out = new Integer[claimed / 2];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = v.u16(what);
+            }
+            return List.of(out);
+        }
+        Integer[] out = new Integer[r.remaining() / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = r.u16(what);
+        }
+        throw new CutList(what, List.of(out));
+    }
+
+    /** A cut list whose whole entries arrived: the caller keeps them and stops there. */
+    static final class CutList extends WireReader.Short {
+        final List<Integer> entries;
+
+        CutList(String what, List<Integer> entries) {
+            super(what, what + " cut after " + entries.size() + " entries");
+            this.entries = entries;
+        }
+    }
+
+    private static int peekU16(WireReader r, int at) {
+        byte[] b = r.array();
+        int p = r.position() + at;
+        return (b[p] & 0xff) << 8 | (b[p + 1] & 0xff);
     }
 
     /** First host_name entry of the server_name list (RFC 6066 3); an empty extension (server echo) gives null. */

@@ -16,6 +16,13 @@ final class HandshakeReassembler {
 
         void tooLong(int type, int length, int cap);
 
+        /**
+         * A message the analyzer asked to see was cut (a hole, or the end of the stream): the first {@code captured}
+         * bytes of its {@code length} arrived. Called once, instead of {@link #message}.
+         */
+        default void partialMessage(int type, byte[] body, int captured, int length) {
+        }
+
         /** The message buffer grew (positive) or was freed (negative) by this many bytes (memory accounting). */
         default void retained(int bytes) {
         }
@@ -36,6 +43,8 @@ final class HandshakeReassembler {
     private byte[] body; // null while skipping or reading a header
     private boolean inBody;
     private boolean tooLong;
+    /** The current message had a hole: its remaining bytes are counted past, it is not delivered again. */
+    private boolean cut;
 
     HandshakeReassembler(Listener listener) {
         this.listener = listener;
@@ -65,7 +74,7 @@ final class HandshakeReassembler {
                 continue;
             }
             int n = Math.min(end - off, length - bodyFill);
-            if (body != null) {
+            if (body != null && !cut) {
                 ensureCapacity(bodyFill + n);
                 System.arraycopy(buf, off, body, bodyFill, n);
             }
@@ -81,6 +90,7 @@ final class HandshakeReassembler {
         type = header[0] & 0xff;
         length = (header[1] & 0xff) << 16 | (header[2] & 0xff) << 8 | (header[3] & 0xff);
         bodyFill = 0;
+        cut = false;
         tooLong = length > cap(type);
         if (tooLong) {
             listener.tooLong(type, length, cap(type));
@@ -113,7 +123,7 @@ final class HandshakeReassembler {
         if (b != null) {
             listener.retained(-b.length);
         }
-        if (tooLong) {
+        if (tooLong || cut) {
             return;
         }
         if (b != null) {
@@ -121,6 +131,47 @@ final class HandshakeReassembler {
         } else {
             listener.skippedMessage(type, length);
         }
+    }
+
+    /**
+     * {@code gap} bytes of this direction's handshake stream are missing. A message being read is handed over as
+     * it stands ({@link Listener#partialMessage}, for those the analyzer reads). Returns true when the hole lies
+     * inside that message's body, so the message boundaries survive: its remaining bytes are counted past and the
+     * next message is read as usual. Otherwise (a hole in a message header, or running past the message's end,
+     * where the next header would be) the framing of handshake messages is lost and false is returned.
+     */
+    boolean skipGap(long gap) {
+        if (!inBody) {
+            return gap <= 0 && headerFill == 0;
+        }
+        deliverPartial();
+        if (gap > length - bodyFill) {
+            return false;
+        }
+        bodyFill += (int) gap;
+        if (bodyFill == length) {
+            finishMessage();
+        }
+        return true;
+    }
+
+    /** The stream ended (or its framing was lost) inside a message: hands over what arrived of it. */
+    void endInside() {
+        if (inBody) {
+            deliverPartial();
+        }
+    }
+
+    /** A message only measured (or too long) stays as it was: only one being buffered is handed over cut. */
+    private void deliverPartial() {
+        if (cut || body == null) {
+            return;
+        }
+        cut = true;
+        byte[] b = body;
+        body = null;
+        listener.retained(-b.length);
+        listener.partialMessage(type, b, bodyFill, length);
     }
 
     /** Inside a message (or its header): used to report truncation at the end of the stream. */

@@ -16,6 +16,13 @@ final class RecordLayerDecoder {
 
         /** The stream is not (or no longer) TLS; code is bad-record or record-too-long. */
         void badRecord(String code, String detail);
+
+        /**
+         * After a hole that lost the framing, records are read again from the next byte: {@code skipped} bytes
+         * (the hole included) were passed over since the framing was lost.
+         */
+        default void framingRegained(long skipped) {
+        }
     }
 
     /** Largest record body accepted: 2^14 + 2048 (TLSCiphertext in TLS 1.2). */
@@ -28,6 +35,11 @@ final class RecordLayerDecoder {
     private boolean stopped;
     private long ignoredBytes;
     private long records;
+    /** Stopped because a hole lost the framing (not because the bytes were not TLS): may be regained. */
+    private boolean lostByGap;
+    /** The next byte fed is the first after a hole: where a TCP segment begins. */
+    private boolean afterGap;
+    private long ignoredAtLoss;
 
     RecordLayerDecoder(Listener listener) {
         this.listener = listener;
@@ -35,6 +47,16 @@ final class RecordLayerDecoder {
 
     void feed(byte[] buf, int off, int len) {
         int end = off + len;
+        if (afterGap && len > 0) {
+            afterGap = false;
+            if (lostByGap && plausibleHeader(buf, off, len)) {
+                stopped = false;
+                lostByGap = false;
+                headerFill = 0;
+                bodyRemaining = -1;
+                listener.framingRegained(ignoredBytes - ignoredAtLoss);
+            }
+        }
         while (off < end) {
             if (stopped) {
                 ignoredBytes += end - off;
@@ -58,6 +80,7 @@ final class RecordLayerDecoder {
             if (bad != null) {
                 ignoredBytes += headerFill + (end - off);
                 stopped = true;
+                lostByGap = false;
                 listener.badRecord(bad.startsWith("length") ? "record-too-long" : "bad-record", bad);
                 return;
             }
@@ -97,6 +120,33 @@ final class RecordLayerDecoder {
     }
 
     /**
+     * Whether these bytes, the first after a hole, begin with a record header that only a record boundary would
+     * hold: a content type this stream can carry, version 3.0 to 3.4 (TLS 1.3 records say 3.3 or 3.1), a length a
+     * record of that type can have, all five bytes present. A snaplen cut keeps the first bytes of each TCP segment,
+     * and TLS stacks start a segment with a record when they send a new flight, so that is where framing is found
+     * again. Ciphertext that happens to begin so is unlikely (about one segment start in a million).
+     */
+    private static boolean plausibleHeader(byte[] b, int off, int len) {
+        if (len < 5) {
+            return false;
+        }
+        int type = b[off] & 0xff;
+        int major = b[off + 1] & 0xff;
+        int minor = b[off + 2] & 0xff;
+        int length = (b[off + 3] & 0xff) << 8 | (b[off + 4] & 0xff);
+        if (major != 3 || minor > 4 || length == 0 || length > MAX_RECORD_LENGTH) {
+            return false;
+        }
+        return switch (type) {
+            case 20 -> length == 1;
+            case 21 -> length >= 2;
+            case 22 -> length >= 4;
+            case 23 -> true;
+            default -> false;
+        };
+    }
+
+    /**
      * Skips {@code length} missing bytes. Returns true when they fall inside the current record body, so the
      * framing survives; otherwise the decoder stops (framing is lost) and returns false.
      */
@@ -104,6 +154,7 @@ final class RecordLayerDecoder {
         if (length <= 0) {
             return true;
         }
+        afterGap = true;
         if (stopped) {
             ignoredBytes += length;
             return false;
@@ -117,13 +168,16 @@ final class RecordLayerDecoder {
             return true;
         }
         stopped = true;
+        lostByGap = true;
+        ignoredAtLoss = ignoredBytes;
         ignoredBytes += length;
         return false;
     }
 
-    /** Stops parsing: later bytes are only counted. */
+    /** Stops parsing for good: later bytes are only counted. */
     void stop() {
         stopped = true;
+        lostByGap = false;
     }
 
     boolean midRecord() {

@@ -129,7 +129,7 @@ public final class SslV2ClientHello {
         String ja4 = Fingerprints.ja4(version, none, false, tlsSuites, none, null, none);
         return new ClientHello(version, 0x0002, random, sessionId, List.copyOf(specs), List.of(0), none, null, List.of(),
                 none, none, none, none, none, none, false, false, false, false, false, false, false, ja3String,
-                Fingerprints.md5Hex(ja3String), ja4);
+                Fingerprints.md5Hex(ja3String), ja4, null);
     }
 
     private static int u16(byte[] b, int i) {

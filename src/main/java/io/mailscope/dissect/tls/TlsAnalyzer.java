@@ -392,13 +392,36 @@ public final class TlsAnalyzer {
             }
         }
 
+        /**
+         * A hello or Certificate the capture cut (see {@link HandshakeReassembler#skipGap}): what arrived is parsed
+         * and reported marked as cut, never handed to the decryptor (its extensions may be missing).
+         */
+        @Override
+        public void partialMessage(int type, byte[] body, int captured, int length) {
+            switch (type) {
+                case 1 -> clientHello(body, captured, length);
+                case 2 -> serverHello(body, captured, length);
+                case 11 -> cutCertificates(body, captured, length);
+                default -> {
+                }
+            }
+        }
+
         private void clientHello(byte[] body, int length) {
+            clientHello(body, length, length);
+        }
+
+        private void clientHello(byte[] body, int captured, int length) {
             if (!direction.fromClient()) {
                 unexpected(1);
                 return;
             }
             try {
-                ClientHello hello = ClientHelloParser.parse(body, 0, length, recordVersion());
+                ClientHello hello = ClientHelloParser.parse(body, 0, captured, length, recordVersion());
+                if (hello.partial()) {
+                    emit(new TlsEvent.ClientHelloSeen(at, hello));
+                    return;
+                }
                 if (clientHello == null) {
                     clientHello = hello;
                 }
@@ -412,19 +435,25 @@ public final class TlsAnalyzer {
         }
 
         private void serverHello(byte[] body, int length) {
+            serverHello(body, length, length);
+        }
+
+        private void serverHello(byte[] body, int captured, int length) {
             if (direction.fromClient()) {
                 unexpected(2);
                 return;
             }
             ServerHello hello;
             try {
-                hello = ServerHelloParser.parse(body, 0, length);
+                hello = ServerHelloParser.parse(body, 0, captured, length);
             } catch (Malformed e) {
                 emit(new TlsEvent.Problem(at, "malformed-hello", "server_hello: " + e.getMessage()));
                 return;
             }
-            negotiatedVersion = hello.selectedVersion();
-            if (!hello.helloRetryRequest()) {
+            if (hello.selectedVersion() >= 0) {
+                negotiatedVersion = hello.selectedVersion();
+            }
+            if (!hello.helloRetryRequest() && !hello.partial()) {
                 serverHello = hello;
                 if (decryptor != null) {
                     decryptor.serverHello(hello);
@@ -440,6 +469,15 @@ public final class TlsAnalyzer {
             try {
                 List<CertificateInfo> chain = CertificateParser.parseChain(body, 0, length);
                 emit(new TlsEvent.CertificatesSeen(at, chain));
+            } catch (Malformed e) {
+                emit(new TlsEvent.Problem(at, "malformed-certificate", direction.sender() + ": " + e.getMessage()));
+            }
+        }
+
+        private void cutCertificates(byte[] body, int captured, int length) {
+            try {
+                List<CertificateInfo> arrived = CertificateParser.parseCutChain(body, 0, captured);
+                emit(new TlsEvent.CertificatesSeen(at, arrived, new Cut(captured, length, "certificate_list")));
             } catch (Malformed e) {
                 emit(new TlsEvent.Problem(at, "malformed-certificate", direction.sender() + ": " + e.getMessage()));
             }
@@ -477,7 +515,13 @@ public final class TlsAnalyzer {
             long ignoredBefore = records.ignoredBytes();
             boolean buffered = buffering;
             buffering = false; // a record with a hole cannot be decrypted (skipGap may end it right here)
+            // First the handshake message in progress (a hello cut by the snaplen is reported here, as far as it
+            // arrived), then the record: skipGap may end the record right here.
+            boolean messagesKept = before == Mode.HANDSHAKE && handshakes.skipGap(length);
             boolean framingKept = records.skipGap(length);
+            if (!framingKept || (before == Mode.HANDSHAKE && !messagesKept)) {
+                handshakes.endInside(); // a message spanning records, cut where the framing was lost
+            }
             if (decryptor != null && (buffered || !framingKept) && decryptor.wants(direction)) {
                 decryptor.gap(direction, framingKept, at);
                 if (plaintext != null) {
@@ -496,17 +540,34 @@ public final class TlsAnalyzer {
             if (framingKept && before != Mode.HANDSHAKE && before != Mode.ALERT) {
                 return;
             }
-            handshakeStopped = true;
-            if (mode == Mode.HANDSHAKE || mode == Mode.ALERT) {
-                mode = Mode.SKIP; // the rest of this record follows a hole: do not read it as messages
+            // A hole inside one handshake message's body leaves the message boundaries: the messages after it
+            // are read as usual. Otherwise handshake parsing stops in this direction.
+            boolean keepHandshake = framingKept && messagesKept;
+            if (!keepHandshake) {
+                handshakeStopped = true;
+                if (mode == Mode.HANDSHAKE || mode == Mode.ALERT) {
+                    mode = Mode.SKIP; // the rest of this record follows a hole: do not read it as messages
+                }
+                alertLevel = -1;
             }
-            alertLevel = -1;
             if (!gapReported) {
                 gapReported = true;
                 emit(new TlsEvent.Problem(at, "gap", direction.sender() + ": " + length + " bytes missing"
-                        + (framingKept ? " inside a " + TlsNames.contentType(recordType) + " record"
-                        : ", record framing lost; the rest of this direction is only counted")));
+                        + (!framingKept ? ", record framing lost; the rest of this direction is only counted"
+                        + " unless a later segment starts with a record"
+                        : keepHandshake ? " inside a handshake message; the messages after it are read"
+                        : " inside a " + TlsNames.contentType(recordType) + " record")));
             }
+        }
+
+        @Override
+        public void framingRegained(long skipped) {
+            if (lostWhileEncrypted) {
+                // what was passed over was ciphertext: counted as such, and the count restarts with the records
+                encryptedBytes += records.ignoredBytes() - ignoredAtLoss;
+                lostWhileEncrypted = false;
+            }
+            emit(new TlsEvent.FramingRegained(at, skipped));
         }
 
         void end() {
@@ -523,6 +584,9 @@ public final class TlsAnalyzer {
             } else if (!handshakeStopped && handshakes.midMessage() && !afterChangeCipherSpec) {
                 emit(new TlsEvent.Problem(at, "truncated", direction.sender()
                         + ": stream ended inside a handshake message"));
+            }
+            if (!handshakeStopped) {
+                handshakes.endInside(); // a hello or Certificate the end cut: report what arrived
             }
         }
     }

@@ -12,8 +12,21 @@ public sealed interface TlsEvent extends Event {
 
     record ServerHelloSeen(At at, ServerHello hello) implements TlsEvent {}
 
-    /** The server's (or client's) certificate chain, leaf first. */
-    record CertificatesSeen(At at, List<CertificateInfo> chain) implements TlsEvent {}
+    /**
+     * The server's (or client's) certificate chain, leaf first. {@code cut} is null for a Certificate message that
+     * arrived whole; when the capture cut it, the chain holds only the certificates that arrived whole before the cut
+     * (perhaps none), and the rest of the chain is unknown.
+     */
+    record CertificatesSeen(At at, List<CertificateInfo> chain, Cut cut) implements TlsEvent {
+        public CertificatesSeen(At at, List<CertificateInfo> chain) {
+            this(at, chain, null);
+        }
+
+        /** The capture cut the message: the chain is incomplete. */
+        public boolean partial() {
+            return cut != null;
+        }
+    }
 
     /**
      * Another handshake message seen in the clear (ServerKeyExchange, ServerHelloDone, CertificateRequest,
@@ -34,6 +47,13 @@ public sealed interface TlsEvent extends Event {
             return description < 0 ? "encrypted" : TlsNames.alert(description);
         }
     }
+
+    /**
+     * After a hole that lost the record framing, a TCP segment began with a well-formed record header, and records
+     * are read again from here ({@code length}: the bytes skipped since the framing was lost, the hole included).
+     * The handshake messages that were in flight stay unknown.
+     */
+    record FramingRegained(At at, long skipped) implements TlsEvent {}
 
     /** ChangeCipherSpec: records after it in this direction are encrypted. */
     record ChangeCipherSpec(At at) implements TlsEvent {}

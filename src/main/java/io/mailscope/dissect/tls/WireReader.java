@@ -7,9 +7,22 @@ package io.mailscope.dissect.tls;
  */
 final class WireReader {
     /** A structure inside a handshake message that does not fit: the parser turns it into a Problem. */
-    static final class Malformed extends Exception {
+    static class Malformed extends Exception {
         Malformed(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /**
+     * The structure needs more bytes than are left. In a message that arrived whole that is malformed; in one the
+     * capture cut ({@link Cut}) it is where the cut fell.
+     */
+    static class Short extends Malformed {
+        final String what;
+
+        Short(String what, String message) {
+            super(message);
+            this.what = what;
         }
     }
 
@@ -37,7 +50,7 @@ final class WireReader {
 
     private void need(int n, String what) throws Malformed {
         if (n > end - pos) {
-            throw new Malformed(what + ": needs " + n + " bytes, " + (end - pos) + " left");
+            throw new Short(what, what + ": needs " + n + " bytes, " + (end - pos) + " left");
         }
     }
 

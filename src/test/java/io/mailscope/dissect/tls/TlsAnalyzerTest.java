@@ -309,7 +309,7 @@ class TlsAnalyzerTest {
     }
 
     @Test
-    void gapDuringTheHandshakeStopsHandshakeParsingButNotTheRecordLayer() {
+    void gapInsideAHelloReportsItCutAndReadsTheMessagesAfterIt() {
         TlsAnalyzer[] a = new TlsAnalyzer[1];
         List<TlsEvent> events = events(a);
         byte[] r = record(22, 0x0303, clientHello());
@@ -318,8 +318,30 @@ class TlsAnalyzerTest {
         a[0].onData(C, r, 30, r.length - 30, at(C, 3));
         byte[] more = concat(record(22, 0x0303, clientHello()), ccs(), record(23, 0x0303, new byte[8]));
         a[0].onData(C, more, 0, more.length, at(C, 4));
-        assertEquals(List.of("Problem gap client: 10 bytes missing inside a handshake record", "CCS C",
-                "Encrypted C 23", "AppData C"), describeAll(events));
+        List<TlsEvent.ClientHelloSeen> hellos = only(events, TlsEvent.ClientHelloSeen.class);
+        assertEquals(2, hellos.size());
+        // the first: 11 body bytes arrived (legacy_version and 9 bytes of the random), so it is cut in the random
+        assertEquals(new Cut(11, clientHello().length - 4, "random"), hellos.get(0).hello().cut());
+        assertEquals(null, hellos.get(0).hello().ja3());
+        assertEquals(2, hellos.get(0).at().frame());
+        assertEquals("mail.example.test", hellos.get(1).hello().sni());
+        assertEquals(List.of("Problem gap client: 10 bytes missing inside a handshake message; the messages after it are read",
+                "CCS C", "Encrypted C 23", "AppData C"), describeAll(events).stream()
+                .filter(d -> !d.startsWith("ClientHello")).toList());
+    }
+
+    @Test
+    void gapCrossingTheEndOfAHandshakeMessageStopsHandshakeParsingButNotTheRecordLayer() {
+        TlsAnalyzer[] a = new TlsAnalyzer[1];
+        List<TlsEvent> events = events(a);
+        byte[] r = record(22, 0x0303, concat(handshake(12, new byte[20]), handshake(14, new byte[0])));
+        a[0].onData(S, r, 0, 19, at(S, 1));
+        a[0].onGap(S, 12, at(S, 2)); // the rest of server_key_exchange and server_hello_done's first 2 header bytes
+        a[0].onData(S, r, 31, r.length - 31, at(S, 3));
+        byte[] more = concat(record(22, 0x0303, handshake(14, new byte[0])), ccs(), record(23, 0x0303, new byte[8]));
+        a[0].onData(S, more, 0, more.length, at(S, 4));
+        assertEquals(List.of("Problem gap server: 12 bytes missing inside a handshake record", "CCS S",
+                "Encrypted S 23", "AppData S"), describeAll(events));
     }
 
     @Test
@@ -337,16 +359,17 @@ class TlsAnalyzerTest {
     }
 
     @Test
-    void bytesAfterAGapInsideAHandshakeRecordAreNotReadAsMessages() {
+    void bytesAfterAGapInsideAHandshakeMessageAreCountedToItsEnd() {
         TlsAnalyzer[] a = new TlsAnalyzer[1];
         List<TlsEvent> events = events(a);
-        // Read on blindly, the bytes after the hole would complete the server_key_exchange with part of the
-        // server_hello_done's header.
+        // The hole is counted as part of the server_key_exchange, so the server_hello_done after it is read from its
+        // own header (read on blindly, the bytes after the hole would complete the server_key_exchange instead).
         byte[] r = record(22, 0x0303, concat(handshake(12, new byte[20]), handshake(14, new byte[0])));
         a[0].onData(S, r, 0, 19, at(S, 1));
         a[0].onGap(S, 2, at(S, 2));
         a[0].onData(S, r, 21, r.length - 21, at(S, 3));
-        assertEquals(List.of("Problem gap server: 2 bytes missing inside a handshake record"), describeAll(events));
+        assertEquals(List.of("Problem gap server: 2 bytes missing inside a handshake message; the messages after it are read",
+                "Handshake S server_key_exchange 20", "Handshake S server_hello_done 0"), describeAll(events));
     }
 
     @Test
@@ -368,7 +391,11 @@ class TlsAnalyzerTest {
         a[0].onData(C, r, 0, 40, at(C, 1));
         a[0].onEnd(C, at(C, 2));
         a[0].onEnd(S, at(S, 3));
-        assertEquals(List.of("Problem truncated client: stream ended inside a handshake record"), describeAll(events));
+        assertEquals("Problem truncated client: stream ended inside a handshake record", describeAll(events).get(0));
+        // what arrived of the hello is still reported, marked cut in its random
+        ClientHello cut = only(events, TlsEvent.ClientHelloSeen.class).get(0).hello();
+        assertEquals(new Cut(31, clientHello().length - 4, "random"), cut.cut());
+        assertEquals(2, events.size());
     }
 
     @Test
