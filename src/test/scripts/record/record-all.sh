@@ -258,42 +258,56 @@ rec_snaplen_truncated() {
     capture_stop; summary "$f"
 }
 
-# Snaplen cutting TLS records (issue 13): the same kind of session recorded whole and with a small -s, so tests
-# compare what is reported from the cut capture with the full one. openssl s_client sends one line inside TLS
-# and closes (close_notify); the server is openssl s_server.
+# Snaplen cutting TLS records (issue 13). Each session is recorded twice at once, by two tcpdumps on lo: whole
+# (snaplen/NAME-full.pcap) and with a small -s (snaplen/NAME.pcap), so tests compare what is reported from the cut
+# capture with the same session seen whole. openssl s_client sends one line inside TLS and closes (close_notify);
+# the server is openssl s_server (or dovecot for STARTTLS).
+snaplen_start() {
+    local name="$1" snap="$2"
+    mkdir -p "$C/snaplen"
+    SNAP_FULL="$C/snaplen/$name-full.pcap"
+    capture_start "$SNAP_FULL" "$BOTH"
+    SNAP_FULL_PID=$CAP_PID SNAP_FULL_ERR=$CAP_ERR
+    capture_start "$C/snaplen/$name.pcap" "$BOTH" -s "$snap"
+}
+snaplen_stop() {
+    local cut="$CAP_FILE"
+    capture_stop
+    CAP_FILE="$SNAP_FULL"
+    capture_stop "$SNAP_FULL_PID" "$SNAP_FULL_ERR"
+    summary "$cut"; summary "$SNAP_FULL"
+}
 snaplen_tls() {
     local name="$1" snap="$2"; shift 2
-    local f="$C/$name.pcap"
-    capture_start "$f" "$BOTH" -s "$snap"
+    snaplen_start "$name" "$snap"
     s_server_start "$@" -cert "$CERTS/server.pem" -key "$CERTS/server.key"
     { echo "a1 LOGOUT"; sleep 1; } | timeout 10 openssl s_client -connect 127.0.0.1:$IMAPS_PORT \
         -servername mail.example.test -CAfile "$CERTS/ca.pem" >"$WORK/$name.out" 2>&1
     s_server_stop
-    capture_stop; summary "$f"
+    snaplen_stop
 }
-# TLS 1.3, -s 200: the ClientHello is cut after its first extensions; the ServerHello survives, the
-# server's encrypted flight and the client's records are cut inside their bodies.
+# TLS 1.3, -s 200: the ClientHello is cut in its cipher suites; the ServerHello and ChangeCipherSpec survive and the
+# hole after them covers a record header; the client's records are whole, the server's session tickets cut.
 rec_snaplen_tls13_200() {
     no_main; certs
-    snaplen_tls snaplen-tls13-s200 200 -tls1_3
+    snaplen_tls tls13-s200 200 -tls1_3
 }
-# TLS 1.2, -s 300: the server's Certificate is cut (the ServerHello survives).
+# TLS 1.2, -s 300: the ClientHello is cut after its SNI, the server's Certificate is cut (the ServerHello survives).
 rec_snaplen_tls12_300() {
     no_main; certs
-    snaplen_tls snaplen-tls12-s300 300 -tls1_2
+    snaplen_tls tls12-s300 300 -tls1_2
 }
 # TLS 1.2, -s 96: only the record and handshake headers and a little of each hello survive.
 rec_snaplen_tls12_96() {
     no_main; certs
-    snaplen_tls snaplen-tls12-s96 96 -tls1_2
+    snaplen_tls tls12-s96 96 -tls1_2
 }
 # IMAP STARTTLS against dovecot, -s 300: the IMAP lines are whole, the TLS handshake is cut.
 rec_snaplen_starttls_300() {
     need_main; certs
-    local f="$C/snaplen-starttls-s300.pcap"
-    capture_start "$f" "$BOTH" -s 300
+    snaplen_start starttls-s300 300
     pyclient starttls 127.0.0.1 $IMAP_PORT --cafile "$CERTS/ca.pem" --sni mail.example.test
-    capture_stop; summary "$f"
+    snaplen_stop
 }
 
 rec_capture_gap() {

@@ -151,6 +151,13 @@ public final class SessionFacts {
     public final List<TlsEvent.ClientHelloSeen> clientHellos = new ArrayList<>();
     public final List<TlsEvent.ServerHelloSeen> serverHellos = new ArrayList<>();
     public TlsEvent.CertificatesSeen serverCertificates;
+    /** TLS handshake messages the capture cut (hellos, Certificates: their {@code cut}), in order. */
+    public final List<TlsEvent> cutTls = new ArrayList<>();
+    /** Where a hole lost a direction's TLS record framing (the first time), null when it never did. */
+    public TlsEvent.Problem clientFramingLost;
+    public TlsEvent.Problem serverFramingLost;
+    /** Segments after such a hole where records were found again, in order. */
+    public final List<TlsEvent.FramingRegained> framingRegained = new ArrayList<>();
     public final List<TlsEvent.Alert> alerts = new ArrayList<>();
     public final List<TlsEvent.Problem> tlsProblems = new ArrayList<>();
     public TlsEvent.EncryptedStarted clientEncrypted;
@@ -358,16 +365,34 @@ public final class SessionFacts {
         if (e instanceof TlsEvent.ClientHelloSeen c) {
             clientHellos.add(c);
             tlsStarted |= c.at().fromClient();
+            if (c.hello().partial()) {
+                cutTls.add(c);
+            }
         } else if (e instanceof TlsEvent.ServerHelloSeen s) {
             serverHellos.add(s);
+            if (s.hello().partial()) {
+                cutTls.add(s);
+            }
         } else if (e instanceof TlsEvent.CertificatesSeen c) {
             if (!c.at().fromClient() && serverCertificates == null) {
                 serverCertificates = c;
             }
+            if (c.partial()) {
+                cutTls.add(c);
+            }
+        } else if (e instanceof TlsEvent.FramingRegained r) {
+            framingRegained.add(r);
         } else if (e instanceof TlsEvent.Alert a) {
             alerts.add(a);
         } else if (e instanceof TlsEvent.Problem p) {
             tlsProblems.add(p);
+            if (TlsEvent.Problem.framingLost(p)) {
+                if (p.at().fromClient()) {
+                    clientFramingLost = clientFramingLost == null ? p : clientFramingLost;
+                } else {
+                    serverFramingLost = serverFramingLost == null ? p : serverFramingLost;
+                }
+            }
         } else if (e instanceof TlsEvent.ApplicationDataStarted d) {
             if (d.at().fromClient() && clientApplicationData == null) {
                 clientApplicationData = d;

@@ -202,9 +202,19 @@ public final class TlsAnalyzer {
         boolean applicationDataTold;
         boolean handshakeStopped;
         boolean gapReported;
+        /** The loss of the record framing, and its regaining, are told once per direction (a long capture cut by its
+         * snaplen loses and finds them at every other segment). */
+        boolean framingLossReported;
+        boolean regainReported;
         long encryptedBytes;
         int alertLevel = -1; // first byte of an alert split across records
         int messageRecordVersion; // version of the record that began the current handshake message
+        /**
+         * Records were found again after a hole that lost the framing: a ChangeCipherSpec may have crossed in the
+         * hole, so whether this side encrypts is not known. An alert record longer than one alert is then taken for
+         * an encrypted one (a plaintext alert record holds 2 bytes; an encrypted one adds a MAC or tag).
+         */
+        boolean cipherStateUnknown;
         /** Framing was lost in an encrypted stream: the bytes the record layer ignores from then on count too. */
         boolean lostWhileEncrypted;
         long ignoredAtLoss;
@@ -240,7 +250,7 @@ public final class TlsAnalyzer {
                 }
             } else if (type == 21 && tls13Keys && length == 2 && !afterChangeCipherSpec) {
                 mode = Mode.ALERT;
-            } else if (afterChangeCipherSpec || tls13Keys || type == 23) {
+            } else if (afterChangeCipherSpec || tls13Keys || type == 23 || (cipherStateUnknown && type == 21 && length != 2)) {
                 mode = Mode.ENCRYPTED;
                 if (!encryptedStarted) {
                     encryptedStarted = true;
@@ -550,10 +560,11 @@ public final class TlsAnalyzer {
                 }
                 alertLevel = -1;
             }
-            if (!gapReported) {
+            if (!gapReported || (!framingKept && !wasStopped && !framingLossReported)) {
                 gapReported = true;
+                framingLossReported |= !framingKept;
                 emit(new TlsEvent.Problem(at, "gap", direction.sender() + ": " + length + " bytes missing"
-                        + (!framingKept ? ", record framing lost; the rest of this direction is only counted"
+                        + (!framingKept ? ", " + TlsEvent.Problem.FRAMING_LOST + "; the rest of this direction is only counted"
                         + " unless a later segment starts with a record"
                         : keepHandshake ? " inside a handshake message; the messages after it are read"
                         : " inside a " + TlsNames.contentType(recordType) + " record")));
@@ -567,7 +578,11 @@ public final class TlsAnalyzer {
                 encryptedBytes += records.ignoredBytes() - ignoredAtLoss;
                 lostWhileEncrypted = false;
             }
-            emit(new TlsEvent.FramingRegained(at, skipped));
+            cipherStateUnknown = true;
+            if (!regainReported) {
+                regainReported = true;
+                emit(new TlsEvent.FramingRegained(at, skipped));
+            }
         }
 
         void end() {

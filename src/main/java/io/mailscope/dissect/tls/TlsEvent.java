@@ -91,5 +91,13 @@ public sealed interface TlsEvent extends Event {
      * malformed-hello, malformed-certificate, unexpected-message, gap, truncated (the stream ended inside a
      * record or handshake message), internal-error (a bug in the analyzer, never expected).
      */
-    record Problem(At at, String code, String detail) implements TlsEvent {}
+    record Problem(At at, String code, String detail) implements TlsEvent {
+        /** Words of a gap's detail when the hole lost the record framing (records may be found again later). */
+        public static final String FRAMING_LOST = "record framing lost";
+
+        /** A gap that lost this direction's record framing. */
+        public static boolean framingLost(Problem p) {
+            return "gap".equals(p.code()) && p.detail() != null && p.detail().contains(FRAMING_LOST);
+        }
+    }
 }

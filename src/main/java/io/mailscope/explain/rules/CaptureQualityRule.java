@@ -24,13 +24,23 @@ final class CaptureQualityRule implements Rule {
                     .implies(x.success() ? Outcome.OK : Outcome.INCOMPLETE);
         }
         if (c.truncatedSegments() > 0) {
-            x.add(CommonCode.SNAPLEN_TRUNCATED, Severity.WARNING, "The capture cut packets short (snaplen).",
+            long first = f.firstTruncated != null ? f.firstTruncated.at().frame() : c.firstFrame();
+            boolean tlsCut = !f.cutTls.isEmpty() || f.clientFramingLost != null || f.serverFramingLost != null;
+            long[] frames = new long[1 + f.cutTls.size()];
+            frames[0] = first;
+            for (int i = 0; i < f.cutTls.size(); i++) {
+                frames[i + 1] = f.cutTls.get(i).at().frame();
+            }
+            x.add(CommonCode.SNAPLEN_TRUNCATED, Severity.WARNING, tlsCut
+                            ? "The capture cut packets short (snaplen), and with them the TLS handshake."
+                            : "The capture cut packets short (snaplen).",
                     c.truncatedSegments() + " segments of this connection were captured only in part"
                             + (f.firstTruncated != null ? " (the first, frame " + f.firstTruncated.at().frame() + ", lost "
                             + f.firstTruncated.missing() + " bytes)" : "")
-                            + ", so their payload is missing from the analysis.",
-                    "Capture full packets: `tcpdump -s 0` (or -s 262144).",
-                    f.firstTruncated != null ? f.firstTruncated.at().frame() : c.firstFrame());
+                            + ", so their payload is missing from the analysis." + CutTlsWords.story(x),
+                    "Capture full packets: `tcpdump -s 0` (or -s 262144)"
+                            + (tlsCut ? "; a TLS handshake needs whole packets (a ClientHello alone is 300 to 2,000 bytes)." : "."),
+                    frames);
         }
         if (c.gaps() > c.truncatedSegments()) {
             long first = f.gaps.isEmpty() ? 0 : f.gaps.get(0).at().frame();

@@ -79,6 +79,17 @@ final class TlsHandshakeRule implements Rule {
                 + (clientAlert != null ? "; the client then gave up with its own " + clientAlert.descriptionName() + " alert (" + x.ev.at(clientAlert.at()) + ")" : "");
         Outcome ending = fallback != null ? Outcome.REFUSED : Outcome.DROPPED;
         At helloAt = f.clientHellos.get(0).at();
+        if (CutTlsWords.helloCut(ch)) {
+            // What the hello offers is only a beginning: no version or cipher story may rest on it.
+            x.add(CommonCode.TLS_HANDSHAKE_ABORTED, Severity.ERROR, "The server closed the connection right after the ClientHello.",
+                    "The client's ClientHello (" + x.ev.at(helloAt) + ") got no ServerHello: " + how + ". The capture cut the hello ("
+                            + ch.cut().describe() + "), so what it offers, and why the server refused it, cannot be read from this capture.",
+                    "Read the server's log for the TLS error at that time; capture again with `tcpdump -s 0` to see the whole hello.",
+                    helloAt.frame(), close != null ? close.frame() : 0).implies(ending)
+                    .likely(new Alternative(CommonCode.TLS_VERSION_MISMATCH.label(), "The server requires a TLS version the client does not offer."),
+                            new Alternative(CommonCode.TLS_NO_COMMON_CIPHER.label(), "Client and server share no cipher suite."));
+            return;
+        }
         // A hello offering a handful of legacy suites is the rarer, stronger sign; offering only up to
         // TLS 1.2 is common and fails only against servers that require TLS 1.3.
         boolean fewLegacySuites = offersOnlyWeakCiphers(ch) && realSuites(ch) <= 4;
@@ -120,6 +131,9 @@ final class TlsHandshakeRule implements Rule {
         if (!f.tlsHandshakeCompleted() || f.clientApplicationData != null || !f.alerts.isEmpty()) {
             return;
         }
+        if (f.clientFramingLost != null) {
+            return; // what the client sent after the handshake may have crossed in the hole: no story rests on silence
+        }
         At clientEnd = x.closeAt(Direction.CLIENT_TO_SERVER);
         At serverEnd = x.closeAt(Direction.SERVER_TO_CLIENT);
         if (clientEnd == null || (serverEnd != null && serverEnd.frame() < clientEnd.frame())) {
@@ -159,7 +173,7 @@ final class TlsHandshakeRule implements Rule {
         String offered = ch == null ? "unknown versions" : versions(ch);
         return x.add(CommonCode.TLS_VERSION_MISMATCH, Severity.ERROR, "Client and server share no TLS version.",
                 "The client offered " + offered + " and " + how + ". "
-                        + (ch != null && ch.highestVersion() < 0x0304
+                        + (ch != null && ch.highestVersion() < 0x0304 && !CutTlsWords.helloCut(ch)
                         ? "A server that requires TLS 1.3 (or refuses " + TlsNames.version(ch.highestVersion()) + ") does exactly this."
                         : "The server accepts only versions the client does not offer."),
                 "Allow a common version: let the client offer TLS 1.2 and 1.3 (e.g. drop -tls1_2 / -tls1_1 options, update an old client), or relax the server's minimum (dovecot: ssl_min_protocol).",
@@ -168,8 +182,10 @@ final class TlsHandshakeRule implements Rule {
 
     private RuleContext.Draft noCommonCipher(RuleContext x, ClientHello ch, String how, At at) {
         return x.add(CommonCode.TLS_NO_COMMON_CIPHER, Severity.ERROR, "Client and server share no cipher suite.",
-                "The client offered " + (ch == null ? "its cipher suites" : ch.cipherSuites().size() + " cipher suites ("
-                        + cipherSample(ch) + ")") + " and " + how + ".",
+                "The client offered " + (ch == null ? "its cipher suites" : (CutTlsWords.helloCut(ch) ? "at least " : "")
+                        + ch.cipherSuites().size() + " cipher suites (" + cipherSample(ch) + ")"
+                        + (CutTlsWords.helloCut(ch) ? ", as far as its hello was captured (" + ch.cut().describe() + ")" : ""))
+                        + " and " + how + ".",
                 "Let the client offer modern suites (ECDHE with AES-GCM or ChaCha20-Poly1305), or widen the server's list (dovecot: ssl_cipher_list).",
                 at.frame());
     }

@@ -89,6 +89,9 @@ final class TlsWords {
                 v.add(TlsNames.version(x));
             }
         }
+        if (v.isEmpty() && ch.partial() && !ch.extensions().contains(0x002b)) {
+            return "up to " + TlsNames.version(ch.legacyVersion()) + " or later (its supported_versions were not captured)";
+        }
         if (v.isEmpty()) {
             return "up to " + TlsNames.version(ch.legacyVersion());
         }

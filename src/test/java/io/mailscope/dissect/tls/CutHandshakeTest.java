@@ -209,6 +209,21 @@ class CutHandshakeTest {
     }
 
     @Test
+    void afterARegainAnAlertLongerThanOneAlertIsEncrypted() {
+        // TLS 1.2, -s 96: the client's ChangeCipherSpec crossed in the hole, so its close_notify (26 bytes with
+        // AES-GCM) must not be read as thirteen plaintext alerts
+        byte[] flight = concat(record(22, 0x0303, handshake(16, new byte[66])), record(20, 0x0303, new byte[] {1}),
+                record(22, 0x0303, new byte[40]));
+        tls.onData(C, flight, 0, 30, at(C, 8));
+        tls.onGap(C, flight.length - 30, at(C, 8));
+        byte[] alert = record(21, 0x0303, new byte[26]);
+        tls.onData(C, alert, 0, alert.length, at(C, 12));
+        List<TlsEvent.Alert> alerts = only(events, TlsEvent.Alert.class);
+        assertEquals(1, alerts.size());
+        assertTrue(alerts.get(0).encrypted());
+    }
+
+    @Test
     void aStreamEndingInsideACertificateReportsWhatArrived() {
         byte[] message = handshake(11, vec24(vec24(new byte[500])));
         byte[] r = record(22, 0x0303, message);
