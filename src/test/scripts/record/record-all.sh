@@ -310,6 +310,18 @@ rec_snaplen_starttls_300() {
     snaplen_stop
 }
 
+# dovecot requiring TLS 1.3, a TLS 1.2-only client, -s 96: the server hangs up after a hello of which only its
+# first 21 bytes arrived, so nothing may be concluded from what the hello offers.
+rec_snaplen_version_mismatch_96() {
+    no_main
+    dovecot_start tls13 "ssl_min_protocol = TLSv1.3" || return 1
+    snaplen_start version-mismatch-s96 96
+    timeout 10 openssl s_client -tls1_2 -connect 127.0.0.1:$IMAPS_PORT -servername mail.example.test \
+        </dev/null >"$WORK/snaplen-version-mismatch.out" 2>&1
+    snaplen_stop
+    dovecot_stop tls13
+}
+
 rec_capture_gap() {
     need_main
     local f="$C/capture-gap.pcap" full="$WORK/capture-gap-full.pcap"
@@ -861,7 +873,7 @@ ORDER=(
     login_literal_password authenticate_cancelled curl_auth_login imap_process_killed auth_unavailable
     sasl_plain_refused_before_password tls_no_common_group compress_forgotten
     tls_after_greeting login_failed_four_times
-    snaplen_tls13_200 snaplen_tls12_300 snaplen_tls12_96 snaplen_starttls_300
+    snaplen_tls13_200 snaplen_tls12_300 snaplen_tls12_96 snaplen_starttls_300 snaplen_version_mismatch_96
 )
 
 copy_samples() {

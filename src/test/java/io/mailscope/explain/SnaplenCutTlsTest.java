@@ -147,6 +147,24 @@ class SnaplenCutTlsTest {
         assertEquals(List.of("snaplen-truncated"), codes(cut));
     }
 
+    @Test
+    void aServerThatHangsUpAfterACutHelloIsNotBlamedOnWhatTheHelloOffers() {
+        AnalyzedSession cut = Captures.only("snaplen/version-mismatch-s96.pcap");
+        AnalyzedSession whole = Captures.only("snaplen/version-mismatch-s96-full.pcap");
+        // whole, the hello shows a TLS 1.2-only client that dovecot (TLS 1.3 only) hangs up on
+        assertEquals(List.of("tls-version-mismatch"), codes(whole));
+        // cut in its random, the hello cannot say which versions it offers: the abort is told, the cause stays open
+        Finding aborted = finding(cut, "tls-handshake-aborted");
+        assertEquals(Confidence.LIKELY, aborted.confidence());
+        assertEquals(List.of("tls-version-mismatch", "tls-no-common-cipher"),
+                aborted.alternatives().stream().map(Alternative::code).toList());
+        assertTrue(aborted.explanation().contains("The capture cut the hello (cut at byte 21 of 205, in random)"),
+                aborted.explanation());
+        assertFalse(codes(cut).contains("tls-version-mismatch"));
+        assertEquals(whole.diagnosis().outcome(), cut.diagnosis().outcome());
+        assertTrue(finding(cut, "snaplen-truncated").explanation().startsWith("1 segment of this connection was captured only in part"));
+    }
+
     /** tshark on the same files: where it marks the packets cut, and what the whole hello holds. */
     @Test
     void agreesWithTshark() throws Exception {

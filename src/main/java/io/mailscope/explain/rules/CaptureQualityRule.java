@@ -34,7 +34,8 @@ final class CaptureQualityRule implements Rule {
             x.add(CommonCode.SNAPLEN_TRUNCATED, Severity.WARNING, tlsCut
                             ? "The capture cut packets short (snaplen), and with them the TLS handshake."
                             : "The capture cut packets short (snaplen).",
-                    c.truncatedSegments() + " segments of this connection were captured only in part"
+                    (c.truncatedSegments() == 1 ? "1 segment of this connection was" : c.truncatedSegments() + " segments of this connection were")
+                            + " captured only in part"
                             + (f.firstTruncated != null ? " (the first, frame " + f.firstTruncated.at().frame() + ", lost "
                             + f.firstTruncated.missing() + " bytes)" : "")
                             + ", so their payload is missing from the analysis." + CutTlsWords.story(x),
