@@ -84,6 +84,20 @@ final class FallbackWatch {
         return -1;
     }
 
+    /**
+     * {@code length} bytes of this direction are missing (a hole, a snaplen cut). Inside a record's body the
+     * framing holds and watching goes on; otherwise where records begin is unknown, and so is where plaintext
+     * would: watching ends (a ciphertext byte must never be taken for the first byte of a plaintext line).
+     */
+    void gap(long length) {
+        if (length <= bodyLeft) {
+            bodyLeft -= (int) length;
+            seen += (int) length;
+        } else {
+            done = true;
+        }
+    }
+
     /** What the TLS layer sent before it gave up, e.g. "a TLS warning close_notify alert". */
     String before() {
         if (firstType == 21 && alertDescription >= 0) {

@@ -396,7 +396,12 @@ public final class SessionAnalyzer implements StreamConsumer {
     private void forwardGap(Side side, long length, At at) {
         switch (side.stage) {
             case APP -> side.app.onGap(side.direction, length, at);
-            case TLS -> tls().onGap(side.direction, length, at);
+            case TLS -> {
+                if (side.fallback != null) {
+                    side.fallback.gap(length); // its record framing follows the hole too
+                }
+                tls().onGap(side.direction, length, at);
+            }
             default -> {
             }
         }

@@ -62,7 +62,12 @@ class RealCaptureDiagnosisTest {
             starttls-not-advertised.pcap                 | ok         | imap                            | server | starttls-not-advertised
             http-on-imap-port.pcap                       | refused    | imap                            | client | http-on-imap-port server-bye client-spoke-first
             capture-midstream.pcap                       | ok         | imap                            | client | capture-midstream
-            snaplen-truncated.pcap                       | incomplete | imap                            | server | snaplen-truncated
+            snaplen-truncated.pcap                       | ok         | imap -> starttls -> tls         | server | snaplen-truncated
+            snaplen/tls13-s200.pcap                      | ok         | tls1.3                          | client | snaplen-truncated
+            snaplen/tls12-s300.pcap                      | ok         | tls1.2                          | client | snaplen-truncated
+            snaplen/tls12-s96.pcap                       | ok         | tls                             | client | snaplen-truncated
+            snaplen/starttls-s300.pcap                   | ok         | imap -> starttls -> tls1.3      | server | snaplen-truncated
+            snaplen/version-mismatch-s96.pcap            | dropped    | tls                             | client | tls-handshake-aborted snaplen-truncated
             capture-gap.pcap                             | ok         | imap                            | server | capture-gap cleartext-credentials
             sasl-plain-ok.pcap                           | ok         | imap                            | server | cleartext-credentials
             sasl-ir-refused.pcap                         | refused    | imap                            | server | login-before-starttls cleartext-credentials

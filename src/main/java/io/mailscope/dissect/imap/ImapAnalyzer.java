@@ -23,6 +23,7 @@ public final class ImapAnalyzer implements io.mailscope.dissect.ProtocolAnalyzer
     /** Literals above this are reported (they are still skipped by counting, whatever their size). */
     static final long LARGE_LITERAL = 64L * 1024 * 1024;
     private static final String UNTERMINATED = " [unterminated]";
+    private static final String CUT = " [cut by the capture]";
 
     private final EventSink sink;
     private final boolean redact;
@@ -73,6 +74,10 @@ public final class ImapAnalyzer implements io.mailscope.dissect.ProtocolAnalyzer
                 inflate(side, data, offset, length);
                 return length;
             }
+            if (side.afterGap && length > 0) {
+                side.afterGap = false;
+                startTlsAnswerAfterHole(side, data, offset, length);
+            }
             int used = 0;
             while (used < length) {
                 used += side.framer.feed(data, offset + used, length - used);
@@ -94,12 +99,19 @@ public final class ImapAnalyzer implements io.mailscope.dissect.ProtocolAnalyzer
         Side side = side(direction);
         if (side.tlsPending || side.stopped || length <= 0) return;
         current = at;
+        side.afterGap = true;
         try {
             if (side.inflater != null) {
                 // a deflate stream cannot be resumed after missing bytes
                 problem(ImapProblem.GAP, length + " bytes missing inside the compressed stream; " + direction.sender()
                         + " side no longer parsed");
                 stop(side);
+                return;
+            }
+            if (side == server && startTlsTag != null && startTlsAnswerCut(side.framer.partialText())) {
+                side.framer.gap(length);
+                problem(ImapProblem.GAP, length + " bytes missing at the end of the server's answer to STARTTLS, whose"
+                        + " status (OK) arrived: TLS follows");
                 return;
             }
             long literalLeft = side.framer.literalLeft();
@@ -305,16 +317,66 @@ public final class ImapAnalyzer implements io.mailscope.dissect.ProtocolAnalyzer
         return true;
     }
 
+    /**
+     * The server's first bytes after a hole begin with the STARTTLS tag: a segment that starts the answer to
+     * STARTTLS (tags are the client's own, unlike anything else in the server's words), so the line is read from
+     * here instead of being dropped up to its end as the rest of a line the hole cut. With a small snaplen the
+     * hole before it is the rest of the previous segment, and the answer is the segment's first bytes.
+     */
+    private void startTlsAnswerAfterHole(Side side, byte[] data, int offset, int length) {
+        if (side != server || startTlsTag == null || !side.framer.discarding()) {
+            return;
+        }
+        String prefix = startTlsTag + " ";
+        if (length < prefix.length()) {
+            return;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (data[offset + i] != (byte) prefix.charAt(i)) {
+                return;
+            }
+        }
+        side.framer.resumeAtLineStart();
+    }
+
+    /**
+     * A hole (a snaplen cut) ended the server's line in progress: when it is the tagged answer to STARTTLS and its
+     * status word arrived whole ("a1 OK Begin TLS negotia"), the answer is known, and the upgrade is taken as a
+     * whole answer would be. (After its OK the server says nothing until the client's TLS, so the hole holds only
+     * the rest of that line.)
+     */
+    private boolean startTlsAnswerCut(String partial) {
+        if (partial == null || !partial.startsWith(startTlsTag + " ")) {
+            return false;
+        }
+        int status = startTlsTag.length() + 1;
+        int end = partial.indexOf(' ', status);
+        if (end < 0) {
+            return false; // the status word itself may be cut ("a1 O", "a1 NO" cut to "a1 N")
+        }
+        String word = partial.substring(status, end);
+        if (!word.equalsIgnoreCase("OK") && !word.equalsIgnoreCase("NO") && !word.equalsIgnoreCase("BAD")) {
+            return false;
+        }
+        serverLine(partial, false, true);
+        return true;
+    }
+
     private boolean serverLine(String text, boolean terminated) {
+        return serverLine(text, terminated, false);
+    }
+
+    /** @param cut the capture cut the line after these words: shown so, and taken as a whole answer */
+    private boolean serverLine(String text, boolean terminated, boolean cut) {
         ServerLine line = ServerLine.parse(text);
         boolean greeting = !serverSpoke && line.kind() == Kind.UNTAGGED
                 && (line.status().equals("OK") || line.status().equals("PREAUTH") || line.status().equals("BYE"));
         serverSpoke = true;
-        String display = terminated ? line.display() : line.display() + UNTERMINATED;
+        String display = cut ? line.display() + CUT : terminated ? line.display() : line.display() + UNTERMINATED;
         emit(new ImapEvent.Response(current, line.kind(), line.tag(), line.status(), line.code(), line.text(),
                 display, greeting));
-        if (!line.wellFormed()) problem(ImapProblem.BAD_SYNTAX, "not an IMAP response: " + display);
-        if (!terminated) return true;
+        if (!line.wellFormed() && !cut) problem(ImapProblem.BAD_SYNTAX, "not an IMAP response: " + display);
+        if (!terminated && !cut) return true;
 
         if (line.kind() != Kind.TAGGED) {
             if ("CAPABILITY".equals(line.status())) {
@@ -399,6 +461,8 @@ public final class ImapAnalyzer implements io.mailscope.dissect.ProtocolAnalyzer
         int bareLf;
         /** Where the last literal was announced: a refused literal's command is reported there. */
         At literalAt;
+        /** The next byte fed is the first after a hole: where a TCP segment begins. */
+        boolean afterGap;
 
         Side(Direction direction, int maxLine) {
             this.direction = direction;

@@ -196,6 +196,11 @@ final class LineFramer {
         return literalSize;
     }
 
+    /** The line in progress as far as it arrived (literal announcements included), or null when there is none. */
+    String partialText() {
+        return hasPartialLine() && length > 0 ? ImapText.decode(buffer, length) : null;
+    }
+
     /** True when a line has started but not ended (and is not being discarded after a gap). */
     boolean hasPartialLine() {
         return !discarding && literalLeft == 0 && (lineStarted || length > 0 || pendingCr);
@@ -230,6 +235,19 @@ final class LineFramer {
         boolean go = listener.line(buffer, length, truncated);
         reset();
         return go;
+    }
+
+    /** Dropping bytes up to the end of a line a hole cut (see {@link #gap}). */
+    boolean discarding() {
+        return discarding;
+    }
+
+    /** The bytes about to be fed are known to begin a line: stop dropping what a hole left of the previous one. */
+    void resumeAtLineStart() {
+        if (discarding) {
+            discarding = false;
+            reset();
+        }
     }
 
     /** Forgets the line in progress (end of stream). */

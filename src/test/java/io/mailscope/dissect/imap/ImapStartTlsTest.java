@@ -64,6 +64,66 @@ class ImapStartTlsTest {
         assertEquals(0, a.onData(C, TLS, 0, TLS.length, at));
     }
 
+    /** Snaplen captures (issue 13): the server's answer to STARTTLS arrives cut, the rest of its segment is a hole. */
+    private static final class Cut {
+        final List<io.mailscope.dissect.Event> events = new java.util.ArrayList<>();
+        final ImapAnalyzer a = new ImapAnalyzer(events::add, true);
+        long frame;
+
+        Cut data(io.mailscope.tcp.Direction d, String text) {
+            byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
+            a.onData(d, b, 0, b.length, new io.mailscope.dissect.At(d, ++frame, 0));
+            return this;
+        }
+
+        Cut hole(io.mailscope.tcp.Direction d, long length) {
+            a.onGap(d, length, new io.mailscope.dissect.At(d, frame, 0));
+            return this;
+        }
+
+        <T> List<T> all(Class<T> type) {
+            return events.stream().filter(type::isInstance).map(type::cast).toList();
+        }
+    }
+
+    @Test
+    void anAnswerToStartTlsCutAfterItsOkIsTheAcceptedUpgrade() {
+        Cut run = new Cut().data(S, GREETING).data(C, "a1 STARTTLS\r\n").data(S, "a1 OK Begin TLS negotia").hole(S, 9);
+        StartTlsAccepted ok = run.all(StartTlsAccepted.class).get(0);
+        assertEquals("a1", ok.tag());
+        assertTrue(run.a.tlsPending(C));
+        assertTrue(run.a.tlsPending(S));
+        ImapEvent.Response answer = run.all(ImapEvent.Response.class).get(1);
+        assertEquals("a1 OK Begin TLS negotia [cut by the capture]", answer.display());
+    }
+
+    @Test
+    void anAnswerCutInsideItsStatusWordDecidesNothing() {
+        Cut run = new Cut().data(S, GREETING).data(C, "a1 STARTTLS\r\n").data(S, "a1 O").hole(S, 30);
+        assertTrue(run.all(StartTlsAccepted.class).isEmpty());
+        assertTrue(run.all(StartTlsRefused.class).isEmpty());
+        assertFalse(run.a.tlsPending(S));
+    }
+
+    @Test
+    void aRefusalCutAfterItsStatusIsTheRefusal() {
+        Cut run = new Cut().data(S, GREETING).data(C, "a1 STARTTLS\r\n").data(S, "a1 NO [UNAVAIL").hole(S, 20);
+        assertEquals("NO", run.all(StartTlsRefused.class).get(0).status());
+        assertFalse(run.a.tlsPending(S));
+    }
+
+    @Test
+    void aSegmentAfterAHoleThatBeginsWithTheStartTlsTagIsReadNotDroppedAsTheCutLinesRest() {
+        // -s 96: the CAPABILITY answer was cut (its end, with the LF, in the hole); the next segment is the answer
+        Cut run = new Cut().data(S, GREETING).data(C, "a1 CAPABILITY\r\n").data(S, "* CAPABILITY IMAP4rev1 STAR")
+                .hole(S, 100).data(C, "a2 STARTTLS\r\n").data(S, "a2 OK Begin TLS negotiation now.\r\n");
+        assertEquals("a2", run.all(StartTlsAccepted.class).get(0).tag());
+        // any other line at a segment start after a hole is still dropped: it may be the rest of the cut one
+        Cut other = new Cut().data(S, GREETING).data(C, "a1 CAPABILITY\r\n").data(S, "* CAPABILITY IMAP4rev1 STAR")
+                .hole(S, 100).data(S, "a1 OK done\r\n");
+        assertTrue(other.all(ImapEvent.Response.class).stream().noneMatch(r -> "a1".equals(r.tag())));
+    }
+
     @Test
     void refusedStartTlsDoesNotSwitch() {
         var run = new Conversation().server(GREETING).client("a1 STARTTLS\r\n")
