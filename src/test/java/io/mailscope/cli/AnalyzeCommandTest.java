@@ -77,6 +77,38 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void aHelloTheSnaplenCutIsPartialInJsonWithoutFingerprints() throws IOException {
+        CliRun r = CliRun.of("analyze", "--json", "--imaps-port", "10993", CAPTURES + "snaplen/tls12-s300.pcap");
+        JsonNode tls = jsonLines(r.out()).get(0).get("tls");
+        JsonNode hello = tls.get("client_hello");
+        assertTrue(hello.get("partial").asBoolean());
+        assertEquals(223, hello.get("cut").get("captured_bytes").asInt());
+        assertEquals(314, hello.get("cut").get("length").asInt());
+        assertEquals("extension signature_algorithms", hello.get("cut").get("in").asText());
+        assertEquals("mail.example.test", hello.get("sni").asText());
+        assertTrue(hello.get("ja3").isNull());
+        assertTrue(hello.get("ja3_string").isNull());
+        assertTrue(hello.get("ja4").isNull());
+        JsonNode server = tls.get("server_hello");
+        assertFalse(server.get("partial").asBoolean());
+        assertTrue(server.get("cut").isNull());
+        assertFalse(server.get("ja3s").asText().isEmpty());
+        assertTrue(tls.get("certificates_partial").asBoolean());
+        assertEquals(0, tls.get("certificates").size());
+        assertTrue(jsonLines(r.out()).get(0).get("timeline").toString()
+                .contains("ClientHello (partial: cut at byte 223 of 314, in extension signature_algorithms)"));
+        // a whole capture: not partial, no cut, fingerprints
+        JsonNode whole = jsonLines(CliRun.of("analyze", "--json", "--imaps-port", "10993",
+                CAPTURES + "snaplen/tls12-s300-full.pcap").out()).get(0).get("tls");
+        assertFalse(whole.get("client_hello").get("partial").asBoolean());
+        assertTrue(whole.get("client_hello").get("cut").isNull());
+        assertFalse(whole.get("certificates_partial").asBoolean());
+        // the text report says why there is no fingerprint
+        String text = CliRun.of("analyze", "--color", "never", "--imaps-port", "10993", CAPTURES + "snaplen/tls12-s300.pcap").out();
+        assertTrue(text.contains("JA3/JA4 not computed: ClientHello cut at byte 223 of 314, in extension signature_algorithms"), text);
+    }
+
+    @Test
     void textReportShowsLadderFindingsAndSummary() {
         CliRun r = CliRun.of("analyze", "--color", "never", "--imaps-port", "10993", CAPTURES + "implicit-tls-mutual-wait.pcap");
         assertEquals(0, r.exitCode(), r.err());
