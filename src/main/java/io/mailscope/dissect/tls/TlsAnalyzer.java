@@ -131,10 +131,13 @@ public final class TlsAnalyzer {
     }
 
     /**
-     * {@code length} bytes of this direction were never captured. A hole inside an encrypted record only adds to
-     * {@link #encryptedBytes}; a hole in the handshake stops handshake parsing in that direction; a hole between
-     * records loses the record framing, and the rest of the direction is only counted. The first gap that costs
-     * something is reported as Problem "gap"; later ones are counted silently.
+     * {@code length} bytes of this direction were never captured (a snaplen cut, a dropped packet). A hole inside an
+     * encrypted record only adds to {@link #encryptedBytes}. A hole inside a handshake message reports the hello or
+     * Certificate being read as far as it arrived (marked with its {@link Cut}) and, when it lies inside that
+     * message's body, the messages after it are read; a hole elsewhere in the handshake stops handshake parsing in
+     * that direction. A hole over a record header loses the record framing: the direction is only counted until a
+     * later segment begins with a plausible record header ({@link TlsEvent.FramingRegained}). The first gap that
+     * costs something is reported as Problem "gap", and the first loss of the framing too; later ones are silent.
      */
     public void onGap(Direction direction, long length, At at) {
         this.at = at;
