@@ -223,6 +223,49 @@ class CutHandshakeTest {
         assertTrue(alerts.get(0).encrypted());
     }
 
+    /**
+     * Every recorded conversation, cut as a snaplen cuts it (each segment's first N payload bytes, the rest a hole):
+     * the analyzer never fails, every hello it reports is either the whole one (same JA3) or a cut one without
+     * fingerprints whose lists begin the whole one's, and alerts are never more than the whole conversation's.
+     */
+    @Test
+    void recordedConversationsCutAtAnySnaplenKeepOnlyWhatArrived() {
+        for (String name : List.of("gnutls-tls13", "openssl-tls12", "openssl-tls13", "openssl-unknown-ca-tls12",
+                "openssl-unknown-ca-tls13", "openssl-version-mismatch")) {
+            List<TlsTestSupport.Chunk> chunks = TlsTestSupport.segments(name);
+            List<TlsEvent> whole = TlsTestSupport.feed(chunks);
+            ClientHello wholeHello = only(whole, TlsEvent.ClientHelloSeen.class).get(0).hello();
+            for (int snap : new int[] {1, 5, 9, 30, 60, 134, 234, 500}) {
+                List<TlsEvent> cut = new ArrayList<>();
+                TlsAnalyzer a = new TlsAnalyzer(e -> cut.add((TlsEvent) e));
+                long frame = 0;
+                for (TlsTestSupport.Chunk c : chunks) {
+                    frame++;
+                    int n = Math.min(snap, c.bytes().length);
+                    a.onData(c.direction(), c.bytes(), 0, n, at(c.direction(), frame));
+                    if (n < c.bytes().length) {
+                        a.onGap(c.direction(), c.bytes().length - n, at(c.direction(), frame));
+                    }
+                }
+                a.onEnd(C, at(C, frame));
+                a.onEnd(S, at(S, frame));
+                String where = name + " at snaplen " + snap;
+                assertTrue(cut.stream().noneMatch(e -> e instanceof TlsEvent.Problem p && p.code().equals("internal-error")), where);
+                for (TlsEvent.ClientHelloSeen seen : only(cut, TlsEvent.ClientHelloSeen.class)) {
+                    ClientHello h = seen.hello();
+                    if (h.partial()) {
+                        assertNull(h.ja3(), where);
+                        assertEquals(wholeHello.cipherSuites().subList(0, h.cipherSuites().size()), h.cipherSuites(), where);
+                        assertEquals(wholeHello.extensions().subList(0, h.extensions().size()), h.extensions(), where);
+                    } else {
+                        assertEquals(wholeHello.ja3(), h.ja3(), where);
+                    }
+                }
+                assertTrue(only(cut, TlsEvent.Alert.class).size() <= only(whole, TlsEvent.Alert.class).size(), where);
+            }
+        }
+    }
+
     @Test
     void aStreamEndingInsideACertificateReportsWhatArrived() {
         byte[] message = handshake(11, vec24(vec24(new byte[500])));
