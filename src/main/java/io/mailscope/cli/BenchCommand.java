@@ -1,11 +1,11 @@
 package io.mailscope.cli;
 
 import io.mailscope.capture.CaptureFormatException;
+import io.mailscope.capture.PcapWriter;
 import io.mailscope.bench.BenchReport;
 import io.mailscope.bench.BenchRunner;
 import io.mailscope.bench.BenchStage;
 import io.mailscope.bench.CaptureGenerator;
-import io.mailscope.bench.CaptureWriter;
 import io.mailscope.bench.EndToEnd;
 import io.mailscope.bench.EndToEndReport;
 import io.mailscope.bench.ShortConnectionGenerator;
@@ -69,12 +69,14 @@ class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            CaptureWriter.Format f;
-            try {
-                f = CaptureWriter.Format.valueOf(format.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                System.err.println("mailscope: --format must be pcap or pcapng, not " + format);
-                return Main.EXIT_USAGE;
+            PcapWriter.Format f;
+            switch (format.toLowerCase(Locale.ROOT)) {
+                case "pcap" -> f = PcapWriter.Format.PCAP_MICROS;
+                case "pcapng" -> f = PcapWriter.Format.PCAPNG;
+                default -> {
+                    System.err.println("mailscope: --format must be pcap or pcapng, not " + format);
+                    return Main.EXIT_USAGE;
+                }
             }
             Writes generator;
             try {
@@ -85,7 +87,7 @@ class BenchCommand implements Runnable {
             }
             long t0 = System.nanoTime();
             CaptureGenerator.Result r;
-            try (CaptureWriter w = new CaptureWriter(new FileOutputStream(output), f);
+            try (PcapWriter w = CaptureGenerator.writer(new FileOutputStream(output), f);
                  java.io.Writer keys = keylog == null ? null : new java.io.BufferedWriter(new java.io.FileWriter(keylog,
                          java.nio.charset.StandardCharsets.US_ASCII))) {
                 if (keys != null) {
@@ -95,13 +97,13 @@ class BenchCommand implements Runnable {
             }
             double sec = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "%s: %,d packets, %,d connections, %,d bytes (%s) in %.1f s%n", output,
-                    r.packets(), r.connections(), r.bytes(), f.name().toLowerCase(Locale.ROOT), sec);
+                    r.packets(), r.connections(), r.bytes(), format.toLowerCase(Locale.ROOT), sec);
             return 0;
         }
 
         /** One of the generators, by --workload. */
         private interface Writes {
-            CaptureGenerator.Result write(CaptureWriter w) throws IOException;
+            CaptureGenerator.Result write(PcapWriter w) throws IOException;
 
             /** --keylog: only the long workload has TLS to decrypt. */
             default void decryptable(java.io.Writer keys) {
@@ -120,7 +122,7 @@ class BenchCommand implements Runnable {
                             concurrency, seed, defaults.retransmitChance(), defaults.reorderChance(), defaults.meanGapNanos()));
                     return new Writes() {
                         @Override
-                        public CaptureGenerator.Result write(CaptureWriter w) throws IOException {
+                        public CaptureGenerator.Result write(PcapWriter w) throws IOException {
                             return g.write(w);
                         }
 
