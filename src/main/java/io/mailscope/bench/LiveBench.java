@@ -142,6 +142,20 @@ public final class LiveBench {
         return candidates.stream().filter(Files::isRegularFile).findFirst();
     }
 
+    /**
+     * Starts mailscope once before measuring: the repository's launcher builds the jar when the sources are newer,
+     * and that build would otherwise count in the first run's CPU time and peak RSS.
+     */
+    public void prepare() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(mailscope);
+        cmd.add("--version");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + ")");
+        }
+    }
+
     /** The generated capture for one rate: {@code rate * seconds} packets of long IMAP/STARTTLS/TLS sessions. */
     Path capture(int rate) throws IOException {
         long packets = (long) rate * seconds;

@@ -260,6 +260,7 @@ class BenchCommand implements Runnable {
             String load = Machine.loadAverage();
             List<LiveBench.Measured> rows = new ArrayList<>();
             try {
+                bench.prepare();
                 for (int rate : rates) {
                     for (LiveBench.Method m : chosen) {
                         rows.add(bench.run(rate, m, helper.orElse(null)));
