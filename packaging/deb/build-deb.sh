@@ -26,6 +26,12 @@ install -D -m 0755 "$here/mailscope.sh" "$root/usr/bin/mailscope"
 install -D -m 0644 "$target/mailscope.jar" "$root/usr/share/mailscope/mailscope.jar"
 install -D -m 0755 "$target/mailscope-capture" "$root/usr/lib/mailscope/mailscope-capture"
 strip --remove-section=.comment --remove-section=.note --strip-unneeded "$root/usr/lib/mailscope/mailscope-capture"
+# The class-data sharing archive is made at install time with the installed Java (postinst), from these training
+# runs on the sample captures: an archive made here would only fit the Java of the build machine.
+install -D -m 0755 "$repo/src/build/cds-archive.sh" "$root/usr/lib/mailscope/cds-archive"
+for pcap in "$repo"/samples/*.pcap; do
+    install -D -m 0644 "$pcap" "$root/usr/share/mailscope/samples/$(basename "$pcap")"
+done
 
 # Man pages and completion, generated from the picocli model by the jar itself.
 java -cp "$target/mailscope.jar" io.mailscope.cli.PackageDocs "$work/generated" "$version" >/dev/null
@@ -62,7 +68,9 @@ shlibs="$(cd "$work/shlibs" && dpkg-shlibdeps -O "$root/usr/lib/mailscope/mailsc
 [ -n "$shlibs" ] || { echo "[mailscope] dpkg-shlibdeps found no dependencies for the helper" >&2; exit 1; }
 
 install -m 0755 "$here/postinst" "$root/DEBIAN/postinst"
+install -m 0755 "$here/prerm" "$root/DEBIAN/prerm"
 install -m 0755 "$here/postrm" "$root/DEBIAN/postrm"
+install -m 0644 "$here/triggers" "$root/DEBIAN/triggers"
 size="$(du -sk --exclude=DEBIAN "$root" | cut -f1)"
 sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$size/" -e "s/@SHLIBS@/$shlibs/" \
     "$here/control.in" > "$root/DEBIAN/control"

@@ -3,8 +3,9 @@
 # machine that may install packages (CI runs it after `mvn -B test` and `mvn -B -P deb -DskipTests package`):
 #   sh packaging/deb/check-deb.sh target/mailscope_VERSION_ARCH.deb
 # It inspects the package, runs lintian (no errors allowed), installs it with apt-get, checks the command, the
-# man pages, the completion scripts and the helper's owner, mode and capabilities, captures on lo as a member
-# of group mailscope (and is refused as a non-member), then removes and purges it and checks nothing is left.
+# man pages, the completion scripts, the class-data sharing archive postinst makes, the helper's owner, mode and
+# capabilities, captures on lo as a member of group mailscope (and is refused as a non-member), then removes and
+# purges it and checks nothing is left.
 set -eu
 
 deb="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
@@ -13,6 +14,7 @@ deb="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 export DEBIAN_FRONTEND=noninteractive
 APT="apt-get -o DPkg::Lock::Timeout=300 -y -qq"
 HELPER=/usr/lib/mailscope/mailscope-capture
+JSA=/var/cache/mailscope/mailscope.jsa
 MEMBER=mailscope-check
 work="$(mktemp -d)"
 chmod 0755 "$work"
@@ -41,7 +43,8 @@ for path in ./usr/bin/mailscope ./usr/share/mailscope/mailscope.jar ./usr/lib/ma
             ./usr/share/man/man1/mailscope.1.gz ./usr/share/man/man1/mailscope-live.1.gz \
             ./usr/share/man/man1/mailscope-analyze.1.gz ./usr/share/man/man1/mailscope-interfaces.1.gz \
             ./usr/share/bash-completion/completions/mailscope ./usr/share/zsh/vendor-completions/_mailscope \
-            ./usr/share/doc/mailscope/copyright ./usr/share/doc/mailscope/live.md.gz; do
+            ./usr/share/doc/mailscope/copyright ./usr/share/doc/mailscope/live.md.gz \
+            ./usr/lib/mailscope/cds-archive ./usr/share/mailscope/samples/starttls-ok.pcap; do
     grep -q " $path\$" "$work/contents" || fail "$path is not in the package"
 done
 if grep -v '^d' "$work/contents" | grep -qv ' root/root '; then fail "a file is not owned by root:root"; fi
@@ -61,6 +64,23 @@ step "mailscope --version"
 out="$(mailscope --version)"
 echo "  $out"
 echo "$out" | grep -Eq "^mailscope $version \\(commit [0-9a-f]{12}(-dirty)?\\)\$" || fail "--version: $out"
+
+step "class-data sharing archive, made by postinst with the installed Java"
+[ -s "$JSA" ] || fail "$JSA was not made at install time"
+# -Xshare:on after the launcher's -Xshare:auto: the JVM refuses to start unless it maps the archive.
+MAILSCOPE_JAVA_OPTS=-Xshare:on mailscope --version >/dev/null 2>"$work/cds.err" || { cat "$work/cds.err" >&2; fail "the JVM does not use $JSA"; }
+# A damaged (or, after a Java upgrade, foreign) archive is ignored without a word.
+cp "$JSA" "$work/mailscope.jsa"
+echo damaged > "$JSA"
+out="$(mailscope --version 2>&1)" || fail "mailscope does not start with a damaged archive: $out"
+echo "$out" | grep -Eq "^mailscope $version " && [ "$(echo "$out" | wc -l)" = 1 ] || fail "a damaged archive is not ignored silently: $out"
+# No archive at all: the launcher leaves the option out.
+rm -f "$JSA"
+mailscope --version >/dev/null 2>&1 || fail "mailscope does not start without the archive"
+# A Java installed or upgraded under /usr/lib/jvm triggers postinst, which makes the archive again.
+dpkg-trigger --no-await /usr/lib/jvm && dpkg --triggers-only --pending >/dev/null 2>&1 || fail "the /usr/lib/jvm trigger"
+[ -s "$JSA" ] || fail "the /usr/lib/jvm trigger did not make $JSA again"
+echo "  $(du -h "$JSA" | cut -f1) archive, used by the JVM; ignored when damaged; made again on a Java change"
 
 step "man pages"
 for page in mailscope mailscope-live mailscope-analyze mailscope-interfaces; do
@@ -128,11 +148,13 @@ grep -q 'cannot run the capture helper' "$work/denied.err" || { cat "$work/denie
 step "apt-get remove, then purge"
 $APT remove mailscope >/dev/null 2>&1 || fail "apt-get remove"
 for path in /usr/bin/mailscope /usr/share/mailscope /usr/lib/mailscope /usr/share/man/man1/mailscope.1.gz \
-            /usr/share/bash-completion/completions/mailscope /usr/share/zsh/vendor-completions/_mailscope; do
+            /usr/share/bash-completion/completions/mailscope /usr/share/zsh/vendor-completions/_mailscope \
+            "$JSA" /var/cache/mailscope; do
     [ ! -e "$path" ] || fail "$path is still there after apt-get remove"
 done
 $APT purge mailscope >/dev/null 2>&1 || fail "apt-get purge"
 userdel "$MEMBER"
 ! getent group mailscope >/dev/null || fail "group mailscope is still there after purge"
+[ ! -e /var/cache/mailscope ] || fail "/var/cache/mailscope is still there after purge"
 
 step "passed"

@@ -1,7 +1,11 @@
 package io.mailscope.bench;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.SplittableRandom;
+
+import io.mailscope.capture.LinkTypes;
+import io.mailscope.capture.PcapWriter;
 
 /**
  * Writes a realistic IMAP/TLS capture of an exact number of packets and connections: Ethernet, IPv4, TCP with
@@ -44,6 +48,9 @@ public final class CaptureGenerator {
         return new SimulatedConnection.Templates(new SplittableRandom(0)).minimumPackets();
     }
 
+    /** What the generators write: Ethernet frames, tcpdump's default snaplen. */
+    public static final int SNAPLEN = 262_144;
+
     private static final long START_NANOS = 1_764_115_200_000_000_000L; // 2025-11-26 00:00 UTC
     private static final byte[] CLIENT_MAC = {0x02, 0x00, 0x5e, 0x10, 0x00, 0x01};
     private static final byte[] SERVER_MAC = {0x02, 0x00, 0x5e, 0x10, 0x00, 0x02};
@@ -81,7 +88,12 @@ public final class CaptureGenerator {
         return this;
     }
 
-    public Result write(CaptureWriter out) throws IOException {
+    /** A writer for the generators' frames in this format (pcap in microseconds, as tcpdump writes, or pcapng). */
+    public static PcapWriter writer(OutputStream out, PcapWriter.Format format) throws IOException {
+        return PcapWriter.to(out, format, LinkTypes.ETHERNET, SNAPLEN);
+    }
+
+    public Result write(PcapWriter out) throws IOException {
         int concurrency = Math.min(settings.concurrency(), settings.connections());
         SimulatedConnection[] open = new SimulatedConnection[concurrency];
         int openCount = 0;
@@ -96,7 +108,7 @@ public final class CaptureGenerator {
             SimulatedConnection.Segment s = c.next();
             clock += (long) (-mean * Math.log(1.0 - rnd.nextDouble())) + 1;
             int len = build(c, s, clock);
-            out.frame(clock, frame, len);
+            out.write(clock, frame, 0, len, len);
             if (c.done()) {
                 if (started < settings.connections()) {
                     open[i] = startConnection();

@@ -5,12 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** What the numbers were measured on. */
-final class Machine {
+public final class Machine {
     private Machine() {
     }
 
     /** The CPU model from /proc/cpuinfo, or os.arch where there is none. */
-    static String cpuModel() {
+    public static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 if (line.startsWith("model name")) {
@@ -24,7 +24,7 @@ final class Machine {
     }
 
     /** The 1, 5 and 15 minute load averages from /proc/loadavg ("?" where there is none): how shared the machine was. */
-    static String loadAverage() {
+    public static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
             return f[0] + " " + f[1] + " " + f[2];

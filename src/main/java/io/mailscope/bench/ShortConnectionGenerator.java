@@ -3,6 +3,8 @@ package io.mailscope.bench;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
+import io.mailscope.capture.PcapWriter;
+
 /**
  * The many-connections workloads of the benchmark, where the cost per connection (opening, diagnosing,
  * reporting, forgetting) matters more than the cost per packet:
@@ -60,7 +62,7 @@ public final class ShortConnectionGenerator {
         this.connections = connections;
     }
 
-    public CaptureGenerator.Result write(CaptureWriter out) throws IOException {
+    public CaptureGenerator.Result write(PcapWriter out) throws IOException {
         long clock = START_NANOS;
         for (int i = 0; i < connections; i++) {
             // 10.x.y.z, a new client address every 28,232 ports, as the long-session generator spreads them
@@ -77,7 +79,7 @@ public final class ShortConnectionGenerator {
     }
 
     /** 10 packets: SYN, SYN-ACK, ACK, greeting, LOGOUT, BYE + OK, FIN (client), FIN-ACK (server), ACK. */
-    private void session(CaptureWriter out, long t, int clientIp, int clientPort, int i) throws IOException {
+    private void session(PcapWriter out, long t, int clientIp, int clientPort, int i) throws IOException {
         int c = 1_000_000 + i * 7;
         int s = 2_000_000 + i * 11;
         long d = PACKET_GAP_NANOS;
@@ -96,7 +98,7 @@ public final class ShortConnectionGenerator {
         emit(out, t + 9 * d, clientIp, clientPort, 143, true, ACK, c1 + 1, s2 + 1, null);
     }
 
-    private void emit(CaptureWriter out, long time, int clientIp, int clientPort, int serverPort, boolean fromClient,
+    private void emit(PcapWriter out, long time, int clientIp, int clientPort, int serverPort, boolean fromClient,
                       int flags, int seq, int ack, byte[] payload) throws IOException {
         byte[] f = frame;
         int len = payload == null ? 0 : payload.length;
@@ -129,7 +131,7 @@ public final class ShortConnectionGenerator {
         if (len > 0) {
             System.arraycopy(payload, 0, f, t + 20, len);
         }
-        out.frame(time, f, t + 20 + len);
+        out.write(time, f, 0, t + 20 + len, t + 20 + len);
     }
 
     private static byte[] ascii(String s) {

@@ -1,13 +1,16 @@
 package io.mailscope.cli;
 
 import io.mailscope.capture.CaptureFormatException;
+import io.mailscope.capture.PcapWriter;
 import io.mailscope.bench.BenchReport;
 import io.mailscope.bench.BenchRunner;
 import io.mailscope.bench.BenchStage;
 import io.mailscope.bench.CaptureGenerator;
-import io.mailscope.bench.CaptureWriter;
 import io.mailscope.bench.EndToEnd;
 import io.mailscope.bench.EndToEndReport;
+import io.mailscope.bench.LiveBench;
+import io.mailscope.bench.LiveBenchReport;
+import io.mailscope.bench.Machine;
 import io.mailscope.bench.ShortConnectionGenerator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,14 +19,19 @@ import picocli.CommandLine.Parameters;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code mailscope bench generate|run}: a synthetic IMAP/TLS capture, and the speed of reading it. See docs/performance.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark capture reading and TCP reassembly: generate a capture, then measure on it.",
-        subcommands = {BenchCommand.Generate.class, BenchCommand.Run.class, BenchCommand.EndToEndRun.class})
+        subcommands = {BenchCommand.Generate.class, BenchCommand.Run.class, BenchCommand.EndToEndRun.class,
+                BenchCommand.Live.class})
 class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -69,12 +77,14 @@ class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            CaptureWriter.Format f;
-            try {
-                f = CaptureWriter.Format.valueOf(format.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                System.err.println("mailscope: --format must be pcap or pcapng, not " + format);
-                return Main.EXIT_USAGE;
+            PcapWriter.Format f;
+            switch (format.toLowerCase(Locale.ROOT)) {
+                case "pcap" -> f = PcapWriter.Format.PCAP_MICROS;
+                case "pcapng" -> f = PcapWriter.Format.PCAPNG;
+                default -> {
+                    System.err.println("mailscope: --format must be pcap or pcapng, not " + format);
+                    return Main.EXIT_USAGE;
+                }
             }
             Writes generator;
             try {
@@ -85,7 +95,7 @@ class BenchCommand implements Runnable {
             }
             long t0 = System.nanoTime();
             CaptureGenerator.Result r;
-            try (CaptureWriter w = new CaptureWriter(new FileOutputStream(output), f);
+            try (PcapWriter w = CaptureGenerator.writer(new FileOutputStream(output), f);
                  java.io.Writer keys = keylog == null ? null : new java.io.BufferedWriter(new java.io.FileWriter(keylog,
                          java.nio.charset.StandardCharsets.US_ASCII))) {
                 if (keys != null) {
@@ -95,13 +105,13 @@ class BenchCommand implements Runnable {
             }
             double sec = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "%s: %,d packets, %,d connections, %,d bytes (%s) in %.1f s%n", output,
-                    r.packets(), r.connections(), r.bytes(), f.name().toLowerCase(Locale.ROOT), sec);
+                    r.packets(), r.connections(), r.bytes(), format.toLowerCase(Locale.ROOT), sec);
             return 0;
         }
 
         /** One of the generators, by --workload. */
         private interface Writes {
-            CaptureGenerator.Result write(CaptureWriter w) throws IOException;
+            CaptureGenerator.Result write(PcapWriter w) throws IOException;
 
             /** --keylog: only the long workload has TLS to decrypt. */
             default void decryptable(java.io.Writer keys) {
@@ -120,7 +130,7 @@ class BenchCommand implements Runnable {
                             concurrency, seed, defaults.retransmitChance(), defaults.reorderChance(), defaults.meanGapNanos()));
                     return new Writes() {
                         @Override
-                        public CaptureGenerator.Result write(CaptureWriter w) throws IOException {
+                        public CaptureGenerator.Result write(PcapWriter w) throws IOException {
                             return g.write(w);
                         }
 
@@ -186,6 +196,91 @@ class BenchCommand implements Runnable {
                 EndToEndReport.text(r, System.out);
             }
             return r.rows().stream().allMatch(EndToEnd.Measured::ok) ? 0 : Main.EXIT_PARTIAL;
+        }
+    }
+
+    @Command(name = "live", mixinStandardHelpOptions = true,
+            description = "'mailscope live' end to end on loopback: started through the launcher (in process and through "
+                    + "the capture helper), a generated IMAP/STARTTLS/TLS capture replayed by tcpreplay at each rate; "
+                    + "libpcap's received and dropped counts, sessions reported, CPU time and peak RSS. Needs root and "
+                    + "tcpreplay; sends only on loopback.")
+    static class Live implements Callable<Integer> {
+        @Option(names = "--rates", split = ",", defaultValue = "50000,100000,200000", paramLabel = "PPS",
+                description = "Packets per second to replay at. Default: ${DEFAULT-VALUE}.")
+        List<Integer> rates;
+
+        @Option(names = "--seconds", defaultValue = "10", description = "Seconds per rate. Default: ${DEFAULT-VALUE}.")
+        int seconds;
+
+        @Option(names = {"-i", "--interface"}, defaultValue = "lo", paramLabel = "IFACE",
+                description = "A loopback interface. Default: ${DEFAULT-VALUE}.")
+        String iface;
+
+        @Option(names = "--capture", split = ",", paramLabel = "HOW", defaultValue = "in-process,helper",
+                description = "in-process (the JVM captures), helper (through mailscope-capture), or both. Default: ${DEFAULT-VALUE}.")
+        List<String> methods;
+
+        @Option(names = "--dir", paramLabel = "DIR",
+                description = "Keep the generated captures and live's outputs here (reused on the next run) instead of a "
+                        + "temporary directory deleted at the end.")
+        Path dir;
+
+        @Option(names = "--quiet", description = "No progress lines on standard error.")
+        boolean quiet;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            List<LiveBench.Method> chosen = new ArrayList<>();
+            for (String m : methods) {
+                switch (m.trim().toLowerCase(Locale.ROOT)) {
+                    case "in-process" -> chosen.add(LiveBench.Method.IN_PROCESS);
+                    case "helper" -> chosen.add(LiveBench.Method.HELPER);
+                    default -> {
+                        System.err.println("mailscope: --capture takes in-process and helper, not " + m);
+                        return Main.EXIT_USAGE;
+                    }
+                }
+            }
+            Optional<Path> helper = LiveBench.helper();
+            if (chosen.contains(LiveBench.Method.HELPER) && helper.isEmpty()) {
+                System.err.println("mailscope: no capture helper next to the jar or in /usr/lib/mailscope: measuring in process only");
+                chosen.remove(LiveBench.Method.HELPER);
+            }
+            boolean temporary = dir == null;
+            Path work = temporary ? Files.createTempDirectory("mailscope-bench-live")
+                    : Files.createDirectories(dir);
+            LiveBench bench;
+            try {
+                bench = new LiveBench(EndToEnd.mailscopeCommand(System.getenv("MAILSCOPE_LAUNCHER")), iface, seconds, work,
+                        quiet ? null : System.err);
+            } catch (IllegalArgumentException e) {
+                System.err.println("mailscope: " + e.getMessage());
+                return Main.EXIT_USAGE;
+            }
+            String load = Machine.loadAverage();
+            List<LiveBench.Measured> rows = new ArrayList<>();
+            try {
+                bench.prepare();
+                for (int rate : rates) {
+                    for (LiveBench.Method m : chosen) {
+                        rows.add(bench.run(rate, m, helper.orElse(null)));
+                    }
+                }
+            } catch (IOException e) {
+                System.err.println("mailscope: " + e.getMessage());
+                return Main.EXIT_PARTIAL;
+            } finally {
+                if (temporary) {
+                    try (var files = Files.list(work)) {
+                        for (Path f : files.toList()) {
+                            Files.deleteIfExists(f);
+                        }
+                    }
+                    Files.deleteIfExists(work);
+                }
+            }
+            LiveBenchReport.text(rows, iface, seconds, load, System.out);
+            return rows.stream().allMatch(LiveBench.Measured::ok) ? 0 : Main.EXIT_PARTIAL;
         }
     }
 

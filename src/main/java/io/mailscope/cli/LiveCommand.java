@@ -2,12 +2,12 @@ package io.mailscope.cli;
 
 import io.mailscope.capture.FrameSink;
 import io.mailscope.capture.LinkTypes;
+import io.mailscope.capture.PcapWriter;
 import io.mailscope.capture.live.LiveCaptureException;
 import io.mailscope.capture.live.LiveOptions;
 import io.mailscope.capture.live.LiveSource;
 import io.mailscope.capture.live.LiveSources;
 import io.mailscope.capture.live.LiveStats;
-import io.mailscope.capture.live.PcapFileWriter;
 import io.mailscope.capture.live.Tee;
 import io.mailscope.dissect.PortRole;
 import io.mailscope.dissect.PortRoles;
@@ -135,10 +135,10 @@ final class LiveCommand implements Callable<Integer> {
         analysis.tracker().onOpen(report::opened);
         LiveWatch watch = new LiveWatch((long) (stallSeconds * 1e9), (s, f) -> report.liveFinding(s, f, now()));
         watch.onProgress((s, line) -> report.progress(s, line, now()));
-        PcapFileWriter writer = null;
+        PcapWriter writer = null;
         if (writeTo != null) {
             try {
-                writer = PcapFileWriter.create(writeTo, capture.linkType(), capture.snaplen());
+                writer = PcapWriter.create(writeTo, PcapWriter.Format.PCAP_NANOS, capture.linkType(), capture.snaplen());
             } catch (IOException e) {
                 capture.close();
                 System.err.println("mailscope: cannot write " + writeTo + ": " + e.getMessage());
@@ -162,7 +162,7 @@ final class LiveCommand implements Callable<Integer> {
                 analysis.expireIdle(now);
             }
         }, 250, 250, TimeUnit.MILLISECONDS);
-        PcapFileWriter w = writer;
+        PcapWriter w = writer;
         Runnable finish = () -> finish(capture, clock, pipeline, report, w);
         Thread hook = new Thread(finish, "mailscope-live-stop");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -194,7 +194,7 @@ final class LiveCommand implements Callable<Integer> {
     }
 
     /** Stops the capture and reports what is pending, once, whether the end came by itself or by Ctrl-C. */
-    private void finish(LiveSource capture, ScheduledExecutorService clock, Pipeline pipeline, Report report, PcapFileWriter writer) {
+    private void finish(LiveSource capture, ScheduledExecutorService clock, Pipeline pipeline, Report report, PcapWriter writer) {
         if (!finishing.compareAndSet(false, true)) {
             try {
                 finished.await(10, TimeUnit.SECONDS);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mailscope.capture.CaptureReader;
 import io.mailscope.capture.CaptureStats;
 import io.mailscope.capture.PacketDecoder;
+import io.mailscope.capture.PcapWriter;
 import io.mailscope.dissect.PortRoles;
 import io.mailscope.pipeline.Analysis;
 import io.mailscope.explain.AnalyzedSession;
@@ -31,10 +32,10 @@ class CaptureGeneratorTest {
     private static final long PACKETS = 4_000;
     private static final int CONNECTIONS = 60;
 
-    private static byte[] generate(CaptureGenerator.Settings settings, CaptureWriter.Format format) throws IOException {
+    private static byte[] generate(CaptureGenerator.Settings settings, PcapWriter.Format format) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CaptureGenerator.Result r;
-        try (CaptureWriter w = new CaptureWriter(out, format)) {
+        try (PcapWriter w = CaptureGenerator.writer(out, format)) {
             r = new CaptureGenerator(settings).write(w);
         }
         assertEquals(settings.packets(), r.packets());
@@ -70,7 +71,7 @@ class CaptureGeneratorTest {
 
     @Test
     void pcapReadsBackWithTheRequestedPacketAndConnectionCounts() throws Exception {
-        ReadBack r = ReadBack.of(generate(CaptureGenerator.Settings.of(PACKETS, CONNECTIONS), CaptureWriter.Format.PCAP));
+        ReadBack r = ReadBack.of(generate(CaptureGenerator.Settings.of(PACKETS, CONNECTIONS), PcapWriter.Format.PCAP_MICROS));
         assertEquals(PACKETS, r.frames());
         assertEquals(PACKETS, r.capture().tcp());
         assertEquals(CONNECTIONS, r.reassembly().connections());
@@ -79,7 +80,7 @@ class CaptureGeneratorTest {
 
     @Test
     void pcapngReadsBackWithTheRequestedPacketAndConnectionCounts() throws Exception {
-        ReadBack r = ReadBack.of(generate(CaptureGenerator.Settings.of(PACKETS, CONNECTIONS), CaptureWriter.Format.PCAPNG));
+        ReadBack r = ReadBack.of(generate(CaptureGenerator.Settings.of(PACKETS, CONNECTIONS), PcapWriter.Format.PCAPNG));
         assertEquals(PACKETS, r.frames());
         assertEquals(PACKETS, r.capture().tcp());
         assertEquals(CONNECTIONS, r.reassembly().connections());
@@ -88,7 +89,7 @@ class CaptureGeneratorTest {
     @Test
     void everyConnectionIsCompleteAndClosedByFinDespiteRetransmissionsAndReordering() throws Exception {
         CaptureGenerator.Settings s = new CaptureGenerator.Settings(PACKETS, CONNECTIONS, 16, 7, 0.5, 0.5, 20_000);
-        ReadBack r = ReadBack.of(generate(s, CaptureWriter.Format.PCAP));
+        ReadBack r = ReadBack.of(generate(s, PcapWriter.Format.PCAP_MICROS));
         for (TcpConnection c : r.closed()) {
             assertEquals(TcpConnection.EndReason.FIN, c.endReason(), c::toString);
             assertEquals(0, c.gapBytes(), c::toString);
@@ -104,7 +105,7 @@ class CaptureGeneratorTest {
 
     @Test
     void connectionsAreInterleavedInTime() throws Exception {
-        ReadBack r = ReadBack.of(generate(CaptureGenerator.Settings.of(PACKETS, CONNECTIONS), CaptureWriter.Format.PCAP));
+        ReadBack r = ReadBack.of(generate(CaptureGenerator.Settings.of(PACKETS, CONNECTIONS), PcapWriter.Format.PCAP_MICROS));
         TcpConnection first = r.closed().stream().filter(c -> c.id() == 1).findFirst().orElseThrow();
         long startedBeforeFirstEnded = r.closed().stream().filter(c -> c.firstFrame() < first.lastFrame()).count();
         assertTrue(startedBeforeFirstEnded > 10, "connections overlap: " + startedBeforeFirstEnded);
@@ -112,7 +113,7 @@ class CaptureGeneratorTest {
 
     @Test
     void fullAnalysisSeesStartTlsThenTls13OnEveryConnection() throws Exception {
-        byte[] file = generate(CaptureGenerator.Settings.of(PACKETS, CONNECTIONS), CaptureWriter.Format.PCAP);
+        byte[] file = generate(CaptureGenerator.Settings.of(PACKETS, CONNECTIONS), PcapWriter.Format.PCAP_MICROS);
         List<AnalyzedSession> sessions = new ArrayList<>();
         Analysis analysis = new Analysis(PortRoles.defaults(), ReassemblyLimits.DEFAULT, true, 2_000_000_000L,
                 sessions::add);
@@ -129,8 +130,8 @@ class CaptureGeneratorTest {
 
     @Test
     void theSameSeedWritesTheSameFile() throws Exception {
-        byte[] a = generate(CaptureGenerator.Settings.of(PACKETS, CONNECTIONS), CaptureWriter.Format.PCAP);
-        byte[] b = generate(CaptureGenerator.Settings.of(PACKETS, CONNECTIONS), CaptureWriter.Format.PCAP);
+        byte[] a = generate(CaptureGenerator.Settings.of(PACKETS, CONNECTIONS), PcapWriter.Format.PCAP_MICROS);
+        byte[] b = generate(CaptureGenerator.Settings.of(PACKETS, CONNECTIONS), PcapWriter.Format.PCAP_MICROS);
         assertArrayEquals(a, b);
     }
 

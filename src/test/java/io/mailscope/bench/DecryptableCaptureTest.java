@@ -1,5 +1,6 @@
 package io.mailscope.bench;
 
+import io.mailscope.capture.PcapWriter;
 import io.mailscope.dissect.PortRoles;
 import io.mailscope.dissect.imap.ImapEvent;
 import io.mailscope.dissect.tls.TlsEvent;
@@ -29,7 +30,7 @@ class DecryptableCaptureTest {
         CaptureGenerator.Settings d = CaptureGenerator.Settings.of(20_000, 12);
         CaptureGenerator g = new CaptureGenerator(new CaptureGenerator.Settings(20_000, 12, 4, 7, d.retransmitChance(),
                 d.reorderChance(), d.meanGapNanos()));
-        try (CaptureWriter w = new CaptureWriter(new FileOutputStream(pcap.toFile()), CaptureWriter.Format.PCAP);
+        try (PcapWriter w = CaptureGenerator.writer(new FileOutputStream(pcap.toFile()), PcapWriter.Format.PCAP_MICROS);
              FileWriter keys = new FileWriter(keylog.toFile(), StandardCharsets.US_ASCII)) {
             g.decryptable(keys).write(w);
         }

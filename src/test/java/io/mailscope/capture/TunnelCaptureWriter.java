@@ -29,6 +29,7 @@ import static io.mailscope.capture.Encapsulation.v4;
 import static io.mailscope.capture.Encapsulation.v6;
 import static io.mailscope.capture.Encapsulation.vxlan;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -157,7 +158,8 @@ public final class TunnelCaptureWriter {
         if (src.getInt(0) != 0xa1b2c3d4 || src.getInt(20) != LinkTypes.ETHERNET) {
             throw new IOException(input + ": expected a little-endian microsecond Ethernet pcap");
         }
-        PcapBuilder out = PcapBuilder.ethernet();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PcapWriter out = PcapWriter.to(bytes, PcapWriter.Format.PCAP_MICROS, LinkTypes.ETHERNET, 262_144);
         int index = 0;
         for (int at = 24; at + 16 <= in.length; ) {
             long seconds = src.getInt(at) & 0xffffffffL;
@@ -166,9 +168,11 @@ public final class TunnelCaptureWriter {
             byte[] frame = Arrays.copyOfRange(in, at + 16, at + 16 + capLen);
             at += 16 + capLen;
             byte[] ip = Arrays.copyOfRange(frame, 14, frame.length);
-            out.record(seconds, micros, recipe.wrap().frame(new Inner(ip, fromClient(ip), ++index)));
+            byte[] wrapped = recipe.wrap().frame(new Inner(ip, fromClient(ip), ++index));
+            out.write(seconds * 1_000_000_000L + micros * 1_000L, wrapped, 0, wrapped.length, wrapped.length);
         }
-        return out.bytes();
+        out.close();
+        return bytes.toByteArray();
     }
 
     private static boolean fromClient(byte[] ip) {

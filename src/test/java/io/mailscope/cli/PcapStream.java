@@ -1,6 +1,8 @@
 package io.mailscope.cli;
 
-import java.io.BufferedOutputStream;
+import io.mailscope.capture.LinkTypes;
+import io.mailscope.capture.PcapWriter;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -18,19 +20,20 @@ final class PcapStream implements AutoCloseable {
     static final int SYN = 0x02, FIN = 0x01, RST = 0x04, PSH = 0x08, ACK = 0x10;
     static final int MSS = 1460;
 
-    private final OutputStream out;
+    private final PcapWriter out;
     /** Outer Ethernet, IPv4, UDP and VXLAN headers of a VXLAN-wrapped frame. */
     static final int VXLAN_OVERHEAD = 14 + 20 + 8 + 8;
-    private final ByteBuffer frame = ByteBuffer.allocate(16 + VXLAN_OVERHEAD + 14 + 20 + 20 + 65_535)
+    private final ByteBuffer frame = ByteBuffer.allocate(VXLAN_OVERHEAD + 14 + 20 + 20 + 65_535)
             .order(ByteOrder.BIG_ENDIAN);
     private long micros = 1_700_000_000L * 1_000_000L;
     private long frames;
 
     PcapStream(OutputStream out) {
-        this.out = new BufferedOutputStream(out, 1 << 16);
-        ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-        h.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(262_144).putInt(1);
-        write(h.array(), 24);
+        try {
+            this.out = PcapWriter.to(out, PcapWriter.Format.PCAP_MICROS, LinkTypes.ETHERNET, 262_144);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     long frames() {
@@ -58,10 +61,6 @@ final class PcapStream implements AutoCloseable {
         int ipLen = 20 + 20 + len;
         int outer = vni < 0 ? 0 : VXLAN_OVERHEAD;
         frame.clear();
-        frame.order(ByteOrder.LITTLE_ENDIAN);
-        frame.putInt((int) (micros / 1_000_000)).putInt((int) (micros % 1_000_000)).putInt(outer + 14 + ipLen)
-                .putInt(outer + 14 + ipLen);
-        frame.order(ByteOrder.BIG_ENDIAN);
         if (vni >= 0) {
             boolean up = srcPort > dstPort;
             int vtepSrc = up ? ip(192, 0, 2, 10) : ip(192, 0, 2, 20);
@@ -82,7 +81,11 @@ final class PcapStream implements AutoCloseable {
         frame.putShort((short) srcPort).putShort((short) dstPort).putInt((int) seq).putInt((int) ack)
                 .put((byte) 0x50).put((byte) flags).putShort((short) 65535).putShort((short) 0).putShort((short) 0);
         frame.put(data, off, len);
-        write(frame.array(), frame.position());
+        try {
+            out.write(micros * 1000, frame.array(), 0, frame.position(), frame.position());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         frames++;
     }
 
@@ -174,14 +177,6 @@ final class PcapStream implements AutoCloseable {
             sSeq++;
             segment(vni, clientIp, clientPort, serverIp, serverPort, cSeq, sSeq, ACK, new byte[0], 0, 0);
             return this;
-        }
-    }
-
-    private void write(byte[] b, int n) {
-        try {
-            out.write(b, 0, n);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

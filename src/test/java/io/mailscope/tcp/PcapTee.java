@@ -1,15 +1,13 @@
 package io.mailscope.tcp;
 
+import io.mailscope.capture.LinkTypes;
+import io.mailscope.capture.PcapWriter;
 import io.mailscope.capture.SegmentSink;
 import io.mailscope.capture.TcpSegment;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -20,16 +18,12 @@ import java.nio.file.Path;
  */
 final class PcapTee implements SegmentSink, AutoCloseable {
     private final SegmentSink next;
-    private final OutputStream out;
+    private final PcapWriter out;
     private final ByteBuffer buf = ByteBuffer.allocate(70_000);
 
     PcapTee(SegmentSink next, Path file) throws IOException {
         this.next = next;
-        this.out = new BufferedOutputStream(Files.newOutputStream(file));
-        ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-        h.putInt(0xa1b23c4d); // nanosecond timestamps
-        h.putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(262_144).putInt(1);
-        out.write(h.array());
+        this.out = PcapWriter.create(file, PcapWriter.Format.PCAP_NANOS, LinkTypes.ETHERNET, 262_144);
     }
 
     @Override
@@ -46,7 +40,7 @@ final class PcapTee implements SegmentSink, AutoCloseable {
         boolean v6 = s.ipVersion == 6;
         int captured = Math.min(s.capturedLength, s.wireLength);
         int ipHeader = v6 ? 40 : 20;
-        buf.clear().order(ByteOrder.BIG_ENDIAN);
+        buf.clear();
         // Ethernet
         buf.put(new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1}).putShort((short) (v6 ? 0x86dd : 0x0800));
         int tcpLen = 20 + s.wireLength;
@@ -63,11 +57,7 @@ final class PcapTee implements SegmentSink, AutoCloseable {
         buf.put(s.data, s.dataOffset, captured);
         int frameLen = buf.position();
         int wireFrameLen = frameLen + (s.wireLength - captured);
-        ByteBuffer rec = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-        rec.putInt((int) (s.timeNanos / 1_000_000_000L)).putInt((int) (s.timeNanos % 1_000_000_000L))
-                .putInt(frameLen).putInt(wireFrameLen);
-        out.write(rec.array());
-        out.write(buf.array(), 0, frameLen);
+        out.write(s.timeNanos, buf.array(), 0, frameLen, wireFrameLen);
     }
 
     @Override

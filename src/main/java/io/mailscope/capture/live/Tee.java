@@ -5,7 +5,7 @@ import java.util.Objects;
 import io.mailscope.capture.FrameSink;
 
 /**
- * Hands every frame to two sinks in order, e.g. the {@link PcapFileWriter} of {@code -w} first (so the file has
+ * Hands every frame to two sinks in order, e.g. the {@link io.mailscope.capture.PcapWriter} of {@code -w} first (so the file has
  * the frame even if analysis then fails on it), then the analysis.
  */
 public record Tee(FrameSink first, FrameSink second) implements FrameSink {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.mailscope.capture.FrameSink;
+import io.mailscope.capture.PcapWriter;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * <p>Method: a sender thread in this JVM sends small UDP datagrams (32-byte payload, 74-byte frames) from
  * 127.0.0.1 to 127.0.0.1:port, paced to a target rate with a spin on System.nanoTime, for a fixed time; the
  * capture on "lo" has the BPF filter "udp and dst port PORT", so every packet it should see is one we sent.
- * The sink counts frames (or also writes them with PcapFileWriter). After sending, we wait until no frame has
+ * The sink counts frames (or also writes them with PcapWriter). After sending, we wait until no frame has
  * arrived for 300 ms, stop, and read libpcap's received/dropped counters. UDP rather than TCP so the number of
  * packets on the wire is exactly the number sent (no ACKs, no coalescing); the capture path does not depend on
  * the protocol.
@@ -112,7 +113,7 @@ class LiveCaptureBench {
             AtomicLong frames = new AtomicLong();
             Path file = Files.createTempFile("live-bench", ".pcap");
             try (LiveCapture capture = LiveCapture.open(options);
-                 PcapFileWriter writer = PcapFileWriter.create(file, 1, snaplen)) {
+                 PcapWriter writer = PcapWriter.create(file, PcapWriter.Format.PCAP_NANOS, 1, snaplen)) {
                 FrameSink count = (n, t, l, b, o, c, ol) -> frames.lazySet(n);
                 capture.start(config.write() ? new Tee(writer, count) : count);
                 long[] sent = send(sender, new InetSocketAddress("127.0.0.1", port), targetPps);

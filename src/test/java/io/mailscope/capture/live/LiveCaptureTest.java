@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.mailscope.capture.PcapWriter;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,7 +158,7 @@ class LiveCaptureTest {
         try (LoopbackImapExchange imap = new LoopbackImapExchange();
              LiveCapture capture = LiveCapture.open(lo().withFilter("tcp port " + imap.port()))) {
             RecordingSink seen = new RecordingSink();
-            PcapFileWriter writer = PcapFileWriter.create(file, capture.linkType(), capture.snaplen());
+            PcapWriter writer = PcapWriter.create(file, PcapWriter.Format.PCAP_NANOS, capture.linkType(), capture.snaplen());
             capture.start(new Tee(writer, seen));
             imap.runClient();
             waitFor(() -> seen.sawPayload(imap.port(), "a1 OK LOGOUT"), Duration.ofSeconds(5));
@@ -184,7 +185,7 @@ class LiveCaptureTest {
                 assertArrayEquals(f.data(), data, "bytes of frame " + f.number());
             }
             assertFalse(b.hasRemaining(), "one record per frame, nothing else");
-            assertEquals(frames.size(), writer.framesWritten());
+            assertEquals(frames.size(), writer.frames());
         }
     }
 
@@ -194,7 +195,7 @@ class LiveCaptureTest {
         Path file = dir.resolve("interrupted.pcap");
         try (LoopbackImapExchange imap = new LoopbackImapExchange();
              LiveCapture capture = LiveCapture.open(lo().withFilter("tcp port " + imap.port()))) {
-            PcapFileWriter writer = PcapFileWriter.create(file, capture.linkType(), capture.snaplen());
+            PcapWriter writer = PcapWriter.create(file, PcapWriter.Format.PCAP_NANOS, capture.linkType(), capture.snaplen());
             AtomicInteger delivered = new AtomicInteger();
             capture.start((n, t, l, buf, off, cap, orig) -> {
                 writer.frame(n, t, l, buf, off, cap, orig);
@@ -207,8 +208,8 @@ class LiveCaptureTest {
             waitFor(() -> writer.framesAfterClose() > 0, Duration.ofSeconds(5));
             capture.stop();
 
-            assertEquals(writer.framesWritten(), countRecords(file), "file ends on a record boundary");
-            assertTrue(writer.framesWritten() >= 3);
+            assertEquals(writer.frames(), countRecords(file), "file ends on a record boundary");
+            assertTrue(writer.frames() >= 3);
         }
     }
 
@@ -279,9 +280,9 @@ class LiveCaptureTest {
 
     private static long countRecords(Path file) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        b.position(PcapFileWriter.FILE_HEADER_BYTES);
+        b.position(PcapWriter.PCAP_FILE_HEADER_BYTES);
         long n = 0;
-        while (b.remaining() >= PcapFileWriter.RECORD_HEADER_BYTES) {
+        while (b.remaining() >= PcapWriter.PCAP_RECORD_BYTES) {
             b.position(b.position() + 8);
             int capLen = b.getInt();
             b.getInt();
