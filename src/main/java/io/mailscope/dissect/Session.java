@@ -25,9 +25,13 @@ public final class Session implements EventSink {
     private final PortRole role;
     /** The role of the port a proxy connected the client to, once it did; it then replaces the proxy port's. */
     private PortRole proxiedRole;
-    private final List<Entry> head = new ArrayList<>();
-    private final List<Entry> key = new ArrayList<>();
-    private final ArrayDeque<Entry> tail = new ArrayDeque<>();
+    /**
+     * Small at first and the other two made only when the head is full: most sessions of a scan or a flood keep
+     * one to a dozen events, and empty lists cost 160 bytes per open connection.
+     */
+    private final List<Entry> head = new ArrayList<>(4);
+    private List<Entry> key = List.of();
+    private ArrayDeque<Entry> tail;
     private long seq;
     private long omitted;
     private long captureStartNanos;
@@ -102,9 +106,15 @@ public final class Session implements EventSink {
             return;
         }
         if (isKey(event) && key.size() < (tight ? OVER_BUDGET_OTHER : KEY)) {
+            if (key.isEmpty()) {
+                key = new ArrayList<>();
+            }
             key.add(entry);
             counted(1);
         } else {
+            if (tail == null) {
+                tail = new ArrayDeque<>();
+            }
             tail.addLast(entry);
             if (tail.size() > (tight ? Math.max(OVER_BUDGET_OTHER, tail.size() - 1) : TAIL)) {
                 tail.removeFirst();
@@ -136,7 +146,7 @@ public final class Session implements EventSink {
 
     /** Events kept now (at most HEAD + KEY + TAIL). */
     public int keptEvents() {
-        return head.size() + key.size() + tail.size();
+        return head.size() + key.size() + (tail == null ? 0 : tail.size());
     }
 
     /** The connection has ended: its events stay readable but no longer count in the tally, nor its buffers. */
@@ -161,10 +171,12 @@ public final class Session implements EventSink {
 
     /** The kept events in the order they happened (by frame). */
     public List<Event> events() {
-        List<Entry> all = new ArrayList<>(head.size() + key.size() + tail.size());
+        List<Entry> all = new ArrayList<>(keptEvents());
         all.addAll(head);
         all.addAll(key);
-        all.addAll(tail);
+        if (tail != null) {
+            all.addAll(tail);
+        }
         // By frame, then as emitted: an event dated back to where its evidence began (a line typed one keystroke at a
         // time is placed at its first keystroke) takes its place among what the other side said meanwhile.
         all.sort((a, b) -> a.event().at().frame() != b.event().at().frame()

@@ -10,6 +10,7 @@ import io.mailscope.tcp.Direction;
 import io.mailscope.tcp.StreamConsumer;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -52,7 +53,8 @@ public final class SessionAnalyzer implements StreamConsumer {
     private final Side client = new Side(Direction.CLIENT_TO_SERVER);
     private final Side server = new Side(Direction.SERVER_TO_CLIENT);
     /** One analyzer per mail protocol spoken on this connection (almost always one), by protocol id. */
-    private final Map<String, ProtocolAnalyzer> analyzers = new LinkedHashMap<>(2);
+    /** Made at the first: a connection that never says a word (a scan's SYN) needs none. */
+    private Map<String, ProtocolAnalyzer> analyzers;
     private final IntFunction<PortRole> roleOfPort;
     private TlsAnalyzer tls;
     private ProxyHandshake proxy;
@@ -404,16 +406,20 @@ public final class SessionAnalyzer implements StreamConsumer {
 
     @Override
     public void onEnd(Direction direction, long frame, long timeNanos) {
-        At at = new At(direction, frame, timeNanos);
         Side side = side(direction);
+        boolean probed = (side.stage == Stage.DETECT || side.stage == Stage.AFTER_STARTTLS) && side.probeLen > 0;
+        if (!probed && tls == null && analyzers == null) {
+            return; // nothing was dissected this way: nothing to end (and no position to make)
+        }
+        At at = new At(direction, frame, timeNanos);
         try {
-            if ((side.stage == Stage.DETECT || side.stage == Stage.AFTER_STARTTLS) && side.probeLen > 0) {
+            if (probed) {
                 decide(side, ProtocolSniffer.classify(direction, side.probe, side.probeLen, true), at);
             }
             if (tls != null) {
                 tls.onEnd(direction, at); // first: records still waiting for a key may hold the mail protocol
             }
-            for (ProtocolAnalyzer a : analyzers.values()) {
+            for (ProtocolAnalyzer a : analyzers == null ? List.<ProtocolAnalyzer>of() : analyzers.values()) {
                 if (a != null) {
                     a.onEnd(direction, a.upgradePending(direction) || tls == null ? at : at.inTls());
                 }
@@ -430,6 +436,9 @@ public final class SessionAnalyzer implements StreamConsumer {
 
     /** This connection's analyzer of a mail protocol, made on first use; null for a protocol not dissected. */
     private ProtocolAnalyzer analyzer(String protocol) {
+        if (analyzers == null) {
+            analyzers = new LinkedHashMap<>(2);
+        }
         ProtocolAnalyzer a = analyzers.get(protocol);
         if (a == null && !analyzers.containsKey(protocol)) {
             a = Protocols.byId(protocol).newAnalyzer(sink, redact);

@@ -48,6 +48,8 @@ public final class SessionTracker implements ConnectionListener {
     }
 
     private final PortRoles roles;
+    /** {@code roles::role}, made once rather than per connection. */
+    private final java.util.function.IntFunction<io.mailscope.dissect.PortRole> roleOfPort;
     private final boolean redact;
     private final long silenceNanos;
     private final Diagnoser diagnoser = new Diagnoser();
@@ -70,6 +72,7 @@ public final class SessionTracker implements ConnectionListener {
                           EventTally tally) {
         this.tally = tally;
         this.roles = roles;
+        this.roleOfPort = roles::role;
         this.redact = redactCredentials;
         this.silenceNanos = silenceNanos;
         this.out = out;
@@ -98,7 +101,7 @@ public final class SessionTracker implements ConnectionListener {
         captureStart(connection.startNanos());
         Session session = new Session(connection, roles.role(connection.server().port()), tally);
         session.captureStartNanos(captureStartNanos);
-        Tracked t = new Tracked(session, new SessionAnalyzer(session, redact, roles::role, keys));
+        Tracked t = new Tracked(session, new SessionAnalyzer(session, redact, roleOfPort, keys));
         t.session.lastActivityNanos(connection.startNanos());
         t.lastActivityFrame = connection.firstFrame();
         open.put(connection, t);
