@@ -5,6 +5,7 @@ import io.mailscope.tcp.TcpConnection;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -38,6 +39,8 @@ public final class Session implements EventSink {
     private long lastActivityNanos;
 
     private final EventTally tally;
+    /** {@link #events()} as last built, until the next event: the facts, timeline and reports each ask for it. */
+    private List<Event> sorted;
     private boolean released;
     private long retainedBytes;
 
@@ -98,6 +101,7 @@ public final class Session implements EventSink {
     static final int OVER_BUDGET_OTHER = 16;
 
     public void add(Event event) {
+        sorted = null;
         Entry entry = new Entry(seq++, event);
         boolean tight = !released && tally.overBudget();
         if (head.size() < (tight ? OVER_BUDGET_HEAD : HEAD)) {
@@ -169,8 +173,15 @@ public final class Session implements EventSink {
                 || e instanceof ImapEvent.AuthenticateData || e instanceof ImapEvent.Done || e instanceof MailEvent.Routine);
     }
 
-    /** The kept events in the order they happened (by frame). */
+    /** The kept events in the order they happened (by frame); unmodifiable, built once per change. */
     public List<Event> events() {
+        if (sorted == null) {
+            sorted = Collections.unmodifiableList(sortedEvents());
+        }
+        return sorted;
+    }
+
+    private List<Event> sortedEvents() {
         List<Entry> all = new ArrayList<>(keptEvents());
         all.addAll(head);
         all.addAll(key);

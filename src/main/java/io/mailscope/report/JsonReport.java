@@ -39,6 +39,8 @@ import java.util.Locale;
  * Written with Jackson's streaming generator, so nothing is built in memory but the current object.
  */
 public final class JsonReport implements Report {
+    private static final String[] END_REASONS = java.util.Arrays.stream(TcpConnection.EndReason.values())
+            .map(r -> r.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
     private final JsonGenerator g;
     private final OutputStream out;
     private final OutputStream target;
@@ -135,8 +137,8 @@ public final class JsonReport implements Report {
         TcpConnection c = s.connection();
         g.writeStringField("type", type);
         g.writeNumberField("session", c.id());
-        g.writeStringField("client", endpoint(c.client()));
-        g.writeStringField("server", endpoint(c.server()));
+        g.writeStringField("client", clients.of(c.client()));
+        g.writeStringField("server", servers.of(c.server()));
         g.writeStringField("time", iso(timeNanos));
     }
 
@@ -182,8 +184,8 @@ public final class JsonReport implements Report {
         g.writeStartObject();
         g.writeStringField("type", "session");
         g.writeNumberField("id", c.id());
-        g.writeStringField("client", endpoint(c.client()));
-        g.writeStringField("server", endpoint(c.server()));
+        g.writeStringField("client", clients.of(c.client()));
+        g.writeStringField("server", servers.of(c.server()));
         g.writeStringField("port_role", s.role().label());
         List<Event> events = s.events();
         writeTunnel(c.tunnel());
@@ -256,7 +258,7 @@ public final class JsonReport implements Report {
         g.writeBooleanField("midstream", c.midstream());
         g.writeNumberField("truncated_segments", c.truncatedSegments());
         g.writeNumberField("conflicting_overlaps", c.conflictingOverlaps());
-        g.writeStringField("end_reason", c.endReason() == null ? "capture_end" : c.endReason().name().toLowerCase(Locale.ROOT));
+        g.writeStringField("end_reason", c.endReason() == null ? "capture_end" : END_REASONS[c.endReason().ordinal()]);
         if (c.closedBy() != null) {
             g.writeStringField("closed_by", c.closedBy().sender());
         } else {
@@ -589,12 +591,68 @@ public final class JsonReport implements Report {
         g.writeEndArray();
     }
 
-    static String endpoint(Endpoint e) {
-        return e.toString();
+    /**
+     * The last endpoint spelled and its spelling, one for clients and one for servers: endpoints are shared between
+     * connections (a server's by all its clients), so consecutive sessions mostly give the same object.
+     */
+    private static final class Spelled {
+        private Endpoint endpoint;
+        private String text;
+
+        String of(Endpoint e) {
+            if (e != endpoint) {
+                text = e.toString();
+                endpoint = e;
+            }
+            return text;
+        }
     }
 
+    private final Spelled clients = new Spelled();
+    private final Spelled servers = new Spelled();
+
+    /** The second last spelled by {@link #iso} and its spelling ("2025-11-26T00:00:00"), shared by all threads. */
+    private static volatile IsoSecond lastSecond = new IsoSecond(Long.MIN_VALUE, "");
+
+    private record IsoSecond(long epochSecond, String text) {}
+
+    /**
+     * {@code Instant.toString()} (ISO-8601, UTC, the fraction in 0, 3, 6 or 9 digits as needed) with the date and
+     * time of day spelled once per second: sessions end in the same second by the thousand.
+     */
     static String iso(long nanos) {
-        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)).toString();
+        long second = Math.floorDiv(nanos, 1_000_000_000L);
+        int nano = (int) Math.floorMod(nanos, 1_000_000_000L);
+        IsoSecond cached = lastSecond;
+        if (cached.epochSecond() != second) {
+            String whole = Instant.ofEpochSecond(second).toString();
+            if (whole.length() < 2 || whole.charAt(whole.length() - 1) != 'Z' || whole.contains(".")) {
+                return Instant.ofEpochSecond(second, nano).toString();
+            }
+            cached = new IsoSecond(second, whole.substring(0, whole.length() - 1));
+            lastSecond = cached;
+        }
+        if (nano == 0) {
+            return cached.text() + "Z";
+        }
+        StringBuilder sb = new StringBuilder(cached.text().length() + 11).append(cached.text()).append('.');
+        int digits;
+        int value;
+        if (nano % 1_000_000 == 0) {
+            digits = 3;
+            value = nano / 1_000_000;
+        } else if (nano % 1000 == 0) {
+            digits = 6;
+            value = nano / 1000;
+        } else {
+            digits = 9;
+            value = nano;
+        }
+        String v = Integer.toString(value);
+        for (int i = v.length(); i < digits; i++) {
+            sb.append('0');
+        }
+        return sb.append(v).append('Z').toString();
     }
 
     @Override
