@@ -1,8 +1,5 @@
 package io.mailscope.report;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.mailscope.dissect.Event;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.MailEvent;
@@ -36,14 +33,14 @@ import java.util.Locale;
 
 /**
  * JSON Lines: one object per session, then one summary object. Field names are a contract: docs/json.md.
- * Written with Jackson's streaming generator, so nothing is built in memory but the current object.
+ * Written with {@link JsonLineWriter} as it goes, so nothing is built in memory but the current object.
  */
 public final class JsonReport implements Report {
     private static final String[] END_REASONS = java.util.Arrays.stream(TcpConnection.EndReason.values())
             .map(r -> r.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
-    private final JsonGenerator g;
-    private final OutputStream out;
+    private final JsonLineWriter g;
     private final OutputStream target;
+    private final boolean flushEachLine;
 
     /** Every line flushed as it is written, as live capture needs. */
     public JsonReport(OutputStream out) {
@@ -55,14 +52,9 @@ public final class JsonReport implements Report {
      *                      flushed only at {@link #close()} (a flush per session was a system call per session)
      */
     public JsonReport(OutputStream out, boolean flushEachLine) {
-        try {
-            this.target = out;
-            this.out = flushEachLine ? out : new HeldOutput(out);
-            this.g = new JsonFactory().createGenerator(this.out, JsonEncoding.UTF8);
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.target = out;
+        this.flushEachLine = flushEachLine;
+        this.g = new JsonLineWriter(out);
     }
 
     @Override
@@ -172,9 +164,11 @@ public final class JsonReport implements Report {
     }
 
     private void endLine() throws IOException {
-        g.flush();
-        out.write('\n');
-        out.flush();
+        g.writeRawByte('\n');
+        if (flushEachLine) {
+            g.flush();
+            target.flush();
+        }
     }
 
     private void writeSession(AnalyzedSession as) throws IOException {
@@ -540,13 +534,13 @@ public final class JsonReport implements Report {
         g.writeEndArray();
     }
 
-    static void writeFinding(JsonGenerator g, Finding f) throws IOException {
+    static void writeFinding(JsonLineWriter g, Finding f) throws IOException {
         g.writeStartObject();
         findingFields(g, f);
         g.writeEndObject();
     }
 
-    static void findingFields(JsonGenerator g, Finding f) throws IOException {
+    static void findingFields(JsonLineWriter g, Finding f) throws IOException {
         g.writeStringField("code", f.code());
         g.writeStringField("severity", f.severity().label());
         g.writeStringField("summary", f.summary());
@@ -659,28 +653,9 @@ public final class JsonReport implements Report {
     public void close() {
         try {
             g.flush();
-            if (out instanceof HeldOutput held) {
-                held.release();
-            }
             target.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A 64 KiB buffer whose flush() waits for {@link #release()}: Jackson's and the per-line flushes become no-ops. */
-    private static final class HeldOutput extends java.io.BufferedOutputStream {
-        HeldOutput(OutputStream out) {
-            super(out, 64 * 1024);
-        }
-
-        @Override
-        public void flush() {
-            // held until release()
-        }
-
-        void release() throws IOException {
-            super.flush();
         }
     }
 }
