@@ -29,6 +29,7 @@ final class JsonLineWriter {
     private final OutputStream out;
     private final byte[] buf = new byte[64 * 1024];
     private int pos;
+    private long flushCount;
     /** Per open object or array: is it an object, and has it a value yet. Index 0 is the top level. */
     private boolean[] isObject = new boolean[16];
     private boolean[] hasValue = new boolean[16];
@@ -153,6 +154,7 @@ final class JsonLineWriter {
         if (pos > 0) {
             out.write(buf, 0, pos);
             pos = 0;
+            flushCount++;
         }
     }
 
@@ -183,36 +185,75 @@ final class JsonLineWriter {
         }
     }
 
+    /**
+     * The last strings quoted, by identity, and their quoted UTF-8: field names and most values (labels, roles, the
+     * text of a finding's fix) are the same String objects in every session, so each is encoded once. Direct-mapped
+     * and small, so it costs a slot compare on a miss and holds at most 512 strings.
+     */
+    private final String[] quotedKeys = new String[512];
+    private final byte[][] quotedBytes = new byte[512][];
+
     private void quoted(String s) throws IOException {
-        raw((byte) '"');
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length != s.length() || hasLoneSurrogate(utf8, s)) {
-            quotedNonAscii(s);
-            raw((byte) '"');
+        int slot = System.identityHashCode(s) & (quotedKeys.length - 1);
+        if (quotedKeys[slot] == s) {
+            raw(quotedBytes[slot]);
             return;
         }
-        int from = 0;
-        for (int i = 0; i < utf8.length; i++) {
-            int b = utf8[i];
-            if (b >= 0x20 && b != '"' && b != '\\') {
-                continue; // printable ASCII: as is
-            }
-            raw(utf8, from, i - from);
-            escape(b);
-            from = i + 1;
+        int start = encodeQuoted(s);
+        if (start >= 0 && pos - start <= 256) { // it is all in the buffer: keep a copy for the next time
+            quotedKeys[slot] = s;
+            quotedBytes[slot] = Arrays.copyOfRange(buf, start, pos);
         }
-        raw(utf8, from, utf8.length - from);
-        raw((byte) '"');
     }
 
-    /** The encoder wrote '?' for a lone surrogate: the string is not the ASCII its length suggests. */
-    private static boolean hasLoneSurrogate(byte[] utf8, String s) {
-        for (int i = 0; i < utf8.length; i++) {
-            if (utf8[i] == '?' && s.charAt(i) != '?') {
-                return true;
-            }
+    /**
+     * Writes {@code s} quoted and escaped.
+     *
+     * @return where in the buffer it starts, or -1 when the buffer was flushed meanwhile (it is not all there)
+     */
+    private int encodeQuoted(String s) throws IOException {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        if (buf.length - pos < utf8.length + 2) {
+            flush();
         }
-        return false;
+        long flushes = flushCount;
+        int start = pos;
+        raw((byte) '"');
+        if (utf8.length != s.length()) {
+            quotedNonAscii(s);
+        } else {
+            // Every character became one byte: ASCII, or '?' where the encoder met a lone surrogate.
+            int from = 0;
+            for (int i = 0; i < utf8.length; i++) {
+                int b = utf8[i];
+                if (b >= 0x20 && b != '"' && b != '\\' && b != '?') {
+                    continue;
+                }
+                if (b == '?' && s.charAt(i) == '?') {
+                    continue;
+                }
+                raw(utf8, from, i - from);
+                if (b == '?') {
+                    surrogate(s.charAt(i));
+                } else {
+                    escape(b);
+                }
+                from = i + 1;
+            }
+            raw(utf8, from, utf8.length - from);
+        }
+        raw((byte) '"');
+        return flushes == flushCount ? start : -1;
+    }
+
+    private void surrogate(char c) throws IOException {
+        room(6);
+        buf[pos++] = '\\';
+        buf[pos++] = 'u';
+        buf[pos++] = HEX[c >> 12];
+        buf[pos++] = HEX[(c >> 8) & 0xf];
+        buf[pos++] = HEX[(c >> 4) & 0xf];
+        buf[pos++] = HEX[c & 0xf];
     }
 
     /**
@@ -233,12 +274,7 @@ final class JsonLineWriter {
                 buf[pos++] = (byte) (0xc0 | (c >> 6));
                 buf[pos++] = (byte) (0x80 | (c & 0x3f));
             } else if (Character.isSurrogate(c)) {
-                buf[pos++] = '\\';
-                buf[pos++] = 'u';
-                buf[pos++] = HEX[c >> 12];
-                buf[pos++] = HEX[(c >> 8) & 0xf];
-                buf[pos++] = HEX[(c >> 4) & 0xf];
-                buf[pos++] = HEX[c & 0xf];
+                surrogate(c);
             } else {
                 buf[pos++] = (byte) (0xe0 | (c >> 12));
                 buf[pos++] = (byte) (0x80 | ((c >> 6) & 0x3f));
