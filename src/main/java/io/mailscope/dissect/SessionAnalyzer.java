@@ -101,8 +101,12 @@ public final class SessionAnalyzer implements StreamConsumer {
 
     @Override
     public void onData(Direction direction, byte[] data, int offset, int length, long frame, long timeNanos) {
-        At at = new At(direction, frame, timeNanos);
         Side side = side(direction);
+        if (side.stage == Stage.TLS && side.fallback == null && tls != null
+                && tls.countIfOpaque(direction, data, offset, length)) {
+            return; // inside an encrypted record: only counted, so no position to make (the usual packet of a TLS stream)
+        }
+        At at = new At(direction, frame, timeNanos);
         try {
             route(side, data, offset, length, at, true);
         } catch (RuntimeException e) {
