@@ -5,6 +5,7 @@ import io.mailscope.tcp.TcpConnection;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -25,15 +26,21 @@ public final class Session implements EventSink {
     private final PortRole role;
     /** The role of the port a proxy connected the client to, once it did; it then replaces the proxy port's. */
     private PortRole proxiedRole;
-    private final List<Entry> head = new ArrayList<>();
-    private final List<Entry> key = new ArrayList<>();
-    private final ArrayDeque<Entry> tail = new ArrayDeque<>();
+    /**
+     * Small at first and the other two made only when the head is full: most sessions of a scan or a flood keep
+     * one to a dozen events, and empty lists cost 160 bytes per open connection.
+     */
+    private final List<Entry> head = new ArrayList<>(4);
+    private List<Entry> key = List.of();
+    private ArrayDeque<Entry> tail;
     private long seq;
     private long omitted;
     private long captureStartNanos;
     private long lastActivityNanos;
 
     private final EventTally tally;
+    /** {@link #events()} as last built, until the next event: the facts, timeline and reports each ask for it. */
+    private List<Event> sorted;
     private boolean released;
     private long retainedBytes;
 
@@ -94,6 +101,7 @@ public final class Session implements EventSink {
     static final int OVER_BUDGET_OTHER = 16;
 
     public void add(Event event) {
+        sorted = null;
         Entry entry = new Entry(seq++, event);
         boolean tight = !released && tally.overBudget();
         if (head.size() < (tight ? OVER_BUDGET_HEAD : HEAD)) {
@@ -102,9 +110,15 @@ public final class Session implements EventSink {
             return;
         }
         if (isKey(event) && key.size() < (tight ? OVER_BUDGET_OTHER : KEY)) {
+            if (key.isEmpty()) {
+                key = new ArrayList<>();
+            }
             key.add(entry);
             counted(1);
         } else {
+            if (tail == null) {
+                tail = new ArrayDeque<>();
+            }
             tail.addLast(entry);
             if (tail.size() > (tight ? Math.max(OVER_BUDGET_OTHER, tail.size() - 1) : TAIL)) {
                 tail.removeFirst();
@@ -136,7 +150,7 @@ public final class Session implements EventSink {
 
     /** Events kept now (at most HEAD + KEY + TAIL). */
     public int keptEvents() {
-        return head.size() + key.size() + tail.size();
+        return head.size() + key.size() + (tail == null ? 0 : tail.size());
     }
 
     /** The connection has ended: its events stay readable but no longer count in the tally, nor its buffers. */
@@ -159,12 +173,21 @@ public final class Session implements EventSink {
                 || e instanceof ImapEvent.AuthenticateData || e instanceof ImapEvent.Done || e instanceof MailEvent.Routine);
     }
 
-    /** The kept events in the order they happened (by frame). */
+    /** The kept events in the order they happened (by frame); unmodifiable, built once per change. */
     public List<Event> events() {
-        List<Entry> all = new ArrayList<>(head.size() + key.size() + tail.size());
+        if (sorted == null) {
+            sorted = Collections.unmodifiableList(sortedEvents());
+        }
+        return sorted;
+    }
+
+    private List<Event> sortedEvents() {
+        List<Entry> all = new ArrayList<>(keptEvents());
         all.addAll(head);
         all.addAll(key);
-        all.addAll(tail);
+        if (tail != null) {
+            all.addAll(tail);
+        }
         // By frame, then as emitted: an event dated back to where its evidence began (a line typed one keystroke at a
         // time is placed at its first keystroke) takes its place among what the other side said meanwhile.
         all.sort((a, b) -> a.event().at().frame() != b.event().at().frame()

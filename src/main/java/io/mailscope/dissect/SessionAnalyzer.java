@@ -10,6 +10,7 @@ import io.mailscope.tcp.Direction;
 import io.mailscope.tcp.StreamConsumer;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -49,10 +50,15 @@ public final class SessionAnalyzer implements StreamConsumer {
     private final EventSink sink;
     private final boolean redact;
     private final KeyLog keys;
-    private final Side client = new Side(Direction.CLIENT_TO_SERVER);
-    private final Side server = new Side(Direction.SERVER_TO_CLIENT);
+    /**
+     * Made at a direction's first byte (or gap): a connection that never carries one (a scan's SYN) has neither, and
+     * each is 48 bytes for as long as the connection is open. Read them through {@link #side} unless null is meant.
+     */
+    private Side client;
+    private Side server;
     /** One analyzer per mail protocol spoken on this connection (almost always one), by protocol id. */
-    private final Map<String, ProtocolAnalyzer> analyzers = new LinkedHashMap<>(2);
+    /** Made at the first: a connection that never says a word (a scan's SYN) needs none. */
+    private Map<String, ProtocolAnalyzer> analyzers;
     private final IntFunction<PortRole> roleOfPort;
     private TlsAnalyzer tls;
     private ProxyHandshake proxy;
@@ -89,18 +95,37 @@ public final class SessionAnalyzer implements StreamConsumer {
     }
 
     private Side side(Direction d) {
+        if (d == Direction.CLIENT_TO_SERVER) {
+            if (client == null) {
+                client = new Side(Direction.CLIENT_TO_SERVER);
+            }
+            return client;
+        }
+        if (server == null) {
+            server = new Side(Direction.SERVER_TO_CLIENT);
+        }
+        return server;
+    }
+
+    /** The direction's side if it was made, else null (nothing came that way yet). */
+    private Side sideIfAny(Direction d) {
         return d == Direction.CLIENT_TO_SERVER ? client : server;
     }
 
     /** The protocol a direction was found to speak, or null before it sent enough. */
     public String protocol(Direction d) {
-        return side(d).protocol;
+        Side side = sideIfAny(d);
+        return side == null ? null : side.protocol;
     }
 
     @Override
     public void onData(Direction direction, byte[] data, int offset, int length, long frame, long timeNanos) {
-        At at = new At(direction, frame, timeNanos);
         Side side = side(direction);
+        if (side.stage == Stage.TLS && side.fallback == null && tls != null
+                && tls.countIfOpaque(direction, data, offset, length)) {
+            return; // inside an encrypted record: only counted, so no position to make (the usual packet of a TLS stream)
+        }
+        At at = new At(direction, frame, timeNanos);
         try {
             route(side, data, offset, length, at, true);
         } catch (RuntimeException e) {
@@ -236,7 +261,7 @@ public final class SessionAnalyzer implements StreamConsumer {
     private ProxyHandshake.Verdict judgeProxy() {
         // On a mail port a proxy request is the client's mistake (its proxy set to the mail server): it is judged
         // as what it is on that port, not followed.
-        if (server.probeLen > 0 || server.stage != Stage.DETECT || session.role() != PortRole.OTHER) {
+        if (server != null && (server.probeLen > 0 || server.stage != Stage.DETECT) || session.role() != PortRole.OTHER) {
             return ProxyHandshake.Verdict.NOT_PROXY;
         }
         return ProxyHandshake.recognize(client.probe, client.probeLen);
@@ -251,7 +276,7 @@ public final class SessionAnalyzer implements StreamConsumer {
         At start = client.probeStart != null ? client.probeStart : at;
         client.probeLen = 0;
         client.stage = Stage.PROXY;
-        server.stage = Stage.PROXY;
+        side(Direction.SERVER_TO_CLIENT).stage = Stage.PROXY;
         route(client, probe, 0, probeLen, start, false);
     }
 
@@ -312,7 +337,7 @@ public final class SessionAnalyzer implements StreamConsumer {
         if (role != PortRole.OTHER) {
             return role.protocol();
         }
-        String other = side(side.direction.opposite()).protocol;
+        String other = protocol(side.direction.opposite());
         return other != null && Protocols.isMail(other) ? other : null;
     }
 
@@ -409,16 +434,24 @@ public final class SessionAnalyzer implements StreamConsumer {
 
     @Override
     public void onEnd(Direction direction, long frame, long timeNanos) {
+        Side side = sideIfAny(direction);
+        if (side == null && tls == null && analyzers == null) {
+            return; // nothing came this way and nothing was dissected: nothing to end
+        }
+        side = side(direction);
+        boolean probed = (side.stage == Stage.DETECT || side.stage == Stage.AFTER_STARTTLS) && side.probeLen > 0;
+        if (!probed && tls == null && analyzers == null) {
+            return; // nothing was dissected this way: nothing to end (and no position to make)
+        }
         At at = new At(direction, frame, timeNanos);
-        Side side = side(direction);
         try {
-            if ((side.stage == Stage.DETECT || side.stage == Stage.AFTER_STARTTLS) && side.probeLen > 0) {
+            if (probed) {
                 decide(side, ProtocolSniffer.classify(direction, side.probe, side.probeLen, true), at);
             }
             if (tls != null) {
                 tls.onEnd(direction, at); // first: records still waiting for a key may hold the mail protocol
             }
-            for (ProtocolAnalyzer a : analyzers.values()) {
+            for (ProtocolAnalyzer a : analyzers == null ? List.<ProtocolAnalyzer>of() : analyzers.values()) {
                 if (a != null) {
                     a.onEnd(direction, a.upgradePending(direction) || tls == null ? at : at.inTls());
                 }
@@ -435,6 +468,9 @@ public final class SessionAnalyzer implements StreamConsumer {
 
     /** This connection's analyzer of a mail protocol, made on first use; null for a protocol not dissected. */
     private ProtocolAnalyzer analyzer(String protocol) {
+        if (analyzers == null) {
+            analyzers = new LinkedHashMap<>(2);
+        }
         ProtocolAnalyzer a = analyzers.get(protocol);
         if (a == null && !analyzers.containsKey(protocol)) {
             a = Protocols.byId(protocol).newAnalyzer(sink, redact);
@@ -456,10 +492,10 @@ public final class SessionAnalyzer implements StreamConsumer {
      * IMAP's, as before other protocols came; null when that protocol is not dissected.
      */
     private ProtocolAnalyzer insideTls() {
-        if (client.app != null) {
+        if (client != null && client.app != null) {
             return client.app;
         }
-        if (server.app != null) {
+        if (server != null && server.app != null) {
             return server.app;
         }
         String protocol = session.role().protocol();

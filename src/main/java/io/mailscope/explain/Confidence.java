@@ -1,6 +1,5 @@
 package io.mailscope.explain;
 
-import java.util.Locale;
 
 /**
  * How sure a finding is. {@code CERTAIN}: the capture shows it (the server's own words, an alert, the bytes).
@@ -12,6 +11,6 @@ public enum Confidence {
 
     /** "certain" or "likely", as in JSON. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return Labels.lower(this);
     }
 }

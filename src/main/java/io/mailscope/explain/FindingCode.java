@@ -19,7 +19,7 @@ public sealed interface FindingCode permits CommonCode, ImapCode, Pop3Code, Smtp
 
     /** The code as users, scripts and JSON see it, e.g. "implicit-tls-mutual-wait": the name, spelled for people. */
     default String label() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return Labels.of(this);
     }
 
     /** Higher decides first. */

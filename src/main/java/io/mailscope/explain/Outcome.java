@@ -1,6 +1,5 @@
 package io.mailscope.explain;
 
-import java.util.Locale;
 
 /** One word for how a session ended. */
 public enum Outcome {
@@ -18,7 +17,7 @@ public enum Outcome {
     INCOMPLETE;
 
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return Labels.lower(this);
     }
 
     public boolean failed() {

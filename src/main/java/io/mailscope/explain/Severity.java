@@ -1,6 +1,5 @@
 package io.mailscope.explain;
 
-import java.util.Locale;
 
 /** How much a finding matters. */
 public enum Severity {
@@ -8,6 +7,6 @@ public enum Severity {
 
     /** "info", "warning", "error", as in JSON. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return Labels.lower(this);
     }
 }

@@ -20,7 +20,6 @@ import io.mailscope.tcp.Direction;
 import io.mailscope.tcp.StreamConsumer;
 import io.mailscope.tcp.TcpConnection;
 
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -40,6 +39,9 @@ public final class SessionTracker implements ConnectionListener {
         boolean sawSynAck;
         boolean sawClientFin;
         boolean sawServerFin;
+        /** Neighbours in the list of open sessions, in order of opening. */
+        Tracked prev;
+        Tracked next;
 
         Tracked(Session session, SessionAnalyzer analyzer) {
             this.session = session;
@@ -48,11 +50,18 @@ public final class SessionTracker implements ConnectionListener {
     }
 
     private final PortRoles roles;
+    /** {@code roles::role}, made once rather than per connection. */
+    private final java.util.function.IntFunction<io.mailscope.dissect.PortRole> roleOfPort;
     private final boolean redact;
     private final long silenceNanos;
     private final Diagnoser diagnoser = new Diagnoser();
     private final Consumer<AnalyzedSession> out;
-    private final Map<TcpConnection, Tracked> open = new java.util.LinkedHashMap<>();
+    /**
+     * The open sessions in order of opening, linked through their {@link Tracked} (each connection holds its own as
+     * its attachment): a map keyed by connection cost a hash entry and an identity hash per connection.
+     */
+    private Tracked first;
+    private Tracked last;
     private Consumer<Session> onOpen = s -> { };
     private final EventTally tally;
     private long captureStartNanos = Long.MIN_VALUE;
@@ -70,6 +79,7 @@ public final class SessionTracker implements ConnectionListener {
                           EventTally tally) {
         this.tally = tally;
         this.roles = roles;
+        this.roleOfPort = roles::role;
         this.redact = redactCredentials;
         this.silenceNanos = silenceNanos;
         this.out = out;
@@ -98,10 +108,16 @@ public final class SessionTracker implements ConnectionListener {
         captureStart(connection.startNanos());
         Session session = new Session(connection, roles.role(connection.server().port()), tally);
         session.captureStartNanos(captureStartNanos);
-        Tracked t = new Tracked(session, new SessionAnalyzer(session, redact, roles::role, keys));
+        Tracked t = new Tracked(session, new SessionAnalyzer(session, redact, roleOfPort, keys));
         t.session.lastActivityNanos(connection.startNanos());
         t.lastActivityFrame = connection.firstFrame();
-        open.put(connection, t);
+        t.prev = last;
+        if (last != null) {
+            last.next = t;
+        } else {
+            first = t;
+        }
+        last = t;
         connection.attach(t);
         onOpen.accept(session);
         return t.analyzer;
@@ -175,11 +191,11 @@ public final class SessionTracker implements ConnectionListener {
 
     @Override
     public void closed(TcpConnection connection) {
-        Tracked t = open.remove(connection);
-        connection.attach(null);
-        if (t == null) {
+        if (!(connection.attachment() instanceof Tracked t)) {
             return;
         }
+        connection.attach(null);
+        unlink(t);
         t.session.released();
         if (connection.endReason() == TcpConnection.EndReason.CAPTURE_END || connection.endReason() == TcpConnection.EndReason.IDLE) {
             long pause = connection.endNanos() - t.session.lastActivityNanos();
@@ -199,6 +215,21 @@ public final class SessionTracker implements ConnectionListener {
                             "Please report this with the capture.", java.util.List.of())));
         }
         out.accept(new AnalyzedSession(t.session, d));
+    }
+
+    private void unlink(Tracked t) {
+        if (t.prev != null) {
+            t.prev.next = t.next;
+        } else {
+            first = t.next;
+        }
+        if (t.next != null) {
+            t.next.prev = t.prev;
+        } else {
+            last = t.prev;
+        }
+        t.prev = null;
+        t.next = null;
     }
 
     /** The TLS secrets sessions are decrypted with: empty (and unused) until a key log is added. */
@@ -229,7 +260,7 @@ public final class SessionTracker implements ConnectionListener {
     /** Sessions still open (for live silence checks), in order of opening. */
     public Iterable<Session> openSessions() {
         java.util.List<Session> list = new java.util.ArrayList<>();
-        for (Tracked t : open.values()) {
+        for (Tracked t = first; t != null; t = t.next) {
             list.add(t.session);
         }
         return list;

@@ -1,8 +1,5 @@
 package io.mailscope.report;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.mailscope.dissect.Event;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.MailEvent;
@@ -36,12 +33,14 @@ import java.util.Locale;
 
 /**
  * JSON Lines: one object per session, then one summary object. Field names are a contract: docs/json.md.
- * Written with Jackson's streaming generator, so nothing is built in memory but the current object.
+ * Written with {@link JsonLineWriter} as it goes, so nothing is built in memory but the current object.
  */
 public final class JsonReport implements Report {
-    private final JsonGenerator g;
-    private final OutputStream out;
+    private static final String[] END_REASONS = java.util.Arrays.stream(TcpConnection.EndReason.values())
+            .map(r -> r.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+    private final JsonLineWriter g;
     private final OutputStream target;
+    private final boolean flushEachLine;
 
     /** Every line flushed as it is written, as live capture needs. */
     public JsonReport(OutputStream out) {
@@ -53,14 +52,9 @@ public final class JsonReport implements Report {
      *                      flushed only at {@link #close()} (a flush per session was a system call per session)
      */
     public JsonReport(OutputStream out, boolean flushEachLine) {
-        try {
-            this.target = out;
-            this.out = flushEachLine ? out : new HeldOutput(out);
-            this.g = new JsonFactory().createGenerator(this.out, JsonEncoding.UTF8);
-            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.target = out;
+        this.flushEachLine = flushEachLine;
+        this.g = new JsonLineWriter(out);
     }
 
     @Override
@@ -135,8 +129,8 @@ public final class JsonReport implements Report {
         TcpConnection c = s.connection();
         g.writeStringField("type", type);
         g.writeNumberField("session", c.id());
-        g.writeStringField("client", endpoint(c.client()));
-        g.writeStringField("server", endpoint(c.server()));
+        g.writeStringField("client", clients.of(c.client()));
+        g.writeStringField("server", servers.of(c.server()));
         g.writeStringField("time", iso(timeNanos));
     }
 
@@ -170,9 +164,11 @@ public final class JsonReport implements Report {
     }
 
     private void endLine() throws IOException {
-        g.flush();
-        out.write('\n');
-        out.flush();
+        g.writeRawByte('\n');
+        if (flushEachLine) {
+            g.flush();
+            target.flush();
+        }
     }
 
     private void writeSession(AnalyzedSession as) throws IOException {
@@ -182,8 +178,8 @@ public final class JsonReport implements Report {
         g.writeStartObject();
         g.writeStringField("type", "session");
         g.writeNumberField("id", c.id());
-        g.writeStringField("client", endpoint(c.client()));
-        g.writeStringField("server", endpoint(c.server()));
+        g.writeStringField("client", clients.of(c.client()));
+        g.writeStringField("server", servers.of(c.server()));
         g.writeStringField("port_role", s.role().label());
         List<Event> events = s.events();
         writeTunnel(c.tunnel());
@@ -256,7 +252,7 @@ public final class JsonReport implements Report {
         g.writeBooleanField("midstream", c.midstream());
         g.writeNumberField("truncated_segments", c.truncatedSegments());
         g.writeNumberField("conflicting_overlaps", c.conflictingOverlaps());
-        g.writeStringField("end_reason", c.endReason() == null ? "capture_end" : c.endReason().name().toLowerCase(Locale.ROOT));
+        g.writeStringField("end_reason", c.endReason() == null ? "capture_end" : END_REASONS[c.endReason().ordinal()]);
         if (c.closedBy() != null) {
             g.writeStringField("closed_by", c.closedBy().sender());
         } else {
@@ -560,13 +556,13 @@ public final class JsonReport implements Report {
         g.writeEndArray();
     }
 
-    static void writeFinding(JsonGenerator g, Finding f) throws IOException {
+    static void writeFinding(JsonLineWriter g, Finding f) throws IOException {
         g.writeStartObject();
         findingFields(g, f);
         g.writeEndObject();
     }
 
-    static void findingFields(JsonGenerator g, Finding f) throws IOException {
+    static void findingFields(JsonLineWriter g, Finding f) throws IOException {
         g.writeStringField("code", f.code());
         g.writeStringField("severity", f.severity().label());
         g.writeStringField("summary", f.summary());
@@ -611,40 +607,77 @@ public final class JsonReport implements Report {
         g.writeEndArray();
     }
 
-    static String endpoint(Endpoint e) {
-        return e.toString();
+    /**
+     * The last endpoint spelled and its spelling, one for clients and one for servers: endpoints are shared between
+     * connections (a server's by all its clients), so consecutive sessions mostly give the same object.
+     */
+    private static final class Spelled {
+        private Endpoint endpoint;
+        private String text;
+
+        String of(Endpoint e) {
+            if (e != endpoint) {
+                text = e.toString();
+                endpoint = e;
+            }
+            return text;
+        }
     }
 
+    private final Spelled clients = new Spelled();
+    private final Spelled servers = new Spelled();
+
+    /** The second last spelled by {@link #iso} and its spelling ("2025-11-26T00:00:00"), shared by all threads. */
+    private static volatile IsoSecond lastSecond = new IsoSecond(Long.MIN_VALUE, "");
+
+    private record IsoSecond(long epochSecond, String text) {}
+
+    /**
+     * {@code Instant.toString()} (ISO-8601, UTC, the fraction in 0, 3, 6 or 9 digits as needed) with the date and
+     * time of day spelled once per second: sessions end in the same second by the thousand.
+     */
     static String iso(long nanos) {
-        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)).toString();
+        long second = Math.floorDiv(nanos, 1_000_000_000L);
+        int nano = (int) Math.floorMod(nanos, 1_000_000_000L);
+        IsoSecond cached = lastSecond;
+        if (cached.epochSecond() != second) {
+            String whole = Instant.ofEpochSecond(second).toString();
+            if (whole.length() < 2 || whole.charAt(whole.length() - 1) != 'Z' || whole.contains(".")) {
+                return Instant.ofEpochSecond(second, nano).toString();
+            }
+            cached = new IsoSecond(second, whole.substring(0, whole.length() - 1));
+            lastSecond = cached;
+        }
+        if (nano == 0) {
+            return cached.text() + "Z";
+        }
+        StringBuilder sb = new StringBuilder(cached.text().length() + 11).append(cached.text()).append('.');
+        int digits;
+        int value;
+        if (nano % 1_000_000 == 0) {
+            digits = 3;
+            value = nano / 1_000_000;
+        } else if (nano % 1000 == 0) {
+            digits = 6;
+            value = nano / 1000;
+        } else {
+            digits = 9;
+            value = nano;
+        }
+        String v = Integer.toString(value);
+        for (int i = v.length(); i < digits; i++) {
+            sb.append('0');
+        }
+        return sb.append(v).append('Z').toString();
     }
 
     @Override
     public void close() {
         try {
             g.flush();
-            if (out instanceof HeldOutput held) {
-                held.release();
-            }
             target.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A 64 KiB buffer whose flush() waits for {@link #release()}: Jackson's and the per-line flushes become no-ops. */
-    private static final class HeldOutput extends java.io.BufferedOutputStream {
-        HeldOutput(OutputStream out) {
-            super(out, 64 * 1024);
-        }
-
-        @Override
-        public void flush() {
-            // held until release()
-        }
-
-        void release() throws IOException {
-            super.flush();
         }
     }
 }

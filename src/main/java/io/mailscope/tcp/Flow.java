@@ -2,7 +2,6 @@ package io.mailscope.tcp;
 
 import io.mailscope.capture.TcpSegment;
 
-import java.util.Arrays;
 
 /**
  * The reassembler's private state for one open connection: its two {@link HalfStream}s, the Zeek tracker and the
@@ -26,16 +25,21 @@ final class Flow implements HalfStream.Output {
 
     final FlowKey key;
     final TcpConnection conn;
-    private final byte[] clientAddr;
-    private final int clientPort;
-    private final int addrLen;
-    private final HalfStream toServer;
-    private final HalfStream toClient;
+    /** The client is the lower endpoint of the key: a segment's direction is whether it came from that side. */
+    private final boolean clientIsLow;
+    private final int maxOutOfOrderBytes;
+    /**
+     * Made at the first segment that needs them: a SYN that is never answered (a scan) never gets the server's
+     * half (each half is about 100 bytes, and a scan keeps 100,000 such connections open at once).
+     */
+    private HalfStream toServer;
+    private HalfStream toClient;
     private final ZeekTracker zeek;
     private final Totals totals;
     private StreamConsumer consumer = StreamConsumer.IGNORE;
     private boolean consumerBroken;
-    private final boolean[] endReported = new boolean[2];
+    private boolean clientEndReported;
+    private boolean serverEndReported;
     private boolean clientIsnKnown;
     private long clientIsn;
     private long serverIsn;
@@ -49,11 +53,8 @@ final class Flow implements HalfStream.Output {
         this.key = key;
         this.conn = conn;
         this.totals = totals;
-        this.addrLen = first.addressLength();
-        this.clientAddr = Arrays.copyOf(senderIsClient ? first.src : first.dst, addrLen);
-        this.clientPort = senderIsClient ? first.srcPort : first.dstPort;
-        this.toServer = new HalfStream(Direction.CLIENT_TO_SERVER, this, limits.maxOutOfOrderBytes());
-        this.toClient = new HalfStream(Direction.SERVER_TO_CLIENT, this, limits.maxOutOfOrderBytes());
+        this.clientIsLow = senderIsClient == key.sourceIsLow();
+        this.maxOutOfOrderBytes = limits.maxOutOfOrderBytes();
         this.zeek = new ZeekTracker(conn.history);
         if (!senderIsClient) {
             zeek.flipped();
@@ -64,10 +65,9 @@ final class Flow implements HalfStream.Output {
         this.consumer = c == null ? StreamConsumer.IGNORE : c;
     }
 
-    Direction directionOf(TcpSegment seg) {
-        boolean fromClient = seg.srcPort == clientPort
-                && Arrays.equals(seg.src, 0, addrLen, clientAddr, 0, addrLen);
-        return fromClient ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
+    /** @param sourceIsLow the segment came from the key's lower endpoint ({@link FlowKey#sourceIsLow()}) */
+    Direction directionOf(boolean sourceIsLow) {
+        return sourceIsLow == clientIsLow ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
     }
 
     /**
@@ -75,8 +75,8 @@ final class Flow implements HalfStream.Output {
      * the client's ISN, and this connection is closing (a FIN or RST was seen) or was never answered (a new
      * attempt from the same port).
      */
-    boolean reusedBy(TcpSegment seg) {
-        if (clientIsnKnown && seg.seq == clientIsn && directionOf(seg).fromClient()) {
+    boolean reusedBy(TcpSegment seg, boolean sourceIsLow) {
+        if (clientIsnKnown && seg.seq == clientIsn && directionOf(sourceIsLow).fromClient()) {
             return false; // a retransmitted SYN
         }
         boolean closing = firstFin != null || zeek.orig() == ZeekTracker.Ep.CLOSED
@@ -87,8 +87,8 @@ final class Flow implements HalfStream.Output {
     }
 
     /** Updates state and counters for one segment (before its data is delivered). */
-    Direction account(TcpSegment seg) {
-        Direction d = directionOf(seg);
+    Direction account(TcpSegment seg, boolean sourceIsLow) {
+        Direction d = directionOf(sourceIsLow);
         boolean isOrig = d.fromClient();
         boolean syn = seg.has(TcpSegment.SYN);
         boolean ack = seg.has(TcpSegment.ACK);
@@ -97,7 +97,6 @@ final class Flow implements HalfStream.Output {
         int wire = Math.max(0, seg.wireLength);
         conn.lastFrame = seg.frame;
         conn.lastActivityNanos = seg.timeNanos;
-        conn.endNanos = seg.timeNanos;
         if (isOrig) {
             conn.clientPackets++;
         } else {
@@ -155,7 +154,7 @@ final class Flow implements HalfStream.Output {
         // RST payloads (diagnostic text) are not stream data; keep-alives are not data either.
         if (wire > 0 && !rst && !(!syn && !seg.has(TcpSegment.FIN) && h.isKeepAlive(seg.seq, wire))) {
             if (seg.truncated()) {
-                conn.truncatedSegments++;
+                conn.trouble().truncatedSegments++;
             }
             // Never trust lengths beyond the array (bad input must not throw out of the reassembler).
             int available = seg.data == null || seg.dataOffset < 0 ? 0
@@ -170,7 +169,7 @@ final class Flow implements HalfStream.Output {
         if (seg.has(TcpSegment.ACK) && !rst) {
             if (otherServerIsnSeen && isOrigAckOf(d, seg, otherServerIsn)) {
                 // The client acknowledged the other SYN-ACK: its ISN wins (the server's data will follow it).
-                if (toClient.restartAt(seg.ack)) {
+                if (half(Direction.SERVER_TO_CLIENT).restartAt(seg.ack)) {
                     serverIsn = otherServerIsn;
                 }
                 otherServerIsnSeen = false;
@@ -187,7 +186,8 @@ final class Flow implements HalfStream.Output {
     }
 
     boolean bothFinished() {
-        return toServer.ended() && toClient.ended() && toServer.finSeen() && toClient.finSeen();
+        return toServer != null && toClient != null
+                && toServer.ended() && toClient.ended() && toServer.finSeen() && toClient.finSeen();
     }
 
     Direction firstFin() {
@@ -199,30 +199,40 @@ final class Flow implements HalfStream.Output {
      * Frees the buffers; the caller then tells the listener.
      */
     void end(TcpConnection.EndReason reason, Direction closedBy, long frame, long time) {
-        toServer.flushAll(frame, time);
-        toClient.flushAll(frame, time);
+        if (toServer != null) {
+            toServer.flushAll(frame, time);
+        }
+        if (toClient != null) {
+            toClient.flushAll(frame, time);
+        }
         notifyEnd(Direction.CLIENT_TO_SERVER, frame, time);
         notifyEnd(Direction.SERVER_TO_CLIENT, frame, time);
-        toServer.close();
-        toClient.close();
+        if (toServer != null) {
+            toServer.close();
+        }
+        if (toClient != null) {
+            toClient.close();
+        }
         conn.endReason = reason;
         conn.closedBy = closedBy;
-        conn.endFrame = frame;
-        conn.endNanos = time;
         updateState();
     }
 
     private void endIfFinReached(HalfStream h, long frame, long time) {
-        if (h.reachedFin()) {
+        if (h != null && h.reachedFin()) {
             notifyEnd(h == toServer ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT, frame, time);
         }
     }
 
     private void notifyEnd(Direction d, long frame, long time) {
-        if (endReported[d.ordinal()]) {
+        if (d.fromClient() ? clientEndReported : serverEndReported) {
             return;
         }
-        endReported[d.ordinal()] = true;
+        if (d.fromClient()) {
+            clientEndReported = true;
+        } else {
+            serverEndReported = true;
+        }
         if (!consumerBroken) {
             try {
                 consumer.onEnd(d, frame, time);
@@ -233,16 +243,26 @@ final class Flow implements HalfStream.Output {
     }
 
     private void updateState() {
-        conn.state = zeek.connState(conn.clientBytes + conn.clientGapBytes, conn.serverBytes + conn.serverGapBytes);
+        conn.state = zeek.connState(conn.clientBytes + conn.clientGapBytes(), conn.serverBytes + conn.serverGapBytes());
     }
 
+    /** A direction's half, made at its first use. */
     private HalfStream half(Direction d) {
-        return d.fromClient() ? toServer : toClient;
+        if (d.fromClient()) {
+            if (toServer == null) {
+                toServer = new HalfStream(Direction.CLIENT_TO_SERVER, this, maxOutOfOrderBytes);
+            }
+            return toServer;
+        }
+        if (toClient == null) {
+            toClient = new HalfStream(Direction.SERVER_TO_CLIENT, this, maxOutOfOrderBytes);
+        }
+        return toClient;
     }
 
     private void consumerFailed(RuntimeException e) {
         consumerBroken = true;
-        conn.consumerFailure = e;
+        conn.trouble().consumerFailure = e;
         totals.consumerFailures++;
     }
 
@@ -264,12 +284,12 @@ final class Flow implements HalfStream.Output {
 
     @Override
     public void gap(Direction d, long len, long frame, long time) {
-        conn.gaps++;
-        conn.gapBytes += len;
+        TcpConnection.Trouble t = conn.trouble();
+        t.gaps++;
         if (d.fromClient()) {
-            conn.clientGapBytes += len;
+            t.clientGapBytes += len;
         } else {
-            conn.serverGapBytes += len;
+            t.serverGapBytes += len;
         }
         zeek.gap(d.fromClient());
         if (!consumerBroken) {
@@ -296,12 +316,12 @@ final class Flow implements HalfStream.Output {
 
     @Override
     public void conflict() {
-        conn.conflictingOverlaps++;
+        conn.trouble().conflictingOverlaps++;
     }
 
     @Override
     public void dropped(long bytes) {
-        conn.droppedOutOfOrderBytes += bytes;
+        conn.trouble().droppedOutOfOrderBytes += bytes;
         totals.droppedBytes += bytes;
     }
 }

@@ -54,6 +54,7 @@ public final class TcpReassembler implements SegmentSink {
         }
     };
     private final FlowKey probe = new FlowKey();
+    private final EndpointCache endpoints = new EndpointCache();
     private final Flow.Totals totals = new Flow.Totals();
 
     private long nextId = 1;
@@ -85,7 +86,7 @@ public final class TcpReassembler implements SegmentSink {
         probe.set(seg);
         boolean newSyn = seg.has(TcpSegment.SYN) && !seg.has(TcpSegment.ACK);
         Flow flow = flows.get(probe);
-        if (flow != null && newSyn && flow.reusedBy(seg)) {
+        if (flow != null && newSyn && flow.reusedBy(seg, probe.sourceIsLow())) {
             // Port reuse: the old connection is over, the SYN starts a new one. It ended with its FIN if it
             // sent one; an unanswered attempt is reported as IDLE (it was given up).
             flows.remove(flow.key);
@@ -105,7 +106,7 @@ public final class TcpReassembler implements SegmentSink {
             }
             flow = open(seg);
         }
-        Direction d = flow.account(seg);
+        Direction d = flow.account(seg, probe.sourceIsLow());
         listener.segment(flow.conn, d, seg);
         flow.deliver(seg, d);
         if (seg.has(TcpSegment.RST)) {
@@ -188,8 +189,8 @@ public final class TcpReassembler implements SegmentSink {
         boolean senderIsClient = senderIsClient(seg);
         boolean midstream = !seg.has(TcpSegment.SYN);
         int len = seg.addressLength();
-        Endpoint src = Endpoint.of(seg.src, len, seg.srcPort);
-        Endpoint dst = Endpoint.of(seg.dst, len, seg.dstPort);
+        Endpoint src = endpoints.endpoint(seg.src, len, seg.srcPort);
+        Endpoint dst = endpoints.endpoint(seg.dst, len, seg.dstPort);
         TcpConnection conn = senderIsClient ? new TcpConnection(nextId++, src, dst)
                 : new TcpConnection(nextId++, dst, src);
         conn.midstream = midstream;

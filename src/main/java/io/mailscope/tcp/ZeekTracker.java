@@ -27,7 +27,7 @@ final class ZeekTracker {
     private int origSeen;
     private int respSeen;
     /** T, G, W counts per direction, for the logarithmic letters. */
-    private final long[] counts = new long[6];
+    private long[] counts; // made at the first retransmission, gap or zero window: most connections have none
 
     ZeekTracker(StringBuilder history) {
         this.history = history;
@@ -242,6 +242,9 @@ final class ZeekTracker {
 
     private void counted(boolean isOrig, char upper) {
         int slot = (upper == 'T' ? 0 : upper == 'G' ? 2 : 4) + (isOrig ? 0 : 1);
+        if (counts == null) {
+            counts = new long[6];
+        }
         long n = ++counts[slot];
         if (n == 1 || isPowerOfTen(n)) {
             history.append(isOrig ? upper : Character.toLowerCase(upper));

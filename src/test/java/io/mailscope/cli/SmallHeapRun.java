@@ -40,8 +40,13 @@ record SmallHeapRun(int exitCode, String out, String err, long frames, long mill
 
     /** @param exitOnOom end the child at the first OutOfMemoryError (exit 3) rather than let mailscope handle it */
     static SmallHeapRun run(Consumer<PcapStream> capture, boolean exitOnOom, String... options) throws Exception {
+        return run(HEAP, capture, exitOnOom, options);
+    }
+
+    /** As {@link #run(Consumer, boolean, String...)} with another heap option (e.g. "-Xmx16m"). */
+    static SmallHeapRun run(String heap, Consumer<PcapStream> capture, boolean exitOnOom, String... options) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, HEAP));
+        List<String> cmd = new ArrayList<>(List.of(java, heap));
         if (exitOnOom) {
             cmd.add("-XX:+ExitOnOutOfMemoryError");
         }

@@ -180,6 +180,11 @@ final class RecordLayerDecoder {
         lostByGap = false;
     }
 
+    /** True when the next {@code len} bytes all lie inside the current record's body, short of its end. */
+    boolean insideBody(int len) {
+        return !stopped && bodyRemaining > len;
+    }
+
     boolean midRecord() {
         return !stopped && (headerFill > 0 || bodyRemaining > 0);
     }

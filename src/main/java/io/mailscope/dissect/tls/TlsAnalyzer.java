@@ -131,6 +131,20 @@ public final class TlsAnalyzer {
     }
 
     /**
+     * Takes these bytes if they lie inside the body of an encrypted record that is not being decrypted (most of a
+     * TLS stream): they are only counted, no event can come of them, so they need no position ({@code At}), which
+     * the caller would otherwise make for every packet. False (nothing taken) otherwise: then {@link #onData}.
+     */
+    public boolean countIfOpaque(Direction direction, byte[] data, int offset, int length) {
+        Side side = side(direction);
+        if (side.mode != Mode.ENCRYPTED || side.buffering || !side.records.insideBody(length)) {
+            return false;
+        }
+        side.records.feed(data, offset, length);
+        return true;
+    }
+
+    /**
      * {@code length} bytes of this direction were never captured (a snaplen cut, a dropped packet). A hole inside an
      * encrypted record only adds to {@link #encryptedBytes}. A hole inside a handshake message reports the hello or
      * Certificate being read as far as it arrived (marked with its {@link Cut}) and, when it lies inside that

@@ -1,0 +1,364 @@
+package io.mailscope.report;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The JSON encoder of {@link JsonReport}: UTF-8 into one 64 KiB buffer, written out when it is full or flushed.
+ *
+ * <p>Why not Jackson's generator, which wrote these reports before: the launcher runs the JVM with the C1 compiler
+ * only (docs/performance.md, "Cold start"), where Jackson's string encoder reads every character through
+ * {@code String.charAt} and a bounds check; on a 500,000-session scan that was a fifth of the whole run. Here a string
+ * is turned into UTF-8 by the JDK ({@code String.getBytes}, a plain copy for the usual Latin-1 string) and copied
+ * into the buffer in runs between the few bytes that need escaping.
+ *
+ * <p>The output is byte for byte what Jackson 2's {@code JsonGenerator} writes with its defaults, which docs/json.md
+ * and the users' scripts were built on: no spaces; {@code "}, {@code \} and control characters escaped as
+ * {@code \"}, {@code \\}, {@code \b \t \n \f \r} or {@code \}{@code u00XX} (upper-case hex), surrogates (the
+ * halves of a character beyond U+FFFF) as {@code \}{@code uXXXX} each, everything else as UTF-8; numbers as {@code Long.toString} and {@code Double.toString} (NaN and infinities as strings); top-level
+ * values separated by one space. {@code JsonLineWriterTest} holds it to Jackson on random input.
+ */
+final class JsonLineWriter {
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+    private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+    private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+
+    private final OutputStream out;
+    private final byte[] buf = new byte[64 * 1024];
+    private int pos;
+    private long flushCount;
+    /** Per open object or array: is it an object, and has it a value yet. Index 0 is the top level. */
+    private boolean[] isObject = new boolean[16];
+    private boolean[] hasValue = new boolean[16];
+    private int depth;
+
+    JsonLineWriter(OutputStream out) {
+        this.out = out;
+    }
+
+    // --- structure
+
+    void writeStartObject() throws IOException {
+        beforeValue();
+        raw((byte) '{');
+        push(true);
+    }
+
+    void writeEndObject() throws IOException {
+        depth--;
+        raw((byte) '}');
+    }
+
+    void writeStartArray() throws IOException {
+        beforeValue();
+        raw((byte) '[');
+        push(false);
+    }
+
+    void writeEndArray() throws IOException {
+        depth--;
+        raw((byte) ']');
+    }
+
+    void writeFieldName(String name) throws IOException {
+        if (hasValue[depth]) {
+            raw((byte) ',');
+        }
+        hasValue[depth] = true;
+        quoted(name);
+        raw((byte) ':');
+    }
+
+    // --- values
+
+    void writeString(String s) throws IOException {
+        if (s == null) {
+            writeNull();
+            return;
+        }
+        beforeValue();
+        quoted(s);
+    }
+
+    void writeNumber(long v) throws IOException {
+        beforeValue();
+        digits(v);
+    }
+
+    void writeNumber(double v) throws IOException {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            writeString(Double.toString(v)); // Jackson's default: non-finite numbers as strings
+            return;
+        }
+        beforeValue();
+        ascii(Double.toString(v));
+    }
+
+    void writeBoolean(boolean v) throws IOException {
+        beforeValue();
+        raw(v ? TRUE : FALSE);
+    }
+
+    void writeNull() throws IOException {
+        beforeValue();
+        raw(NULL);
+    }
+
+    // --- fields, as Jackson names them
+
+    void writeStringField(String name, String value) throws IOException {
+        writeFieldName(name);
+        writeString(value);
+    }
+
+    void writeNumberField(String name, long value) throws IOException {
+        writeFieldName(name);
+        writeNumber(value);
+    }
+
+    void writeNumberField(String name, double value) throws IOException {
+        writeFieldName(name);
+        writeNumber(value);
+    }
+
+    void writeBooleanField(String name, boolean value) throws IOException {
+        writeFieldName(name);
+        writeBoolean(value);
+    }
+
+    void writeNullField(String name) throws IOException {
+        writeFieldName(name);
+        writeNull();
+    }
+
+    void writeArrayFieldStart(String name) throws IOException {
+        writeFieldName(name);
+        writeStartArray();
+    }
+
+    void writeObjectFieldStart(String name) throws IOException {
+        writeFieldName(name);
+        writeStartObject();
+    }
+
+    /** A byte outside JSON (the newline between lines). */
+    void writeRawByte(int b) throws IOException {
+        raw((byte) b);
+    }
+
+    /** Hands the buffer to the stream (without flushing the stream). */
+    void flush() throws IOException {
+        if (pos > 0) {
+            out.write(buf, 0, pos);
+            pos = 0;
+            flushCount++;
+        }
+    }
+
+    // --- internals
+
+    private void push(boolean object) {
+        depth++;
+        if (depth == isObject.length) {
+            isObject = Arrays.copyOf(isObject, depth * 2);
+            hasValue = Arrays.copyOf(hasValue, depth * 2);
+        }
+        isObject[depth] = object;
+        hasValue[depth] = false;
+    }
+
+    /** The separator before a value: a comma in an array, a space between top-level values, none after a name. */
+    private void beforeValue() throws IOException {
+        if (depth == 0) {
+            if (hasValue[0]) {
+                raw((byte) ' ');
+            }
+            hasValue[0] = true;
+        } else if (!isObject[depth]) {
+            if (hasValue[depth]) {
+                raw((byte) ',');
+            }
+            hasValue[depth] = true;
+        }
+    }
+
+    /**
+     * The last strings quoted, by identity, and their quoted UTF-8: field names and most values (labels, roles, the
+     * text of a finding's fix) are the same String objects in every session, so each is encoded once. Direct-mapped
+     * and small, so it costs a slot compare on a miss and holds at most 512 strings.
+     */
+    private final String[] quotedKeys = new String[512];
+    private final byte[][] quotedBytes = new byte[512][];
+
+    private void quoted(String s) throws IOException {
+        int slot = System.identityHashCode(s) & (quotedKeys.length - 1);
+        if (quotedKeys[slot] == s) {
+            raw(quotedBytes[slot]);
+            return;
+        }
+        int start = encodeQuoted(s);
+        if (start >= 0 && pos - start <= 256) { // it is all in the buffer: keep a copy for the next time
+            quotedKeys[slot] = s;
+            quotedBytes[slot] = Arrays.copyOfRange(buf, start, pos);
+        }
+    }
+
+    /**
+     * Writes {@code s} quoted and escaped.
+     *
+     * @return where in the buffer it starts, or -1 when the buffer was flushed meanwhile (it is not all there)
+     */
+    private int encodeQuoted(String s) throws IOException {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        if (buf.length - pos < utf8.length + 2) {
+            flush();
+        }
+        long flushes = flushCount;
+        int start = pos;
+        raw((byte) '"');
+        if (utf8.length != s.length()) {
+            quotedNonAscii(s);
+        } else {
+            // Every character became one byte: ASCII, or '?' where the encoder met a lone surrogate.
+            int from = 0;
+            for (int i = 0; i < utf8.length; i++) {
+                int b = utf8[i];
+                if (b >= 0x20 && b != '"' && b != '\\' && b != '?') {
+                    continue;
+                }
+                if (b == '?' && s.charAt(i) == '?') {
+                    continue;
+                }
+                raw(utf8, from, i - from);
+                if (b == '?') {
+                    surrogate(s.charAt(i));
+                } else {
+                    escape(b);
+                }
+                from = i + 1;
+            }
+            raw(utf8, from, utf8.length - from);
+        }
+        raw((byte) '"');
+        return flushes == flushCount ? start : -1;
+    }
+
+    private void surrogate(char c) throws IOException {
+        room(6);
+        buf[pos++] = '\\';
+        buf[pos++] = 'u';
+        buf[pos++] = HEX[c >> 12];
+        buf[pos++] = HEX[(c >> 8) & 0xf];
+        buf[pos++] = HEX[(c >> 4) & 0xf];
+        buf[pos++] = HEX[c & 0xf];
+    }
+
+    /**
+     * A string with characters beyond ASCII, one character at a time: UTF-8, except that surrogates (the halves of
+     * characters beyond U+FFFF, and lone ones) are written as {@code \}{@code uXXXX} escapes, as Jackson does.
+     */
+    private void quotedNonAscii(String s) throws IOException {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            room(6);
+            if (c < 0x80) {
+                if (c >= 0x20 && c != '"' && c != '\\') {
+                    buf[pos++] = (byte) c;
+                } else {
+                    escape(c);
+                }
+            } else if (c < 0x800) {
+                buf[pos++] = (byte) (0xc0 | (c >> 6));
+                buf[pos++] = (byte) (0x80 | (c & 0x3f));
+            } else if (Character.isSurrogate(c)) {
+                surrogate(c);
+            } else {
+                buf[pos++] = (byte) (0xe0 | (c >> 12));
+                buf[pos++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+                buf[pos++] = (byte) (0x80 | (c & 0x3f));
+            }
+        }
+    }
+
+    private void escape(int c) throws IOException {
+        room(6);
+        buf[pos++] = '\\';
+        switch (c) {
+            case '"', '\\' -> buf[pos++] = (byte) c;
+            case '\b' -> buf[pos++] = 'b';
+            case '\t' -> buf[pos++] = 't';
+            case '\n' -> buf[pos++] = 'n';
+            case '\f' -> buf[pos++] = 'f';
+            case '\r' -> buf[pos++] = 'r';
+            default -> {
+                buf[pos++] = 'u';
+                buf[pos++] = '0';
+                buf[pos++] = '0';
+                buf[pos++] = HEX[c >> 4];
+                buf[pos++] = HEX[c & 0xf];
+            }
+        }
+    }
+
+    private void digits(long v) throws IOException {
+        if (v == Long.MIN_VALUE) {
+            ascii(Long.toString(v));
+            return;
+        }
+        room(20);
+        if (v < 0) {
+            buf[pos++] = '-';
+            v = -v;
+        }
+        int len = 1;
+        for (long t = v; t >= 10; t /= 10) {
+            len++;
+        }
+        int end = pos + len;
+        for (int i = end - 1; i >= pos; i--) {
+            buf[i] = (byte) ('0' + (int) (v % 10));
+            v /= 10;
+        }
+        pos = end;
+    }
+
+    @SuppressWarnings("deprecation")
+    private void ascii(String s) throws IOException {
+        int len = s.length();
+        room(len);
+        s.getBytes(0, len, buf, pos); // only ever ASCII here (numbers)
+        pos += len;
+    }
+
+    private void raw(byte b) throws IOException {
+        if (pos == buf.length) {
+            flush();
+        }
+        buf[pos++] = b;
+    }
+
+    private void raw(byte[] a) throws IOException {
+        raw(a, 0, a.length);
+    }
+
+    private void raw(byte[] a, int off, int len) throws IOException {
+        if (len > buf.length - pos) {
+            flush();
+            if (len > buf.length) {
+                out.write(a, off, len);
+                return;
+            }
+        }
+        System.arraycopy(a, off, buf, pos, len);
+        pos += len;
+    }
+
+    private void room(int n) throws IOException {
+        if (buf.length - pos < n) {
+            flush();
+        }
+    }
+}

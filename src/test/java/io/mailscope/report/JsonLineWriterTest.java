@@ -1,0 +1,149 @@
+package io.mailscope.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+
+/** The report's own JSON encoder writes exactly what Jackson's generator wrote before it (docs/json.md's shape). */
+class JsonLineWriterTest {
+    @Test
+    void writesTheSameBytesAsJacksonsGeneratorForRandomDocuments() throws IOException {
+        SplittableRandom rnd = new SplittableRandom(42);
+        for (int doc = 0; doc < 300; doc++) {
+            ByteArrayOutputStream ours = new ByteArrayOutputStream();
+            ByteArrayOutputStream theirs = new ByteArrayOutputStream();
+            JsonLineWriter w = new JsonLineWriter(ours);
+            JsonGenerator g = new JsonFactory().createGenerator(theirs, JsonEncoding.UTF8);
+            long seed = rnd.nextLong();
+            int lines = 1 + rnd.nextInt(4);
+            for (int line = 0; line < lines; line++) {
+                writeObject(new SplittableRandom(seed + line), w, null, 0);
+                writeObject(new SplittableRandom(seed + line), null, g, 0);
+                w.writeRawByte('\n');
+                g.flush();
+                theirs.write('\n');
+            }
+            w.flush();
+            g.flush();
+            assertEquals(theirs.toString(StandardCharsets.UTF_8), ours.toString(StandardCharsets.UTF_8), "document " + doc);
+        }
+    }
+
+    @Test
+    void escapesWhatJacksonEscapesAndNothingElse() throws IOException {
+        StringBuilder all = new StringBuilder();
+        for (char c = 0; c < 0x200; c++) {
+            all.append(c);
+        }
+        all.append("\u2014\u2028\u2029\ufeff\ud83d\udce7 \"quoted\" back\\slash /slash \ud800 lone \udc00 \udc00\ud800 end \ud83d");
+        ByteArrayOutputStream ours = new ByteArrayOutputStream();
+        ByteArrayOutputStream theirs = new ByteArrayOutputStream();
+        JsonLineWriter w = new JsonLineWriter(ours);
+        JsonGenerator g = new JsonFactory().createGenerator(theirs, JsonEncoding.UTF8);
+        w.writeString(all.toString());
+        g.writeString(all.toString());
+        w.flush();
+        g.flush();
+        assertEquals(theirs.toString(StandardCharsets.UTF_8), ours.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The same random object through either writer (exactly one of w, g is given). */
+    private static void writeObject(SplittableRandom r, JsonLineWriter w, JsonGenerator g, int depth) throws IOException {
+        if (w != null) {
+            w.writeStartObject();
+        } else {
+            g.writeStartObject();
+        }
+        int fields = r.nextInt(8);
+        for (int i = 0; i < fields; i++) {
+            String name = "f" + i;
+            int kind = r.nextInt(depth < 3 ? 9 : 7);
+            switch (kind) {
+                case 0 -> {
+                    String s = randomString(r);
+                    if (w != null) w.writeStringField(name, s); else g.writeStringField(name, s);
+                }
+                case 1 -> {
+                    long v = r.nextInt(4) == 0 ? Long.MIN_VALUE + r.nextInt(2) : r.nextLong() >> r.nextInt(64);
+                    if (w != null) w.writeNumberField(name, v); else g.writeNumberField(name, v);
+                }
+                case 2 -> {
+                    double v = switch (r.nextInt(6)) {
+                        case 0 -> Double.NaN;
+                        case 1 -> r.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+                        case 2 -> r.nextLong(0, 2_000_000_000_000_000_000L) / 1e9;
+                        case 3 -> -0.0;
+                        default -> r.nextDouble() * Math.pow(10, r.nextInt(-12, 20));
+                    };
+                    if (w != null) w.writeNumberField(name, v); else g.writeNumberField(name, v);
+                }
+                case 3 -> {
+                    boolean v = r.nextBoolean();
+                    if (w != null) w.writeBooleanField(name, v); else g.writeBooleanField(name, v);
+                }
+                case 4 -> {
+                    if (w != null) w.writeNullField(name); else g.writeNullField(name);
+                }
+                case 5 -> {
+                    if (w != null) w.writeStringField(name, null); else g.writeStringField(name, null);
+                }
+                case 6 -> {
+                    int n = r.nextInt(4);
+                    if (w != null) w.writeArrayFieldStart(name); else g.writeArrayFieldStart(name);
+                    for (int k = 0; k < n; k++) {
+                        long v = r.nextLong();
+                        if (w != null) w.writeNumber(v); else g.writeNumber(v);
+                    }
+                    if (w != null) w.writeEndArray(); else g.writeEndArray();
+                }
+                case 7 -> {
+                    if (w != null) w.writeFieldName(name); else g.writeFieldName(name);
+                    writeObject(r, w, g, depth + 1);
+                }
+                default -> {
+                    int n = r.nextInt(3);
+                    if (w != null) w.writeArrayFieldStart(name); else g.writeArrayFieldStart(name);
+                    for (int k = 0; k < n; k++) {
+                        writeObject(r, w, g, depth + 1);
+                    }
+                    if (w != null) w.writeEndArray(); else g.writeEndArray();
+                }
+            }
+        }
+        if (w != null) {
+            w.writeEndObject();
+        } else {
+            g.writeEndObject();
+        }
+    }
+
+    private static String randomString(SplittableRandom r) {
+        int len = r.nextInt(r.nextInt(10) == 0 ? 70_000 : 40);
+        StringBuilder sb = new StringBuilder(len);
+        for (int i = 0; i < len; i++) {
+            switch (r.nextInt(10)) {
+                case 0 -> sb.append((char) r.nextInt(0x20));
+                case 1 -> sb.append(r.nextBoolean() ? '"' : '\\');
+                case 2 -> sb.append((char) r.nextInt(0x80, 0x800));
+                case 3 -> sb.append((char) r.nextInt(0x800, 0xd800));
+                case 4 -> {
+                    if (r.nextInt(5) == 0) {
+                        sb.append((char) r.nextInt(0xd800, 0xe000)); // a lone surrogate
+                    } else {
+                        sb.appendCodePoint(r.nextInt(0x10000, 0x10ffff));
+                    }
+                }
+                default -> sb.append((char) r.nextInt(0x20, 0x7f));
+            }
+        }
+        return sb.toString();
+    }
+}
