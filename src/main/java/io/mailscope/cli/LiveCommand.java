@@ -129,9 +129,9 @@ final class LiveCommand implements Callable<Integer> {
             }
         }
         Report report = new Reports(outputs);
-        Pipeline pipeline = new Pipeline(options, null, report, new SessionFilter(options), true);
+        Pipeline pipeline = new Pipeline(options, null, report, new SessionFilter(options), true, 1);
         pipeline.source("live:" + capture.interfaceName());
-        Analysis analysis = pipeline.analysis();
+        Analysis analysis = (Analysis) pipeline.analysis();
         analysis.tracker().onOpen(report::opened);
         LiveWatch watch = new LiveWatch((long) (stallSeconds * 1e9), (s, f) -> report.liveFinding(s, f, now()));
         watch.onProgress((s, line) -> report.progress(s, line, now()));
