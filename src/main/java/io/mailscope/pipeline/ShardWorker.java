@@ -28,7 +28,7 @@ final class ShardWorker implements Runnable {
     final int index;
     final SpscArrayQueue<SegmentBatch> in = new SpscArrayQueue<>(BATCHES);
     final SpscArrayQueue<SegmentBatch> free = new SpscArrayQueue<>(BATCHES);
-    final SpscArrayQueue<ShardItem> out = new SpscArrayQueue<>(4096);
+    final SpscArrayQueue<ShardItem> out = new SpscArrayQueue<>(512);
     /**
      * Events kept by finished sessions this worker handed on and the merge has not yet reported (a session counts
      * its kept events plus one). Released sessions no longer count in the tally, yet hold their events until
@@ -58,7 +58,7 @@ final class ShardWorker implements Runnable {
                 long maxKeptEvents, ShardedAnalysis.Stop stop) {
         this.index = index;
         this.maxKeptEvents = maxKeptEvents;
-        this.maxWaitingEvents = Math.max(1, maxKeptEvents / 64);
+        this.maxWaitingEvents = Math.max(1, Math.min(4096, maxKeptEvents / 64));
         this.stop = stop;
         this.tracker = new SessionTracker(roles, redact, silenceNanos, this::finished,
                 new EventTally(maxKeptEvents / 4 * 3), keys);

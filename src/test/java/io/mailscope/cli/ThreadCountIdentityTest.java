@@ -59,6 +59,15 @@ class ThreadCountIdentityTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aThreadCountOutsideOneTo256IsAUsageError() {
+        for (String n : new String[] {"0", "-1", "257"}) {
+            CliRun r = CliRun.of("analyze", "--threads", n, "samples/imaps-ok.pcap");
+            assertEquals(Main.EXIT_USAGE, r.exitCode(), n);
+            assertEquals("mailscope: --threads must be from 1 to 256\n", r.err(), n);
+        }
+    }
+
     /** The report says when it was made ("Generated 2026-12-03T10:46:32Z."): the two runs may straddle a second. */
     private static byte[] withoutGenerationTime(Path html) throws IOException {
         return Files.readString(html).replaceFirst("Generated [0-9T:Z-]+\\.", "Generated (time).")
