@@ -9,7 +9,25 @@ import java.util.concurrent.locks.LockSupport;
  * awaited thread needs; a waiting worker costs at most a fraction of a millisecond of latency.
  */
 final class Idle {
+    /** Park up to 1 ms at a time: for a wait whose end is signalled with {@link LockSupport#unpark}. */
+    static final boolean SIGNALLED = true;
+
+    private final boolean signalled;
     private int rounds;
+
+    /** A wait nobody signals: short sleeps (50 µs, after 100 of them 500 µs). */
+    Idle() {
+        this(false);
+    }
+
+    /**
+     * @param signalled the thread that ends the wait unparks this one (a batch handed over, a batch given back,
+     *                  a worker's progress): then it sleeps until woken, at most 1 ms, instead of waking every 50 µs
+     *                  to look (each look is a context switch: tens of thousands per second on a 2-core machine)
+     */
+    Idle(boolean signalled) {
+        this.signalled = signalled;
+    }
 
     void reset() {
         rounds = 0;
@@ -20,7 +38,7 @@ final class Idle {
         if (r < 16) {
             Thread.onSpinWait();
         } else {
-            LockSupport.parkNanos(r < 100 ? 50_000L : 500_000L);
+            LockSupport.parkNanos(signalled ? 1_000_000L : r < 100 ? 50_000L : 500_000L);
         }
     }
 }

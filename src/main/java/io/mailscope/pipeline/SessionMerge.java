@@ -48,7 +48,7 @@ final class SessionMerge implements Runnable {
 
     @Override
     public void run() {
-        Idle idle = new Idle();
+        Idle idle = new Idle(Idle.SIGNALLED);
         try {
             while (!stop.requested()) {
                 boolean moved;

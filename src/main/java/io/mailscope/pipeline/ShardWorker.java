@@ -43,7 +43,7 @@ final class ShardWorker implements Runnable {
     private final long maxKeptEvents;
     private final TcpSegment seg = new TcpSegment();
     private final TunnelStack noTunnel = new TunnelStack();
-    private final Idle idle = new Idle();
+    private final Idle idle = new Idle(Idle.SIGNALLED);
     private final ShardedAnalysis.Stop stop;
 
     /** Every frame up to this one has been analyzed and its items are in {@link #out}. */
@@ -102,7 +102,9 @@ final class ShardWorker implements Runnable {
             long upTo = b.upToFrame;
             b.clear();
             free.offer(b); // never full: there are only BATCHES batches
+            stop.wakeReader();
             progress = last ? Long.MAX_VALUE : upTo;
+            stop.wakeMerge();
             if (last) {
                 return;
             }

@@ -14,6 +14,7 @@ import io.mailscope.tcp.ReassemblyStats;
 import io.mailscope.tcp.TcpReassembler;
 
 import java.io.IOException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -56,9 +57,28 @@ public final class ShardedAnalysis implements FrameAnalysis {
     /** Records a batch holds: a round is handed over once any batch is this full. */
     static final int BATCH_RECORDS = BATCH_PAYLOAD / 128;
 
-    /** Shared stop flag: set when the run is abandoned, so no thread waits forever. */
+    /**
+     * What the run's threads share besides their queues: the stop flag, set when the run is abandoned so no thread
+     * waits forever, and who to wake when a batch comes back (the reading thread) or a worker moved on (the merge).
+     */
     static final class Stop {
         private volatile boolean requested;
+        volatile Thread reader;
+        volatile Thread merge;
+
+        void wakeReader() {
+            Thread t = reader;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+
+        void wakeMerge() {
+            Thread t = merge;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
 
         boolean requested() {
             return requested;
@@ -85,7 +105,8 @@ public final class ShardedAnalysis implements FrameAnalysis {
     private final ShardHash hash = new ShardHash();
     private final KeyLog keys = new KeyLog();
     private final Stop stop = new Stop();
-    private final Idle idle = new Idle();
+    private final Idle idle = new Idle(Idle.SIGNALLED);
+    private final Idle drainIdle = new Idle();
 
     private long nextFrame = 1;
     /** The last frame whose records are all in the batches. */
@@ -122,6 +143,7 @@ public final class ShardedAnalysis implements FrameAnalysis {
             threads[w] = daemon(this.workers[w], "mailscope-worker-" + (w + 1));
         }
         mergeThread = daemon(merge, "mailscope-merge");
+        stop.merge = mergeThread;
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -188,7 +210,9 @@ public final class ShardedAnalysis implements FrameAnalysis {
             b.upToFrame = lastFrame;
             workers[w].in.offer(b); // never full: a worker has only ShardWorker.BATCHES batches
             filling[w] = null;
+            LockSupport.unpark(threads[w]);
         }
+        stop.reader = Thread.currentThread(); // live capture's reader may be the capture or the clock thread
         for (int w = 0; w < workers.length; w++) {
             SegmentBatch b;
             idle.reset();
@@ -226,11 +250,11 @@ public final class ShardedAnalysis implements FrameAnalysis {
     /** Waits until every worker has analyzed everything handed to it so far. */
     private void drain() {
         handOver();
-        idle.reset();
+        drainIdle.reset();
         for (ShardWorker w : workers) {
             while (w.progress() < lastFrame) {
                 rethrowFailure();
-                idle.pause();
+                drainIdle.pause();
             }
         }
     }
