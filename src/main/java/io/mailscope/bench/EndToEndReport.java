@@ -49,6 +49,28 @@ public final class EndToEndReport {
             ratio(r, "ndpiReader", variant, true).ifPresent(x -> out.printf(Locale.ROOT,
                     "ndpiReader / `%s`: %.2fx (target > 1: %s)%n", variant.substring("mailscope ".length()), x, x > 1 ? "met" : "not met"));
         }
+        scaling(r, out);
+    }
+
+    /** Speed-up by --threads, and Amdahl's law extrapolated from it ({@link ThreadScaling}). */
+    static void scaling(EndToEnd.Results r, PrintStream out) {
+        for (ThreadScaling s : ThreadScaling.of(r)) {
+            StringBuilder line = new StringBuilder();
+            for (var e : s.wallNanos().entrySet()) {
+                long cpu = s.cpuNanos().getOrDefault(e.getKey(), -1L);
+                line.append(line.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%d: %.3f s wall%s (%.2fx)",
+                        e.getKey(), e.getValue() / 1e9, cpu < 0 ? "" : String.format(Locale.ROOT, ", %.2f s CPU", cpu / 1e9),
+                        s.speedup(e.getKey())));
+            }
+            out.printf(Locale.ROOT, "`%s` by --threads: %s%n", s.command().substring("mailscope ".length()), line);
+            double e = s.serialFraction();
+            StringBuilder more = new StringBuilder();
+            for (int n : ThreadScaling.EXTRAPOLATED) {
+                more.append(more.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%d: %.2fx", n, ThreadScaling.amdahl(e, n)));
+            }
+            out.printf(Locale.ROOT, "    extrapolated (Amdahl, serial fraction %.2f measured at %d threads by Karp-Flatt): %s; limit %s%n",
+                    e, s.largest(), more, e <= 0 ? "none" : String.format(Locale.ROOT, "%.2fx", 1 / Math.min(1, e)));
+        }
     }
 
     /**
@@ -93,6 +115,24 @@ public final class EndToEndReport {
                 } else {
                     g.writeStringField("problem", m.problem());
                 }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("threadScaling");
+            for (ThreadScaling s : ThreadScaling.of(r)) {
+                g.writeStartObject();
+                g.writeStringField("command", s.command());
+                g.writeObjectFieldStart("speedup");
+                for (int k : s.wallNanos().keySet()) {
+                    g.writeNumberField(Integer.toString(k), s.speedup(k));
+                }
+                g.writeEndObject();
+                g.writeNumberField("serialFraction", s.serialFraction());
+                g.writeObjectFieldStart("extrapolatedSpeedup");
+                for (int n : ThreadScaling.EXTRAPOLATED) {
+                    g.writeNumberField(Integer.toString(n), ThreadScaling.amdahl(s.serialFraction(), n));
+                }
+                g.writeEndObject();
                 g.writeEndObject();
             }
             g.writeEndArray();

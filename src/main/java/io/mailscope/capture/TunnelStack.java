@@ -81,6 +81,24 @@ public final class TunnelStack {
         return destinations[layer];
     }
 
+    /**
+     * Makes this stack a copy of {@code other}. The parallel pipeline hands segments from the reading thread to the
+     * analysis workers; the decoder's stack is reused for the next frame, so a tunnelled segment's stack is copied.
+     */
+    public void copyFrom(TunnelStack other) {
+        for (int i = 0; i < other.depth; i++) {
+            kinds[i] = other.kinds[i];
+            ids[i] = other.ids[i];
+            int len = other.addressLengths[i];
+            addressLengths[i] = len;
+            if (len > 0) {
+                System.arraycopy(other.sources[i], 0, sources[i], 0, len);
+                System.arraycopy(other.destinations[i], 0, destinations[i], 0, len);
+            }
+        }
+        depth = other.depth;
+    }
+
     void clear() {
         depth = 0;
     }

@@ -76,6 +76,21 @@ public final class AnalysisOptions {
                     + "Default: 100000, fewer in a small Java heap (one per 16 KiB of it).")
     Integer maxConnections;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Analysis threads: connections are shared out among N workers by a hash of their addresses "
+                    + "and ports, while one more thread reads the capture and another puts the sessions back in order; "
+                    + "the output is the same for every N. 1 analyzes on the reading thread alone. "
+                    + "Default: the available cores.")
+    Integer threads;
+
+    /** At most this many --threads (more only costs memory: each worker holds its batches and connections). */
+    static final int MAX_THREADS = 256;
+
+    /** --threads, or the available cores. */
+    int threads() {
+        return threads != null ? threads : Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors());
+    }
+
     /** The --max-connections default when the user gives none. */
     static final int DEFAULT_MAX_CONNECTIONS = 100_000;
     /**
@@ -95,6 +110,7 @@ public final class AnalysisOptions {
         PortRoleOption.parse(portRoles);
         require(maxOutOfOrderBytes >= 0, "--max-buffer must not be negative");
         require(maxConnections == null || maxConnections > 0, "--max-connections must be at least 1");
+        require(threads == null || (threads >= 1 && threads <= MAX_THREADS), "--threads must be from 1 to " + MAX_THREADS);
         require(idleTimeoutSeconds > 0, "--idle-timeout must be positive");
         require(silenceSeconds >= 0, "--silence must not be negative");
     }

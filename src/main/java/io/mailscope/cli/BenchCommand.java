@@ -167,7 +167,8 @@ class BenchCommand implements Runnable {
 
         @Option(names = "--variant", paramLabel = "ARGS",
                 description = "An analyze command line to measure, its options separated by spaces (repeatable; "
-                        + "default: '', '--json', '--summary').")
+                        + "default: '', '--json', '--summary', then '--threads K' for 1, 2 and all cores). Lines that "
+                        + "differ only in --threads K are reported as a speed-up by worker count.")
         List<String> variants;
 
         @Option(names = "--json", description = "One JSON object instead of the table.")
@@ -185,7 +186,7 @@ class BenchCommand implements Runnable {
                 System.err.println("mailscope: " + e.getMessage());
                 return Main.EXIT_USAGE;
             }
-            List<List<String>> analyze = (variants == null ? List.of("", "--json", "--summary") : variants).stream()
+            List<List<String>> analyze = (variants == null ? defaultVariants(Runtime.getRuntime().availableProcessors()) : variants).stream()
                     .map(v -> v.isBlank() ? List.<String>of() : List.of(v.trim().split("\\s+"))).toList();
             List<EndToEnd.Command> commands = EndToEnd.commands(
                     EndToEnd.mailscopeCommand(System.getenv("MAILSCOPE_LAUNCHER")), file, analyze, !noTools);
@@ -196,6 +197,15 @@ class BenchCommand implements Runnable {
                 EndToEndReport.text(r, System.out);
             }
             return r.rows().stream().allMatch(EndToEnd.Measured::ok) ? 0 : Main.EXIT_PARTIAL;
+        }
+
+        /** The user's three commands, then plain analyze with 1, 2 and all {@code cores} workers (the speed-up). */
+        static List<String> defaultVariants(int cores) {
+            java.util.LinkedHashSet<String> v = new java.util.LinkedHashSet<>(List.of("", "--json", "--summary"));
+            for (int k : new int[] {1, 2, cores}) {
+                v.add("--threads " + k);
+            }
+            return List.copyOf(v);
         }
     }
 

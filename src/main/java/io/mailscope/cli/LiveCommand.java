@@ -129,9 +129,14 @@ final class LiveCommand implements Callable<Integer> {
             }
         }
         Report report = new Reports(outputs);
-        Pipeline pipeline = new Pipeline(options, null, report, new SessionFilter(options), true);
+        // Live analyzes on one thread: its watch reads open sessions and the clock thread shares the analysis under a
+        // lock (docs/performance.md, "Parallel pipeline"); --threads applies to files.
+        if (options.threads != null && options.threads > 1) {
+            System.err.println("mailscope: live analyzes on one thread; --threads " + options.threads + " applies to analyze and explain");
+        }
+        Pipeline pipeline = new Pipeline(options, null, report, new SessionFilter(options), true, 1);
         pipeline.source("live:" + capture.interfaceName());
-        Analysis analysis = pipeline.analysis();
+        Analysis analysis = (Analysis) pipeline.analysis();
         analysis.tracker().onOpen(report::opened);
         LiveWatch watch = new LiveWatch((long) (stallSeconds * 1e9), (s, f) -> report.liveFinding(s, f, now()));
         watch.onProgress((s, line) -> report.progress(s, line, now()));

@@ -5,7 +5,7 @@ import io.mailscope.capture.BpfFrameFilter;
 import io.mailscope.capture.CaptureStats;
 import io.mailscope.capture.FrameSink;
 import io.mailscope.explain.AnalyzedSession;
-import io.mailscope.pipeline.Analysis;
+import io.mailscope.pipeline.FrameAnalysis;
 import io.mailscope.report.Report;
 import io.mailscope.report.RunSummary;
 import io.mailscope.report.SummaryCounter;
@@ -20,7 +20,7 @@ final class Pipeline {
     private final Report report;
     private final Predicate<AnalyzedSession> filter;
     private final SummaryCounter counter = new SummaryCounter();
-    private final Analysis analysis;
+    private final FrameAnalysis analysis;
     private final List<String> errors = new ArrayList<>();
     private final List<String> files = new ArrayList<>();
     private final FrameSink entry;
@@ -32,9 +32,18 @@ final class Pipeline {
 
     /** @param live key logs that do not exist yet are waited for (the client creates them as it connects) */
     Pipeline(AnalysisOptions o, String filterExpression, Report report, Predicate<AnalyzedSession> filter, boolean live) {
+        this(o, filterExpression, report, filter, live, o.threads());
+    }
+
+    /**
+     * @param threads analysis workers (1: on the calling thread); with more, sessions reach the report on the
+     *                merge's thread, one at a time, in the same order
+     */
+    Pipeline(AnalysisOptions o, String filterExpression, Report report, Predicate<AnalyzedSession> filter, boolean live,
+             int threads) {
         this.report = report;
         this.filter = filter;
-        this.analysis = new Analysis(o.roles(), o.limits(), !o.showPasswords, o.silenceNanos(), this::finished);
+        this.analysis = FrameAnalysis.create(threads, o.roles(), o.limits(), !o.showPasswords, o.silenceNanos(), this::finished);
         this.entry = filterExpression == null ? analysis : new BpfFrameFilter(filterExpression, analysis);
         for (java.nio.file.Path keylog : o.keylogs) {
             try {
@@ -59,7 +68,7 @@ final class Pipeline {
         }
     }
 
-    Analysis analysis() {
+    FrameAnalysis analysis() {
         return analysis;
     }
 

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * The whole analysis chain, capture -> tcp -> dissect -> explain, push-based: frames go in (from files or a
  * live interface), diagnosed sessions come out as their connections end. Memory does not grow with the input.
  */
-public final class Analysis implements FrameSink {
+public final class Analysis implements FrameAnalysis {
     private final SessionTracker tracker;
     private final TcpReassembler reassembler;
     private final PacketDecoder decoder;
@@ -72,6 +72,7 @@ public final class Analysis implements FrameSink {
     }
 
     /** As {@link #read(String)}, with frames going through {@code entry} (e.g. a filter in front of this analysis). */
+    @Override
     public void read(String file, FrameSink entry) throws IOException, CaptureFormatException {
         try (CaptureReader reader = CaptureReader.open(file)) {
             tracker.fileStarts();
@@ -86,11 +87,13 @@ public final class Analysis implements FrameSink {
     }
 
     /** Reports connections idle since before {@code nowNanos} minus the idle timeout (live capture's clock). */
+    @Override
     public void expireIdle(long nowNanos) {
         reassembler.expireIdle(nowNanos);
     }
 
     /** End of input: every connection still open is diagnosed and reported. */
+    @Override
     public void finish() {
         reassembler.finish();
     }
@@ -107,14 +110,17 @@ public final class Analysis implements FrameSink {
     }
 
     /** The TLS secrets of this run: add key log files here before reading. */
+    @Override
     public io.mailscope.dissect.tls.decrypt.KeyLog keyLog() {
         return tracker.keyLog();
     }
 
+    @Override
     public CaptureStats captureStats() {
         return decoder.stats();
     }
 
+    @Override
     public ReassemblyStats reassemblyStats() {
         return reassembler.stats();
     }

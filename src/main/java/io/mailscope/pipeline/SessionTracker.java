@@ -65,7 +65,7 @@ public final class SessionTracker implements ConnectionListener {
     private Consumer<Session> onOpen = s -> { };
     private final EventTally tally;
     private long captureStartNanos = Long.MIN_VALUE;
-    private final io.mailscope.dissect.tls.decrypt.KeyLog keys = new io.mailscope.dissect.tls.decrypt.KeyLog();
+    private final io.mailscope.dissect.tls.decrypt.KeyLog keys;
 
     /**
      * @param silenceNanos a pause longer than this with no payload either way becomes a silence in the timeline
@@ -77,6 +77,16 @@ public final class SessionTracker implements ConnectionListener {
     /** @param tally counts what the open sessions keep, against its budget */
     public SessionTracker(PortRoles roles, boolean redactCredentials, long silenceNanos, Consumer<AnalyzedSession> out,
                           EventTally tally) {
+        this(roles, redactCredentials, silenceNanos, out, tally, new io.mailscope.dissect.tls.decrypt.KeyLog());
+    }
+
+    /**
+     * @param keys the run's TLS secrets; the parallel pipeline's workers share one (it is thread-safe: lookups go
+     *             to a concurrent map, reading and parsing are synchronized)
+     */
+    public SessionTracker(PortRoles roles, boolean redactCredentials, long silenceNanos, Consumer<AnalyzedSession> out,
+                          EventTally tally, io.mailscope.dissect.tls.decrypt.KeyLog keys) {
+        this.keys = keys;
         this.tally = tally;
         this.roles = roles;
         this.roleOfPort = roles::role;

@@ -8,7 +8,7 @@ public final class TcpConnection {
     /** Why the connection was reported. */
     public enum EndReason { FIN, RST, IDLE, CAPTURE_END, MEMORY_LIMIT }
 
-    final long id;
+    long id;
     final Endpoint client;
     final Endpoint server;
     Tunnel tunnel = Tunnel.NONE;
@@ -82,6 +82,13 @@ public final class TcpConnection {
 
     /** 1-based, in order of first packet. */
     public long id() { return id; }
+
+    /**
+     * Gives the connection its number in the whole run. The parallel pipeline (io.mailscope.pipeline) reassembles
+     * each shard of connections in its own {@link TcpReassembler}, whose numbers count only that shard; once the
+     * connection is reported, the merge renumbers it in the order connections opened across all shards.
+     */
+    public void renumber(long runWideId) { this.id = runWideId; }
     public Endpoint client() { return client; }
     public Endpoint server() { return server; }
     /** The tags and tunnels the connection was captured inside; {@link Tunnel#NONE} for a plain one. */

@@ -38,7 +38,11 @@ public final class TcpReassembler implements SegmentSink {
     static final long LINGER_NANOS = 240L * 1_000_000_000L;
     /** At most this many recently closed 4-tuples are remembered. */
     static final int MAX_RECENTLY_CLOSED = 65_536;
-    private static final long EXPIRY_CHECK_INTERVAL = 1_000_000_000L;
+    /**
+     * Idle connections are looked for at the first segment, then whenever capture time moved on this much (or back)
+     * since the last look. Public so that a caller driving {@link #expireIdle} itself can keep the same rhythm.
+     */
+    public static final long EXPIRY_CHECK_INTERVAL = 1_000_000_000L;
 
     private final ConnectionListener listener;
     private final ReassemblyLimits limits;
@@ -59,6 +63,7 @@ public final class TcpReassembler implements SegmentSink {
 
     private long nextId = 1;
     private boolean expiryChecked;
+    private boolean expiryByCaller;
     private long lastExpiryCheck;
     private long evictedIdle;
     private long evictedForSpace;
@@ -78,7 +83,7 @@ public final class TcpReassembler implements SegmentSink {
     @Override
     public void segment(TcpSegment seg) {
         long now = seg.timeNanos;
-        if (!expiryChecked || now - lastExpiryCheck >= EXPIRY_CHECK_INTERVAL || now < lastExpiryCheck) {
+        if (!expiryByCaller && (!expiryChecked || now - lastExpiryCheck >= EXPIRY_CHECK_INTERVAL || now < lastExpiryCheck)) {
             expiryChecked = true;
             lastExpiryCheck = now;
             expireIdle(now);
@@ -118,6 +123,15 @@ public final class TcpReassembler implements SegmentSink {
             report(flow, TcpConnection.EndReason.FIN, flow.firstFin(), seg.frame, seg.timeNanos);
             rememberClosed(flow.key, now);
         }
+    }
+
+    /**
+     * From now on segments do not trigger idle expiry: the caller calls {@link #expireIdle} itself. The parallel
+     * pipeline gives each worker one shard of the connections; the reader, which sees every segment, decides when
+     * to look (with {@link #EXPIRY_CHECK_INTERVAL}) so every shard expires at the frame a single reassembler would.
+     */
+    public void expiryDrivenByCaller() {
+        expiryByCaller = true;
     }
 
     /** Reports and releases connections idle since before {@code nowNanos - idleTimeout} (capture time). */

@@ -114,11 +114,23 @@ class BenchCommandTest {
         String json = run("bench", "e2e", file, "--runs", "2", "--no-tools", "--quiet", "--json");
         JsonNode root = new ObjectMapper().readTree(json);
         assertEquals(1500, root.get("packets").asLong());
-        assertEquals(3, root.get("commands").size());
-        String[] expected = {"mailscope analyze", "mailscope analyze --json", "mailscope analyze --summary"};
-        for (int i = 0; i < 3; i++) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        java.util.List<String> expected = new java.util.ArrayList<>(java.util.List.of("mailscope analyze",
+                "mailscope analyze --json", "mailscope analyze --summary", "mailscope analyze --threads 1",
+                "mailscope analyze --threads 2"));
+        if (cores > 2) {
+            expected.add("mailscope analyze --threads " + cores);
+        }
+        assertEquals(expected.size(), root.get("commands").size());
+        // the speed-up with 1, 2 and all cores, and its extrapolation to more
+        JsonNode scaling = root.get("threadScaling").get(0);
+        assertEquals("mailscope analyze", scaling.get("command").asText());
+        assertEquals(1.0, scaling.get("speedup").get("1").asDouble(), 1e-9);
+        assertTrue(scaling.get("speedup").get("2").asDouble() > 0, scaling.toString());
+        assertTrue(scaling.get("extrapolatedSpeedup").get("16").asDouble() >= 1, scaling.toString());
+        for (int i = 0; i < expected.size(); i++) {
             JsonNode c = root.get("commands").get(i);
-            assertEquals(expected[i], c.get("command").asText());
+            assertEquals(expected.get(i), c.get("command").asText());
             assertEquals(2, c.get("allSeconds").size(), c.toString());
             assertTrue(c.get("medianSeconds").asDouble() > 0.05, "a JVM cannot start in 50 ms: " + c);
             // a fresh JVM's resident memory: more than 20 MiB, and measured (not -1)

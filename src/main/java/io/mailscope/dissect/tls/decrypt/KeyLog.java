@@ -15,6 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * TLS secrets by client random, from NSS key log files ({@code --keylog}) and pcapng Decryption Secrets Blocks.
+ * Thread-safe, read-mostly: the parallel pipeline's analysis workers share one. Lookups read a concurrent map of
+ * immutable {@link TlsSecrets}; adding a source, reading more of a file and the report are synchronized, and the
+ * reading thread adds a capture's embedded secrets before it hands on the frames they decrypt.
  * A file is read once at start and again, from where it stopped, whenever a connection's key is missing: a key log
  * that grows while {@code live} runs (the client appends as it connects) is followed without a timer. A line still
  * being written (no newline yet) is left for the next read.

@@ -1,0 +1,137 @@
+package io.mailscope.pipeline;
+
+import io.mailscope.explain.AnalyzedSession;
+import io.mailscope.tcp.TcpConnection;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Puts the workers' sessions back into one stream, in the order a single analysis reports them, on a thread of its
+ * own, which is also where they are rendered (the reports keep state: grouping, counts, one output stream), so
+ * rendering is off the workers' path.
+ *
+ * <p>A k-way merge with a watermark: each worker's items come in key order ({@link ShardItem}); the smallest head
+ * may go once every worker that has no item waiting has analyzed every frame up to the head's frame (its
+ * {@link ShardWorker#progress()}, read before looking at its queue, so nothing it said about those frames can
+ * still be on the way). Connections are numbered here, in the order they opened across all workers, and each
+ * session gets its run-wide number before it is handed on.
+ */
+final class SessionMerge implements Runnable {
+    private final ShardWorker[] workers;
+    private final Consumer<AnalyzedSession> out;
+    private final ShardedAnalysis.Stop stop;
+    private final ShardItem[] heads;
+    private final long[] watermark;
+    /** Connections opened and not yet finished, with their run-wide number. Bounded by the open connections. */
+    private final Map<TcpConnection, Long> ids = new IdentityHashMap<>();
+    private long nextId = 1;
+    private volatile Throwable failure;
+    private volatile boolean done;
+
+    SessionMerge(ShardWorker[] workers, Consumer<AnalyzedSession> out, ShardedAnalysis.Stop stop) {
+        this.workers = workers;
+        this.out = out;
+        this.stop = stop;
+        this.heads = new ShardItem[workers.length];
+        this.watermark = new long[workers.length];
+    }
+
+    Throwable failure() {
+        return failure;
+    }
+
+    boolean done() {
+        return done;
+    }
+
+    @Override
+    public void run() {
+        Idle idle = new Idle(Idle.SIGNALLED);
+        try {
+            while (!stop.requested()) {
+                boolean moved;
+                try {
+                    moved = step();
+                } catch (Throwable t) {
+                    // kept for the reader to rethrow (an OutOfMemoryError too: one line, from the main thread)
+                    if (failure == null) {
+                        failure = t;
+                    }
+                    moved = true;
+                }
+                if (moved) {
+                    idle.reset();
+                } else if (allDone()) {
+                    return;
+                } else {
+                    idle.pause();
+                }
+            }
+        } finally {
+            done = true;
+        }
+    }
+
+    /** Hands on one item if one may go; false when it must wait. */
+    private boolean step() {
+        int best = -1;
+        for (int w = 0; w < workers.length; w++) {
+            if (heads[w] == null) {
+                long p = workers[w].progress(); // before the poll: see the class comment
+                heads[w] = workers[w].out.poll();
+                if (heads[w] == null) {
+                    watermark[w] = p;
+                    continue;
+                }
+            }
+            if (best < 0 || heads[w].before(heads[best])) {
+                best = w;
+            }
+        }
+        if (best < 0) {
+            return false;
+        }
+        ShardItem c = heads[best];
+        for (int w = 0; w < workers.length; w++) {
+            if (heads[w] == null && watermark[w] < c.frame()) {
+                return false;
+            }
+        }
+        heads[best] = null;
+        hand(c);
+        if (!c.opened()) {
+            workers[best].waitingEvents.addAndGet(-ShardWorker.weight(c.session()));
+        }
+        return true;
+    }
+
+    private void hand(ShardItem c) {
+        if (c.opened()) {
+            ids.put(c.connection(), nextId++);
+            return;
+        }
+        Long id = ids.remove(c.connection());
+        if (id != null) {
+            c.connection().renumber(id);
+        }
+        if (failure == null) {
+            try {
+                out.accept(c.session());
+            } catch (Throwable t) {
+                // kept for the reader to rethrow; later sessions are still taken off the queues so no worker waits
+                failure = t;
+            }
+        }
+    }
+
+    private boolean allDone() {
+        for (int w = 0; w < workers.length; w++) {
+            if (heads[w] != null || workers[w].progress() != Long.MAX_VALUE || !workers[w].out.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

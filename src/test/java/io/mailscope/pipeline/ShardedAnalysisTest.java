@@ -1,0 +1,111 @@
+package io.mailscope.pipeline;
+
+import io.mailscope.explain.AnalyzedSession;
+import io.mailscope.explain.Captures;
+import io.mailscope.explain.Finding;
+import io.mailscope.tcp.ReassemblyLimits;
+import io.mailscope.tcp.ReassemblyStats;
+import io.mailscope.tcp.TcpConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The parallel pipeline gives what one thread gives: the same sessions, numbered alike, in the same order, with
+ * the same counts; and an error on any of its threads ends the run with that error instead of a hang.
+ */
+class ShardedAnalysisTest {
+    /** Every real capture, read as one run: frame numbers continue, capture time jumps back and forth between files. */
+    private static List<String> allCaptures() throws IOException {
+        try (Stream<Path> s = Files.walk(Captures.DIR)) {
+            return s.map(Path::toString).filter(n -> n.endsWith(".pcap") || n.endsWith(".pcapng")).sorted().toList();
+        }
+    }
+
+    /** What a session is, as far as order and numbering go. */
+    private static String line(AnalyzedSession s) {
+        TcpConnection c = s.session().connection();
+        return "#" + c.id() + " " + c.client() + " -> " + c.server() + " " + c.endReason() + " frames " + c.firstFrame()
+                + ".." + c.endFrame() + " " + s.diagnosis().outcome() + " "
+                + s.diagnosis().findings().stream().map(Finding::code).collect(Collectors.joining(","));
+    }
+
+    private record Run(List<String> sessions, ReassemblyStats stats, long frames) {
+    }
+
+    private static Run run(FrameAnalysis a, List<String> sessions, List<String> files) {
+        for (String f : files) {
+            try {
+                a.read(f, a);
+            } catch (Exception e) {
+                throw new AssertionError(f, e);
+            }
+        }
+        a.finish();
+        return new Run(sessions, a.reassemblyStats(), a.captureStats().frames());
+    }
+
+    private static Run run(int workers, ReassemblyLimits limits, List<String> files) {
+        List<String> out = new ArrayList<>();
+        FrameAnalysis a = workers == 1
+                ? new Analysis(Captures.ROLES, limits, true, 2_000_000_000L, s -> out.add(line(s)), Long.MAX_VALUE)
+                : new ShardedAnalysis(workers, Captures.ROLES, limits, true, 2_000_000_000L, s -> out.add(line(s)), Long.MAX_VALUE);
+        return run(a, out, files);
+    }
+
+    @Test
+    @Timeout(120)
+    void oneRunOfEveryCaptureGivesTheSameSessionsInTheSameOrderWithAnyNumberOfWorkers() throws IOException {
+        List<String> files = allCaptures();
+        Run one = run(1, ReassemblyLimits.DEFAULT, files);
+        assertTrue(one.sessions().size() > 50, "sessions: " + one.sessions().size());
+        assertTrue(one.stats().evictedIdle() > 0, "files hours apart: idle expiry is part of the order");
+        for (int workers : new int[] {2, 3, 5}) {
+            Run n = run(workers, ReassemblyLimits.DEFAULT, files);
+            assertEquals(String.join("\n", one.sessions()), String.join("\n", n.sessions()), workers + " workers");
+            assertEquals(one.stats().connections(), n.stats().connections());
+            assertEquals(one.stats().evictedIdle(), n.stats().evictedIdle());
+            assertEquals(one.stats().lateSegments(), n.stats().lateSegments());
+            assertEquals(one.frames(), n.frames());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void theConnectionLimitHoldsForAllWorkersTogetherAndItsEvictionsAreCounted() throws IOException {
+        List<String> files = allCaptures();
+        ReassemblyLimits two = new ReassemblyLimits(1 << 20, 300_000_000_000L, 2);
+        Run sharded = run(2, two, files);
+        assertTrue(sharded.stats().evictedForSpace() > 0, "2 workers with one connection each must evict");
+        Run unlimited = run(2, ReassemblyLimits.DEFAULT, files);
+        assertEquals(0, unlimited.stats().evictedForSpace());
+        assertTrue(sharded.sessions().size() >= unlimited.sessions().size(), "an evicted connection's later packets make a new session");
+    }
+
+    @Test
+    @Timeout(30)
+    void aReportThatFailsEndsTheRunWithItsErrorNotAHang() throws IOException {
+        List<String> files = allCaptures();
+        ShardedAnalysis a = new ShardedAnalysis(3, Captures.ROLES, ReassemblyLimits.DEFAULT, true, 2_000_000_000L, s -> {
+            throw new IllegalStateException("the report broke");
+        }, Long.MAX_VALUE);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+            for (String f : files) {
+                a.read(f, a);
+            }
+            a.finish();
+        });
+        assertEquals("the report broke", e.getMessage());
+    }
+}
