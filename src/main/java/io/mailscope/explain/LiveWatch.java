@@ -55,27 +55,51 @@ public final class LiveWatch {
         this.progress = listener;
     }
 
-    /** Looks at every open session as of {@code nowNanos} (epoch nanoseconds, the clock of live packets). */
+    /**
+     * At most this many sessions are diagnosed per tick. The live capture thread waits while a tick runs, and the
+     * kernel's ring holds only some tens of milliseconds of a busy link: diagnosing every session with news at once
+     * held it for up to 240 ms at 50,000 packets/s and libpcap dropped 90% (docs/performance.md, "Live"). The rest
+     * wait for the next tick, which starts where this one stopped, so no session starves.
+     */
+    public static final int MAX_DIAGNOSES_PER_TICK = 256;
+
+    private int cursor;
+
+    /** Looks at the open sessions as of {@code nowNanos} (epoch nanoseconds, the clock of live packets). */
     public void tick(Iterable<Session> open, long nowNanos) {
+        tick(open, nowNanos, MAX_DIAGNOSES_PER_TICK);
+    }
+
+    /** As {@link #tick(Iterable, long)}, diagnosing at most {@code maxDiagnoses} sessions. */
+    public void tick(Iterable<Session> open, long nowNanos, int maxDiagnoses) {
+        List<Session> sessions = new java.util.ArrayList<>();
+        open.forEach(sessions::add);
         Set<Session> alive = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Session s : open) {
-            alive.add(s);
-            Seen state = seen.computeIfAbsent(s, k -> new Seen());
+        alive.addAll(sessions);
+        seen.keySet().retainAll(alive);
+        int n = sessions.size();
+        int start = n == 0 ? 0 : Math.floorMod(cursor, n);
+        int diagnosed = 0;
+        for (int k = 0; k < n && diagnosed < maxDiagnoses; k++) {
+            int i = (start + k) % n;
+            Session s = sessions.get(i);
+            Seen state = seen.computeIfAbsent(s, key -> new Seen());
             boolean fresh = s.eventCount() != state.eventCount;
+            boolean quiet = nowNanos - s.lastActivityNanos() >= stallNanos;
+            if (!fresh && !(quiet && !state.quietDiagnosed)) {
+                continue;
+            }
             if (fresh) {
                 progress(s, state);
                 state.eventCount = s.eventCount();
-                state.quietDiagnosed = false;
             }
-            boolean quiet = nowNanos - s.lastActivityNanos() >= stallNanos;
-            if (fresh || (quiet && !state.quietDiagnosed)) {
-                state.quietDiagnosed = quiet;
-                for (Finding f : diagnoser.diagnoseOpen(s, nowNanos, stallNanos).findings()) {
-                    report(s, state, f);
-                }
+            state.quietDiagnosed = quiet;
+            diagnosed++;
+            cursor = i + 1;
+            for (Finding f : diagnoser.diagnoseOpen(s, nowNanos, stallNanos).findings()) {
+                report(s, state, f);
             }
         }
-        seen.keySet().retainAll(alive);
     }
 
     /** The codes already reported for a session (so the final report can tell what is new). */

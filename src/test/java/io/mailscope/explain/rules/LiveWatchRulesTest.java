@@ -60,4 +60,24 @@ class LiveWatchRulesTest {
         assertTrue(said.contains("cleartext-credentials"), said.toString());
         assertEquals(List.of(), out, "the session is still open");
     }
+
+    @Test
+    void aTickDiagnosesAtMostItsBudgetAndTheNextTickGoesOnWhereItStopped() {
+        List<Session> open = new ArrayList<>();
+        long now = 0;
+        for (int i = 0; i < 3; i++) {
+            Conversation c = Conversation.to(993);
+            c.open(new ArrayList<>()).tracker().openSessions().forEach(open::add);
+            now = Math.max(now, c.now());
+        }
+        long later = now + 4_000_000_000L;
+        watch.tick(open, later, 1);
+        assertEquals(1, said.size(), "one diagnosis per tick: " + said);
+        watch.tick(open, later, 1);
+        watch.tick(open, later, 1);
+        assertEquals(List.of("implicit-tls-mutual-wait", "implicit-tls-mutual-wait", "implicit-tls-mutual-wait"), said,
+                "every session's turn came, none twice");
+        watch.tick(open, later, 1);
+        assertEquals(3, said.size(), "nothing new to say");
+    }
 }
