@@ -12,4 +12,4 @@ if [ -r "$jsa" ]; then
 fi
 export MAILSCOPE_LAUNCHER=/usr/bin/mailscope  # bench e2e and bench live start mailscope the way the user does
 # shellcheck disable=SC2086 # the options are meant to split
-exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms16m -Xmn16m $cds ${MAILSCOPE_JAVA_OPTS:-} -jar /usr/share/mailscope/mailscope.jar "$@"
+exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms24m -Xmn16m $cds ${MAILSCOPE_JAVA_OPTS:-} -jar /usr/share/mailscope/mailscope.jar "$@"
