@@ -1,5 +1,9 @@
 package io.mailscope.bench;
 
+import static io.mailscope.bench.FrameBytes.ipChecksum;
+import static io.mailscope.bench.FrameBytes.put16;
+import static io.mailscope.bench.FrameBytes.put32;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.SplittableRandom;
@@ -212,28 +216,5 @@ public final class CaptureGenerator {
         put32(f, o + 2, tsval);
         put32(f, o + 6, tsecr);
         return o + 10;
-    }
-
-    private static int ipChecksum(byte[] f, int at) {
-        int sum = 0;
-        for (int i = 0; i < 20; i += 2) {
-            sum += ((f[at + i] & 0xff) << 8) | (f[at + i + 1] & 0xff);
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >>> 16);
-        }
-        return ~sum & 0xffff;
-    }
-
-    private static void put16(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 8);
-        b[at + 1] = (byte) v;
-    }
-
-    private static void put32(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
     }
 }

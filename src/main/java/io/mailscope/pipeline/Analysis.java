@@ -23,7 +23,7 @@ public final class Analysis implements FrameAnalysis {
     private final SessionTracker tracker;
     private final TcpReassembler reassembler;
     private final PacketDecoder decoder;
-    private long nextFrame = 1;
+    private final FrameNumbers frames = new FrameNumbers();
     private final long maxKeptEvents;
 
     public Analysis(PortRoles roles, ReassemblyLimits limits, boolean redactCredentials, long silenceNanos,
@@ -76,13 +76,7 @@ public final class Analysis implements FrameAnalysis {
     public void read(String file, FrameSink entry) throws IOException, CaptureFormatException {
         try (CaptureReader reader = CaptureReader.open(file)) {
             tracker.fileStarts();
-            reader.firstFrameNumber(nextFrame);
-            try {
-                nextFrame += reader.readFrames(entry);
-            } catch (CaptureFormatException e) {
-                nextFrame = Math.max(nextFrame, e.frame() + 1);
-                throw e;
-            }
+            frames.readFrames(reader, entry);
         }
     }
 

@@ -108,7 +108,7 @@ public final class ShardedAnalysis implements FrameAnalysis {
     private final Idle idle = new Idle(Idle.SIGNALLED);
     private final Idle drainIdle = new Idle();
 
-    private long nextFrame = 1;
+    private final FrameNumbers frames = new FrameNumbers();
     /** The last frame whose records are all in the batches. */
     private long lastFrame;
     private boolean expiryChecked;
@@ -290,13 +290,7 @@ public final class ShardedAnalysis implements FrameAnalysis {
             ensureRoom();
             broadcast(SegmentBatch.FILE_STARTS, lastFrame, 0);
             clockPending = true;
-            reader.firstFrameNumber(nextFrame);
-            try {
-                nextFrame += reader.readFrames(entry);
-            } catch (CaptureFormatException e) {
-                nextFrame = Math.max(nextFrame, e.frame() + 1);
-                throw e;
-            }
+            frames.readFrames(reader, entry);
         }
     }
 
