@@ -5,8 +5,9 @@ import io.mailscope.tcp.Direction;
 /**
  * What the line-based mail protocols (POP3, SMTP) share: one bounded {@link LineReader} per direction, the
  * upgrade handshake's bookkeeping (a direction waiting for TLS takes no bytes), and the rule that nothing is thrown
- * out of {@link #onData}: a failure stops that direction with an {@link SessionEvent.InternalError}. Subclasses read
- * the lines; gaps and the end of a stream are theirs too, since what they leave unfinished differs.
+ * out of {@link #onData} or {@link #onEnd}: a failure stops that direction with an {@link SessionEvent.InternalError}.
+ * Subclasses read the lines and say what a gap or the end of a stream leaves unfinished (the hooks {@link #gap},
+ * {@link #endedInsideLine}, {@link #ended}), since that differs by protocol.
  */
 public abstract class LineProtocolAnalyzer implements ProtocolAnalyzer {
     protected final EventSink sink;
@@ -49,6 +50,50 @@ public abstract class LineProtocolAnalyzer implements ProtocolAnalyzer {
             return length;
         }
     }
+
+    /** Bytes that will never arrive: not this analyzer's once TLS took the direction over or it stopped. */
+    @Override
+    public void onGap(Direction direction, long length, At at) {
+        Side side = side(direction);
+        if (side.tlsPending || side.stopped || length <= 0) {
+            return;
+        }
+        current = at;
+        gap(side, length);
+    }
+
+    /**
+     * The end of a direction: a line without its CRLF is still read (unterminated), then the protocol says what else
+     * was left unfinished. The direction takes nothing more.
+     */
+    @Override
+    public void onEnd(Direction direction, At at) {
+        Side side = side(direction);
+        current = at;
+        try {
+            if (!side.tlsPending && !side.stopped) {
+                LineReader r = side.reader;
+                if (r.hasPartialLine()) {
+                    line(side, r.buffer(), r.length(), r.truncated(), false);
+                    endedInsideLine(direction);
+                }
+                ended(direction);
+            }
+        } catch (RuntimeException e) {
+            internalError(side, e);
+        } finally {
+            side.stopped = true;
+        }
+    }
+
+    /** {@code length} bytes of this side are missing (the reader must be told: {@code side.reader.gap(length)}). */
+    protected abstract void gap(Side side, long length);
+
+    /** The stream ended inside a line (read already, as unterminated). */
+    protected abstract void endedInsideLine(Direction direction);
+
+    /** The stream ended (after any unterminated line): say what was left open, e.g. a multi-line answer. */
+    protected abstract void ended(Direction direction);
 
     @Override
     public boolean upgradePending(Direction direction) {

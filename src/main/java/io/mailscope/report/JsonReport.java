@@ -280,20 +280,7 @@ public final class JsonReport implements Report {
             g.writeNullField("imap");
             return;
         }
-        g.writeObjectFieldStart("imap");
-        if (greeting != null) {
-            g.writeStringField("greeting", greeting.display());
-        } else {
-            g.writeNullField("greeting");
-        }
-        g.writeArrayFieldStart("capabilities");
-        if (caps != null) {
-            for (String cap : caps) {
-                g.writeString(cap);
-            }
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("transcript");
+        startProtocol("imap", greeting == null ? null : greeting.display(), caps);
         for (Event e : events) {
             String line = null;
             if (e instanceof ImapEvent.Command c) {
@@ -306,12 +293,7 @@ public final class JsonReport implements Report {
                 line = "DONE";
             }
             if (line != null) {
-                g.writeStartObject();
-                g.writeStringField("from", e.at().direction().sender());
-                g.writeNumberField("frame", e.at().frame());
-                g.writeNumberField("time", e.at().timeNanos() / 1e9);
-                g.writeStringField("line", line);
-                g.writeEndObject();
+                transcriptLine(e, line);
             }
         }
         g.writeEndArray();
@@ -341,9 +323,28 @@ public final class JsonReport implements Report {
             g.writeNullField(name);
             return;
         }
+        startProtocol(name, greeting == null ? null : greeting.display(), caps);
+        for (Event e : events) {
+            if (type.isInstance(e) && !(e instanceof MailEvent.Problem) && !(e instanceof MailEvent.Capabilities)
+                    && !(e instanceof MailEvent.UpgradeAccepted) && !(e instanceof MailEvent.UpgradeRefused)) {
+                String line = io.mailscope.explain.Timeline.text(e);
+                if (line != null) {
+                    transcriptLine(e, line);
+                }
+            }
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /**
+     * Opens a mail protocol's object (imap, pop3, smtp share one shape): greeting (or null), capabilities, and the
+     * transcript array the caller fills with {@link #transcriptLine} and closes (array, then object).
+     */
+    private void startProtocol(String name, String greeting, java.util.Collection<String> caps) throws IOException {
         g.writeObjectFieldStart(name);
         if (greeting != null) {
-            g.writeStringField("greeting", greeting.display());
+            g.writeStringField("greeting", greeting);
         } else {
             g.writeNullField("greeting");
         }
@@ -355,21 +356,14 @@ public final class JsonReport implements Report {
         }
         g.writeEndArray();
         g.writeArrayFieldStart("transcript");
-        for (Event e : events) {
-            if (type.isInstance(e) && !(e instanceof MailEvent.Problem) && !(e instanceof MailEvent.Capabilities)
-                    && !(e instanceof MailEvent.UpgradeAccepted) && !(e instanceof MailEvent.UpgradeRefused)) {
-                String line = io.mailscope.explain.Timeline.text(e);
-                if (line != null) {
-                    g.writeStartObject();
-                    g.writeStringField("from", e.at().direction().sender());
-                    g.writeNumberField("frame", e.at().frame());
-                    g.writeNumberField("time", e.at().timeNanos() / 1e9);
-                    g.writeStringField("line", line);
-                    g.writeEndObject();
-                }
-            }
-        }
-        g.writeEndArray();
+    }
+
+    private void transcriptLine(Event e, String line) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("from", e.at().direction().sender());
+        g.writeNumberField("frame", e.at().frame());
+        g.writeNumberField("time", e.at().timeNanos() / 1e9);
+        g.writeStringField("line", line);
         g.writeEndObject();
     }
 

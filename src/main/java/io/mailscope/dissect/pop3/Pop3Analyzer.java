@@ -1,8 +1,6 @@
 package io.mailscope.dissect.pop3;
 
-import io.mailscope.dissect.At;
 import io.mailscope.dissect.EventSink;
-import io.mailscope.dissect.LineReader;
 import io.mailscope.dissect.LineProtocolAnalyzer;
 import io.mailscope.dissect.SafeText;
 import io.mailscope.tcp.Direction;
@@ -58,37 +56,22 @@ public final class Pop3Analyzer extends LineProtocolAnalyzer {
     }
 
     @Override
-    public void onGap(Direction direction, long length, At at) {
-        Side side = side(direction);
-        if (side.tlsPending || side.stopped || length <= 0) {
-            return;
-        }
-        current = at;
+    protected void gap(Side side, long length) {
         side.reader.gap(length);
-        problem(Pop3Problem.GAP, length + " bytes missing from the " + direction.sender() + "; the line in progress is dropped");
+        problem(Pop3Problem.GAP, length + " bytes missing from the " + side.direction.sender() + "; the line in progress is dropped");
     }
 
     @Override
-    public void onEnd(Direction direction, At at) {
-        Side side = side(direction);
-        current = at;
-        try {
-            if (!side.tlsPending && !side.stopped) {
-                LineReader r = side.reader;
-                if (r.hasPartialLine()) {
-                    line(side, r.buffer(), r.length(), r.truncated(), false);
-                    problem(Pop3Problem.UNTERMINATED, "the " + direction.sender() + "'s stream ended inside a line (no CRLF)");
-                }
-                if (direction == Direction.SERVER_TO_CLIENT && body != null) {
-                    problem(Pop3Problem.UNTERMINATED, "the stream ended inside the multi-line answer to " + body.name()
-                            + " after " + bodyLines + " lines (" + bodyBytes + " bytes), before its \".\" line");
-                    body = null;
-                }
-            }
-        } catch (RuntimeException e) {
-            internalError(side, e);
-        } finally {
-            side.stopped = true;
+    protected void endedInsideLine(Direction direction) {
+        problem(Pop3Problem.UNTERMINATED, "the " + direction.sender() + "'s stream ended inside a line (no CRLF)");
+    }
+
+    @Override
+    protected void ended(Direction direction) {
+        if (direction == Direction.SERVER_TO_CLIENT && body != null) {
+            problem(Pop3Problem.UNTERMINATED, "the stream ended inside the multi-line answer to " + body.name()
+                    + " after " + bodyLines + " lines (" + bodyBytes + " bytes), before its \".\" line");
+            body = null;
         }
     }
 

@@ -2,7 +2,6 @@ package io.mailscope.dissect.smtp;
 
 import io.mailscope.dissect.At;
 import io.mailscope.dissect.EventSink;
-import io.mailscope.dissect.LineReader;
 import io.mailscope.dissect.LineProtocolAnalyzer;
 import io.mailscope.dissect.SafeText;
 import io.mailscope.tcp.Direction;
@@ -58,41 +57,28 @@ public final class SmtpAnalyzer extends LineProtocolAnalyzer {
     }
 
     @Override
-    public void onGap(Direction direction, long length, At at) {
-        Side side = side(direction);
-        if (side.tlsPending || side.stopped || length <= 0) {
-            return;
-        }
-        current = at;
+    protected void gap(Side side, long length) {
         boolean inChunk = side.reader.skipLeft() >= length;
         side.reader.gap(length);
         if (!inChunk) {
-            problem(SmtpProblem.GAP, length + " bytes missing from the " + direction.sender() + "; the line in progress is dropped");
+            problem(SmtpProblem.GAP, length + " bytes missing from the " + side.direction.sender() + "; the line in progress is dropped");
         }
     }
 
     @Override
-    public void onEnd(Direction direction, At at) {
-        Side side = side(direction);
-        current = at;
-        try {
-            if (!side.tlsPending && !side.stopped) {
-                LineReader r = side.reader;
-                if (r.hasPartialLine()) {
-                    line(side, r.buffer(), r.length(), r.truncated(), false);
-                    problem(SmtpProblem.UNTERMINATED, "the " + direction.sender() + "'s stream ended inside a line (no CRLF)");
-                }
-                if (direction == Direction.CLIENT_TO_SERVER && inMessage) {
-                    problem(SmtpProblem.UNTERMINATED, "the client's stream ended inside a message after " + messageLines
-                            + " lines (" + messageBytes + " bytes), before its \".\" line");
-                    inMessage = false;
-                }
-                if (direction == Direction.SERVER_TO_CLIENT && replyCount > 0) {
-                    problem(SmtpProblem.UNTERMINATED, "the server's stream ended inside a multi-line reply");
-                }
-            }
-        } finally {
-            side.stopped = true;
+    protected void endedInsideLine(Direction direction) {
+        problem(SmtpProblem.UNTERMINATED, "the " + direction.sender() + "'s stream ended inside a line (no CRLF)");
+    }
+
+    @Override
+    protected void ended(Direction direction) {
+        if (direction == Direction.CLIENT_TO_SERVER && inMessage) {
+            problem(SmtpProblem.UNTERMINATED, "the client's stream ended inside a message after " + messageLines
+                    + " lines (" + messageBytes + " bytes), before its \".\" line");
+            inMessage = false;
+        }
+        if (direction == Direction.SERVER_TO_CLIENT && replyCount > 0) {
+            problem(SmtpProblem.UNTERMINATED, "the server's stream ended inside a multi-line reply");
         }
     }
 
