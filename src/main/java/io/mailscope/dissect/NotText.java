@@ -8,8 +8,8 @@ package io.mailscope.dissect;
  * client uses them, UTF-8 or an 8-bit charset. Ciphertext is uniform: one byte in eight is a control character.
  *
  * <p>A line is binary when it holds a NUL, or at least 2 control characters (other than tab, CR, LF) making 5% of
- * it (one in a line under 40 bytes), or at least a quarter of bytes above 0x7f that are not UTF-8. A human typing Ctrl-C into telnet, or a
- * Latin-1 greeting, stays text.
+ * it, or at least a quarter of bytes above 0x7f that are not UTF-8. A human typing Ctrl-C into telnet, or a
+ * Latin-1 greeting, or a hostile terminal escape in a command (shown escaped), stays text.
  */
 public final class NotText {
     private NotText() {
@@ -52,7 +52,7 @@ public final class NotText {
                 }
             }
         }
-        if (controls >= 2 && controls * 20 >= len || controls >= 1 && len < 40) {
+        if (controls >= 2 && controls * 20 >= len) {
             return true;
         }
         return !utf8 && high * 4 >= len;
