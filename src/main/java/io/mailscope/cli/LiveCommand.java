@@ -11,6 +11,8 @@ import io.mailscope.capture.live.LiveStats;
 import io.mailscope.capture.live.Tee;
 import io.mailscope.dissect.PortRole;
 import io.mailscope.dissect.PortRoles;
+import io.mailscope.dissect.Session;
+import io.mailscope.explain.Finding;
 import io.mailscope.pipeline.Analysis;
 import io.mailscope.pipeline.LiveSink;
 import io.mailscope.pipeline.ShardedAnalysis;
@@ -166,17 +168,17 @@ final class LiveCommand implements Callable<Integer> {
             // for that thread to send after its frame.
             sharded.watchLive(stallNanos, new LiveSink() {
                 @Override
-                public void opened(io.mailscope.dissect.Session s) {
+                public void opened(Session s) {
                     report.opened(s);
                 }
 
                 @Override
-                public void finding(io.mailscope.dissect.Session s, io.mailscope.explain.Finding f, long timeNanos) {
+                public void finding(Session s, Finding f, long timeNanos) {
                     report.liveFinding(s, f, timeNanos);
                 }
 
                 @Override
-                public void progress(io.mailscope.dissect.Session s, String line, long timeNanos) {
+                public void progress(Session s, String line, long timeNanos) {
                     report.progress(s, line, timeNanos);
                 }
             });

@@ -38,6 +38,11 @@ import java.util.function.Consumer;
  * reassembler's rhythm, {@link TcpReassembler#EXPIRY_CHECK_INTERVAL}), when a file starts and the session clock's
  * base. Connections are numbered and sessions ordered by the merge ({@link ShardItem} says how).
  *
+ * <p><b>Live capture</b> ({@link #watchLive}): the capture thread is the reader; the clock's ticks go to every worker
+ * as records in its batches ({@link #liveTick}), each worker's watch diagnoses its own open sessions, and the merge
+ * renders what opens and what the watches say, in its order ({@link ShardItem#WATCH}), without a worker waiting for
+ * the report.
+ *
  * <p><b>Memory.</b> The limits are for all workers together, split evenly: each worker gets a 1/N share of
  * {@code --max-connections}, of the out-of-order budget and of the kept-events budget. A split (rather than shared
  * atomic counters) keeps the hot path free of contended writes and the output deterministic for a given N: which
