@@ -212,6 +212,53 @@ class ShardedLiveWatchTest {
         assertTrue(refusal >= 0 && refusal < firstEnd, "the +1 s tick's findings come before the close that followed it: " + many.all);
     }
 
+    @Test
+    @Timeout(60)
+    void aReportThatFallsBehindDoesNotStopTheWorkers() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Lines lines = new Lines();
+        ShardedAnalysis a = new ShardedAnalysis(2, PortRoles.defaults(), ReassemblyLimits.DEFAULT, true,
+                2_000_000_000L, lines::ended, 1_000_000);
+        a.watchLive(STALL, new LiveSink() {
+            @Override
+            public void opened(Session s) {
+                try {
+                    release.await(); // the terminal froze (a paused pager, a full pipe)
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                lines.opened(s);
+            }
+
+            @Override
+            public void finding(Session s, Finding f, long t) {
+                lines.finding(s, f, t);
+            }
+
+            @Override
+            public void progress(Session s, String line, long t) {
+                lines.progress(s, line, t);
+            }
+        });
+        frames.clear();
+        times.clear();
+        scenario();
+        for (int i = 0; i < frames.size(); i++) {
+            a.frame(i + 1, times.get(i), RAW, frames.get(i), 0, frames.get(i).length, frames.get(i).length);
+        }
+        // Each tick hands a round over, and a round needs every worker's batch back: with workers waiting for the
+        // report, the fifth would wait for ever (a worker has 4 batches).
+        for (int k = 0; k < 50; k++) {
+            a.liveTick(T0 + 4_000_000_000L + k);
+        }
+        assertTrue(lines.all.isEmpty(), "the report is still frozen: " + lines.all);
+        release.countDown();
+        a.finish();
+        assertEquals(10, lines.all.stream().filter(l -> l.contains(" opened ")).count(), lines.all.toString());
+        assertEquals(6, lines.all.stream().filter(l -> l.contains("finding implicit-tls-mutual-wait at +4s")).count(),
+                "the watch went on while the report was frozen: " + lines.all);
+    }
+
     /** A raw IPv4/TCP frame between 10.0.0.1:clientPort and 10.0.0.2:serverPort. */
     private static byte[] segment(int clientPort, int serverPort, boolean fromClient, long seq, long ack, int flags, String payload) {
         byte[] data = payload.getBytes(StandardCharsets.ISO_8859_1);
