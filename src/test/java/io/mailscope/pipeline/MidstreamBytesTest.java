@@ -112,6 +112,28 @@ class MidstreamBytesTest {
         assertTrue(last.lines() > 100 && last.display().endsWith("not mail protocol lines"), last.display());
     }
 
+    @Test
+    void pop3AndSmtpSayBinaryDataTooNeverCommands() {
+        byte[] noise = new byte[50_000];
+        new SplittableRandom(3).nextBytes(noise);
+        for (String protocol : List.of("pop3", "smtp")) {
+            io.mailscope.dissect.Session session = new io.mailscope.dissect.Session(null,
+                    protocol.equals("pop3") ? io.mailscope.dissect.PortRole.POP3 : io.mailscope.dissect.PortRole.SMTP,
+                    new io.mailscope.dissect.EventTally());
+            io.mailscope.dissect.ProtocolAnalyzer analyzer = io.mailscope.dissect.Protocols.byId(protocol).newAnalyzer(session, true);
+            io.mailscope.dissect.At at = new io.mailscope.dissect.At(Direction.CLIENT_TO_SERVER, 1, 0);
+            analyzer.onData(Direction.CLIENT_TO_SERVER, noise, 0, noise.length, at);
+            analyzer.onEnd(Direction.CLIENT_TO_SERVER, at);
+            List<String> said = session.events().stream().map(Timeline::text).toList();
+            assertEquals(0, session.events().stream().filter(e -> e instanceof MailEvent.Command).count(), protocol + ": " + said);
+            assertTrue(count(session) <= 4 && count(session) >= 1, protocol + ": " + said);
+        }
+    }
+
+    private static long count(io.mailscope.dissect.Session s) {
+        return s.events().stream().filter(SessionEvent.NotText.class::isInstance).count();
+    }
+
     private static int firstLineLength(byte[] b) {
         for (int i = 0; i < b.length; i++) {
             if (b[i] == '\n') {
