@@ -6,6 +6,7 @@ import io.mailscope.capture.CaptureStats;
 import io.mailscope.capture.FrameSink;
 import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.pipeline.FrameAnalysis;
+import io.mailscope.pipeline.SessionOutput;
 import io.mailscope.report.Report;
 import io.mailscope.report.RunSummary;
 import io.mailscope.report.SummaryCounter;
@@ -43,7 +44,11 @@ final class Pipeline {
              int threads) {
         this.report = report;
         this.filter = filter;
-        this.analysis = FrameAnalysis.create(threads, o.roles(), o.limits(), !o.showPasswords, o.silenceNanos(), this::finished);
+        // With several workers, each session's filtering, counting and rendering that depends on it alone is done
+        // on its worker (Output); picking sessions by number needs the run-wide number, known on the merge only.
+        boolean prepare = !(filter instanceof SessionFilter f && f.byNumber());
+        this.analysis = FrameAnalysis.create(threads, o.roles(), o.limits(), !o.showPasswords, o.silenceNanos(),
+                prepare ? new Output() : this::finished);
         this.entry = filterExpression == null ? analysis : new BpfFrameFilter(filterExpression, analysis);
         for (java.nio.file.Path keylog : o.keylogs) {
             try {
@@ -65,6 +70,32 @@ final class Pipeline {
         counter.count(s, show);
         if (show) {
             report.session(s);
+        }
+    }
+
+    /** What the summary and the reports make of a session on its worker. */
+    private record Prepared(SummaryCounter.Counted counted, boolean shown, Object report) {
+    }
+
+    /** {@link #finished}, split for the sharded pipeline ({@link SessionOutput}): the same output. */
+    private final class Output implements SessionOutput<Prepared> {
+        @Override
+        public Prepared prepare(AnalyzedSession s) {
+            boolean show = filter.test(s);
+            return new Prepared(SummaryCounter.Counted.of(s), show, show ? report.prepare(s) : null);
+        }
+
+        @Override
+        public void deliver(Prepared p, long id) {
+            counter.count(p.counted(), p.shown());
+            if (p.shown()) {
+                report.deliver(p.report(), id);
+            }
+        }
+
+        @Override
+        public void accept(AnalyzedSession s) {
+            finished(s);
         }
     }
 

@@ -30,6 +30,11 @@ final class SessionFilter implements Predicate<AnalyzedSession> {
         }
     }
 
+    /** True when it picks sessions by number (--session): then it must see the run-wide one. */
+    boolean byNumber() {
+        return !ids.isEmpty();
+    }
+
     @Override
     public boolean test(AnalyzedSession s) {
         TcpConnection c = s.session().connection();

@@ -21,6 +21,9 @@ import java.util.function.Consumer;
 final class SessionMerge implements Runnable {
     private final ShardWorker[] workers;
     private final Consumer<AnalyzedSession> out;
+    /** {@link #out} when the workers prepare its sessions, else null. */
+    @SuppressWarnings("rawtypes")
+    private final SessionOutput prepared;
     private final ShardedAnalysis.Stop stop;
     private final ShardItem[] heads;
     private final long[] watermark;
@@ -35,6 +38,7 @@ final class SessionMerge implements Runnable {
     SessionMerge(ShardWorker[] workers, Consumer<AnalyzedSession> out, ShardedAnalysis.Stop stop) {
         this.workers = workers;
         this.out = out;
+        this.prepared = out instanceof SessionOutput<?> o ? o : null;
         this.stop = stop;
         this.heads = new ShardItem[workers.length];
         this.watermark = new long[workers.length];
@@ -108,9 +112,10 @@ final class SessionMerge implements Runnable {
         }
         heads[best] = null;
         hand(c);
-        if (c.session() != null) {
-            workers[best].waitingEvents.addAndGet(-ShardWorker.weight(c.session()));
+        if (c.finished()) {
+            workers[best].waitingEvents.addAndGet(-c.weight());
         }
+        workers[best].roomMade();
         return true;
     }
 
@@ -134,6 +139,12 @@ final class SessionMerge implements Runnable {
             return;
         }
         Long id = ids.remove(c.connection());
+        if (c.prepared() != null) {
+            // rendered by the worker: only the run-wide number is added here
+            long n = id != null ? id : c.connection().id();
+            render(() -> prepared.deliver(c.prepared(), n));
+            return;
+        }
         if (id != null) {
             c.connection().renumber(id);
         }

@@ -26,10 +26,13 @@ import io.mailscope.tcp.TcpConnection;
  *       reports what is still open in the order the connections opened.</li>
  * </ul>
  *
- * @param session the finished session, or null
- * @param note    live only: the session that opened, or what the watch said about it; else null
+ * @param session  the finished session, when the output is not a {@link SessionOutput}; else null
+ * @param note     live only: the session that opened, or what the watch said about it; else null
+ * @param prepared the finished session as its worker prepared it ({@link SessionOutput#prepare}); else null
+ * @param weight   a finished session's weight in {@link ShardWorker#waitingEvents}
  */
-record ShardItem(long frame, int phase, long tie, TcpConnection connection, AnalyzedSession session, Note note) {
+record ShardItem(long frame, int phase, long tie, TcpConnection connection, AnalyzedSession session, Note note,
+                 Object prepared, long weight) {
     static final int BEFORE_SEGMENT = 0;
     static final int SEGMENT = 1;
     static final int WATCH = 2;
@@ -51,12 +54,17 @@ record ShardItem(long frame, int phase, long tie, TcpConnection connection, Anal
     /** How an open session unfolds ({@code Report.progress}). */
     record Said(Session session, String line, long timeNanos) implements Note { }
 
-    ShardItem(long frame, int phase, long tie, TcpConnection connection, AnalyzedSession session) {
-        this(frame, phase, tie, connection, session, null);
+    ShardItem(long frame, int phase, long tie, TcpConnection connection, Note note) {
+        this(frame, phase, tie, connection, null, note, null, 0);
     }
 
     boolean opened() {
-        return session == null && (note == null || note instanceof Opened);
+        return !finished() && (note == null || note instanceof Opened);
+    }
+
+    /** A session finished (handed on whole, or prepared by its worker). */
+    boolean finished() {
+        return session != null || prepared != null;
     }
 
     boolean before(ShardItem o) {

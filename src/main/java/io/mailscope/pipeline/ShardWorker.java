@@ -14,6 +14,7 @@ import org.jctools.queues.SpscArrayQueue;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One analysis worker of a {@link ShardedAnalysis}: its own {@link TcpReassembler} and {@link SessionTracker} for
@@ -53,6 +54,11 @@ final class ShardWorker implements Runnable {
     private final TunnelStack noTunnel = new TunnelStack();
     private final Idle idle = new Idle(Idle.SIGNALLED);
     private final ShardedAnalysis.Stop stop;
+    private final SessionOutput<?> output;
+    /** This worker's thread, for the merge to wake when it made room ({@link #waitingForRoom}). */
+    private volatile Thread thread;
+    /** Set while this worker waits for the merge to take items ({@link #roomMade}). */
+    private volatile boolean waitingForRoom;
 
     /** Every frame up to this one has been analyzed and its items are in {@link #out}. */
     private volatile long progress;
@@ -74,15 +80,20 @@ final class ShardWorker implements Runnable {
     /** Live progress lines that may wait for the merge per worker; more are skipped (counted). */
     static final int MAX_PENDING = 16_384;
 
+    /**
+     * @param output where finished sessions go when it can prepare them here ({@link SessionOutput#prepare}), or
+     *               null: the merge gets the sessions themselves
+     */
     ShardWorker(int index, PortRoles roles, ReassemblyLimits limits, boolean redact, long silenceNanos, KeyLog keys,
-                long maxKeptEvents, ShardedAnalysis.Stop stop) {
+                long maxKeptEvents, ShardedAnalysis.Stop stop, SessionOutput<?> output) {
         this.index = index;
+        this.output = output;
         this.maxKeptEvents = maxKeptEvents;
         this.maxWaitingEvents = Math.max(1, Math.min(4096, maxKeptEvents / 64));
         this.stop = stop;
         this.tracker = new SessionTracker(roles, redact, silenceNanos, this::finished,
                 new EventTally(maxKeptEvents / 4 * 3), keys);
-        this.tracker.onOpen(s -> emit(new ShardItem(frame, phase, counter++, s.connection(), null,
+        this.tracker.onOpen(s -> emit(new ShardItem(frame, phase, counter++, s.connection(),
                 watch == null ? null : new ShardItem.Opened(s, s.connection().startNanos()))));
         this.reassembler = new TcpReassembler(tracker, limits, roles::isMailPort);
         this.reassembler.expiryDrivenByCaller();
@@ -118,8 +129,22 @@ final class ShardWorker implements Runnable {
         return reassembler;
     }
 
+    /**
+     * The merge took this worker's items: wakes it if it waits for room (a signalled wait, not sleeps of 50 µs that
+     * each cost a context switch while the merge, the bottleneck, needs the core).
+     */
+    void roomMade() {
+        if (waitingForRoom) {
+            Thread t = thread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
     @Override
     public void run() {
+        thread = Thread.currentThread();
         while (!stop.requested()) {
             SegmentBatch b = in.poll();
             if (b == null) {
@@ -229,19 +254,25 @@ final class ShardWorker implements Runnable {
         TcpConnection c = s.session().connection();
         long tie = atEnd ? c.firstFrame() : phase == ShardItem.SEGMENT ? counter++ : c.lastFrame();
         long weight = weight(s);
+        // rendered here, on the worker, while the session is fresh in this core's cache; what the merge gets is
+        // small, and the session's objects die young here instead of being promoted while they wait in the queue
+        Object prepared = output == null ? null : output.prepare(s);
         Idle wait = null;
         while (waitingEvents.get() > 0 && waitingEvents.get() + weight > maxWaitingEvents) {
             if (stop.requested()) {
                 throw new ShardedAnalysis.Stopped();
             }
             if (wait == null) {
-                wait = new Idle();
+                wait = new Idle(Idle.SIGNALLED);
+                waitingForRoom = true;
             }
             flushPending(); // the merge may be waiting for what is pending before it can take sessions off
             wait.pause();
         }
+        waitingForRoom = false;
         waitingEvents.addAndGet(weight);
-        emit(new ShardItem(frame, phase, tie, c, s));
+        emit(prepared == null ? new ShardItem(frame, phase, tie, c, s, null, null, weight)
+                : new ShardItem(frame, phase, tie, c, null, null, prepared, weight));
     }
 
     /** What a finished session weighs in {@link #waitingEvents}. */
@@ -255,7 +286,7 @@ final class ShardWorker implements Runnable {
             skippedLines++;
             return;
         }
-        emit(new ShardItem(frame, ShardItem.WATCH, counter++, note.session().connection(), null, note));
+        emit(new ShardItem(frame, ShardItem.WATCH, counter++, note.session().connection(), note));
     }
 
     private void emit(ShardItem item) {
@@ -272,9 +303,12 @@ final class ShardWorker implements Runnable {
                 throw new ShardedAnalysis.Stopped();
             }
             if (wait == null) {
-                wait = new Idle();
+                wait = new Idle(Idle.SIGNALLED);
+                waitingForRoom = true;
+                continue; // the merge may have made room before it could see the flag
             }
             wait.pause();
         }
+        waitingForRoom = false;
     }
 }

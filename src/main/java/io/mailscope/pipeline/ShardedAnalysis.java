@@ -139,7 +139,8 @@ public final class ShardedAnalysis implements FrameAnalysis {
         this.filling = new SegmentBatch[workers];
         this.threads = new Thread[workers];
         for (int w = 0; w < workers; w++) {
-            this.workers[w] = new ShardWorker(w, roles, share, redactCredentials, silenceNanos, keys, eventShare, stop);
+            this.workers[w] = new ShardWorker(w, roles, share, redactCredentials, silenceNanos, keys, eventShare, stop,
+                    out instanceof SessionOutput<?> o ? o : null);
             this.filling[w] = this.workers[w].free.poll();
         }
         this.merge = new SessionMerge(this.workers, out, stop);

@@ -72,6 +72,21 @@ final class JsonLineWriter {
         raw((byte) ':');
     }
 
+    /**
+     * Goes on inside an object whose first fields were written by another writer (a session's line rendered on a
+     * worker after its number, which the merge writes): nothing is written, the next field gets its comma.
+     */
+    void resumeObject() {
+        push(true);
+        hasValue[depth] = true;
+    }
+
+    /** Ends the object opened here with the rest rendered elsewhere ({@link #resumeObject}), its closing brace included. */
+    void writeObjectRest(byte[] rest) throws IOException {
+        raw(rest);
+        depth--;
+    }
+
     // --- values
 
     void writeString(String s) throws IOException {

@@ -67,6 +67,48 @@ public final class JsonReport implements Report {
         }
     }
 
+    /**
+     * The session's line without its start up to the run-wide number ({@code {"type":"session","id":N}), rendered
+     * on any thread with a writer of that thread's own; {@link #deliver} writes the start and these bytes, so the
+     * line is byte for byte what {@link #session} writes.
+     */
+    @Override
+    public Object prepare(AnalyzedSession s) {
+        return RENDERERS.get().rest(s);
+    }
+
+    @Override
+    public void deliver(Object prepared, long id) {
+        try {
+            writeSessionHead(id);
+            g.writeObjectRest((byte[]) prepared);
+            endLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Per thread: a report writing into bytes, with its own endpoint spellings and encoded strings. */
+    private static final ThreadLocal<Renderer> RENDERERS = ThreadLocal.withInitial(Renderer::new);
+
+    private static final class Renderer {
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(4096);
+        private final JsonReport json = new JsonReport(bytes, false);
+
+        byte[] rest(AnalyzedSession s) {
+            try {
+                json.g.resumeObject();
+                json.writeSessionRest(s);
+                json.g.flush();
+                byte[] rest = bytes.toByteArray();
+                bytes.reset();
+                return rest;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // not from memory
+            }
+        }
+    }
+
     @Override
     public void summary(RunSummary summary) {
         line(() -> {
@@ -172,12 +214,22 @@ public final class JsonReport implements Report {
     }
 
     private void writeSession(AnalyzedSession as) throws IOException {
+        writeSessionHead(as.session().connection().id());
+        writeSessionRest(as);
+    }
+
+    /** A session's line up to its run-wide number. */
+    private void writeSessionHead(long id) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("type", "session");
+        g.writeNumberField("id", id);
+    }
+
+    /** A session's line after its number: everything that depends on the session alone. */
+    private void writeSessionRest(AnalyzedSession as) throws IOException {
         Session s = as.session();
         Diagnosis d = as.diagnosis();
         TcpConnection c = s.connection();
-        g.writeStartObject();
-        g.writeStringField("type", "session");
-        g.writeNumberField("id", c.id());
         g.writeStringField("client", clients.of(c.client()));
         g.writeStringField("server", servers.of(c.server()));
         g.writeStringField("port_role", s.role().label());

@@ -8,6 +8,22 @@ import io.mailscope.explain.Finding;
 public interface Report extends AutoCloseable {
     void session(AnalyzedSession session);
 
+    /**
+     * The part of {@link #session} that depends on this session alone, done ahead on any thread (a worker of the
+     * sharded pipeline, concurrently with others); {@link #deliver} finishes it in order. The default keeps the
+     * session for {@link #session}. Must not read the connection's number: {@code deliver} gives the run-wide one.
+     */
+    default Object prepare(AnalyzedSession session) {
+        return session;
+    }
+
+    /** {@link #session} of what {@link #prepare} made, numbered {@code id} in the run: the same output. */
+    default void deliver(Object prepared, long id) {
+        AnalyzedSession s = (AnalyzedSession) prepared;
+        s.session().connection().renumber(id);
+        session(s);
+    }
+
     void summary(RunSummary summary);
 
     /** Live capture: a connection has just opened. */

@@ -15,6 +15,23 @@ public record Reports(List<Report> all) implements Report {
     }
 
     @Override
+    public Object prepare(AnalyzedSession session) {
+        Object[] each = new Object[all.size()];
+        for (int i = 0; i < each.length; i++) {
+            each[i] = all.get(i).prepare(session);
+        }
+        return each;
+    }
+
+    @Override
+    public void deliver(Object prepared, long id) {
+        Object[] each = (Object[]) prepared;
+        for (int i = 0; i < each.length; i++) {
+            all.get(i).deliver(each[i], id);
+        }
+    }
+
+    @Override
     public void summary(RunSummary summary) {
         all.forEach(r -> r.summary(summary));
     }

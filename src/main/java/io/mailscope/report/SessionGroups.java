@@ -15,6 +15,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -47,12 +49,21 @@ final class SessionGroups {
      * What a group needs of a session: not the session itself, whose events a long conversation makes large.
      * {@code startNanos} is relative to the capture's start.
      */
-    private record Member(long id, long startNanos, String clientIp, String server, PortRole role, Diagnosis diagnosis) {
+    record Member(long id, long startNanos, String clientIp, String server, PortRole role, Diagnosis diagnosis) {
         static Member of(AnalyzedSession s) {
+            return of(s, s.session().connection().id());
+        }
+
+        /** With the run-wide number {@code id} (a worker's session is numbered later, by the merge). */
+        static Member of(AnalyzedSession s, long id) {
             Session session = s.session();
             TcpConnection c = session.connection();
-            return new Member(c.id(), c.startNanos() - session.captureStartNanos(), c.client().ip(),
+            return new Member(id, c.startNanos() - session.captureStartNanos(), c.client().ip(),
                     c.server().toString(), session.role(), s.diagnosis());
+        }
+
+        Member withId(long runWideId) {
+            return new Member(runWideId, startNanos, clientIp, server, role, diagnosis);
         }
     }
 
@@ -93,6 +104,11 @@ final class SessionGroups {
     private final ArrayDeque<Held> window = new ArrayDeque<>();
     private final Map<Key, Integer> inWindow = new HashMap<>();
     private final Map<Key, Group> groups = new LinkedHashMap<>();
+    /**
+     * The keys of the groups formed so far, for other threads ({@link #formed}): a key once here is a group until
+     * {@link #finish}, so a session with this key, finished now, joins it when it is added later.
+     */
+    private final Set<Key> formedKeys = ConcurrentHashMap.newKeySet();
 
     /** @param printer where paragraphs go, in order */
     SessionGroups(Consumer<String> printer) {
@@ -122,9 +138,32 @@ final class SessionGroups {
         return true;
     }
 
+    /** {@link #joined(AnalyzedSession, Key)} of a session already reduced to what a group keeps. */
+    boolean joined(Key key, Member m) {
+        Group g = key == null ? null : groups.get(key);
+        if (g == null) {
+            return false;
+        }
+        g.add(m);
+        return true;
+    }
+
+    /**
+     * On any thread: true when a group of {@code key} has formed, so a session with that key finishing now will
+     * join it and needs no paragraph (false may be late: the paragraph is then made for nothing).
+     */
+    boolean formed(Key key) {
+        return key != null && formedKeys.contains(key);
+    }
+
     /** A session's own paragraph, held in the window until it is known whether it joins a group. */
     void add(AnalyzedSession s, Key key, String paragraph) {
-        window.addLast(new Held(key, paragraph, key == null ? null : Member.of(s)));
+        add(key, paragraph, key == null ? null : Member.of(s));
+    }
+
+    /** {@link #add(AnalyzedSession, Key, String)} of a session already reduced to what a group keeps. */
+    void add(Key key, String paragraph, Member member) {
+        window.addLast(new Held(key, paragraph, member));
         if (key != null && inWindow.merge(key, 1, Integer::sum) >= MIN_GROUP) {
             form(key);
         }
@@ -148,6 +187,7 @@ final class SessionGroups {
         }
         inWindow.remove(key);
         groups.put(key, g);
+        formedKeys.add(key);
     }
 
     private void release(Held h) {

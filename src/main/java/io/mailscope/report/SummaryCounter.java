@@ -5,7 +5,7 @@ import io.mailscope.explain.Finding;
 import io.mailscope.explain.Outcome;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,18 +27,36 @@ public final class SummaryCounter {
     }
 
     public void count(AnalyzedSession s, boolean wasShown) {
+        count(Counted.of(s), wasShown);
+    }
+
+    /** What the summary counts of one session, taken on any thread (a worker) and counted later, in order. */
+    public record Counted(long clientBytes, long serverBytes, String outcome, List<String> codes) {
+        public static Counted of(AnalyzedSession s) {
+            List<String> codes = List.of();
+            List<Finding> fs = s.diagnosis().findings();
+            if (!fs.isEmpty()) {
+                Set<String> seen = new LinkedHashSet<>();
+                for (Finding f : fs) {
+                    seen.add(f.code());
+                }
+                codes = List.copyOf(seen);
+            }
+            return new Counted(s.session().connection().clientBytes(), s.session().connection().serverBytes(),
+                    s.diagnosis().outcome().label(), codes);
+        }
+    }
+
+    public void count(Counted c, boolean wasShown) {
         sessions++;
         if (wasShown) {
             shown++;
         }
-        clientBytes += s.session().connection().clientBytes();
-        serverBytes += s.session().connection().serverBytes();
-        outcomes.merge(s.diagnosis().outcome().label(), 1L, Long::sum);
-        Set<String> codes = new HashSet<>();
-        for (Finding f : s.diagnosis().findings()) {
-            if (codes.add(f.code())) {
-                findings.merge(f.code(), 1L, Long::sum);
-            }
+        clientBytes += c.clientBytes();
+        serverBytes += c.serverBytes();
+        outcomes.merge(c.outcome(), 1L, Long::sum);
+        for (String code : c.codes()) {
+            findings.merge(code, 1L, Long::sum);
         }
     }
 

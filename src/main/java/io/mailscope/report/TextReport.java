@@ -86,10 +86,73 @@ public final class TextReport implements Report {
                 return; // counted in its group: no paragraph to render
             }
         }
+        String paragraph = paragraph(as, Long.toString(as.session().connection().id()));
+        if (groups != null) {
+            groups.add(as, key, paragraph);
+        } else {
+            write(paragraph);
+        }
+    }
+
+    /** Stands for the run-wide number in a paragraph rendered before it is known: no endpoint or label has it. */
+    private static final char NUMBER_MARK = '\0';
+
+    /**
+     * What {@link #prepare} makes of a session: its paragraph with {@link #NUMBER_MARK} for its number (null when
+     * its group had formed), its group key and what the group keeps of it (null when it cannot be grouped).
+     */
+    private record Paragraph(String text, SessionGroups.Key key, SessionGroups.Member member) {
+    }
+
+    private static final Paragraph NOTHING = new Paragraph(null, null, null);
+
+    /**
+     * The paragraph, rendered on any thread (a worker): nothing in it depends on another session but the number,
+     * which {@link #deliver} fills in, and whether the session joins a group, which {@code deliver} decides (a
+     * session whose group has already formed gets no paragraph here).
+     */
+    @Override
+    public Object prepare(AnalyzedSession as) {
+        if (detail == Detail.NONE) {
+            return NOTHING;
+        }
+        if (groups == null) {
+            return new Paragraph(paragraph(as, String.valueOf(NUMBER_MARK)), null, null);
+        }
+        SessionGroups.Key key = SessionGroups.keyOf(as);
+        String text = groups.formed(key) ? null : paragraph(as, String.valueOf(NUMBER_MARK));
+        return new Paragraph(text, key, key == null ? null : SessionGroups.Member.of(as, 0));
+    }
+
+    @Override
+    public void deliver(Object prepared, long id) {
+        Paragraph p = (Paragraph) prepared;
+        if (p == NOTHING) {
+            return;
+        }
+        SessionGroups.Member member = p.member() == null ? null : p.member().withId(id);
+        if (groups != null && groups.joined(p.key(), member)) {
+            return;
+        }
+        if (p.text() == null) {
+            throw new IllegalStateException("a session without a paragraph joined no group");
+        }
+        int at = p.text().indexOf(NUMBER_MARK);
+        String text = new StringBuilder(p.text().length() + 19).append(p.text(), 0, at).append(id)
+                .append(p.text(), at + 1, p.text().length()).toString();
+        if (groups != null) {
+            groups.add(p.key(), text, member);
+        } else {
+            write(text);
+        }
+    }
+
+    /** A session's paragraph, {@code id} standing for its number. */
+    private String paragraph(AnalyzedSession as, String id) {
         StringBuilder sb = new StringBuilder(1024);
         Session s = as.session();
         Diagnosis d = as.diagnosis();
-        header(s, d, sb);
+        header(s, d, id, sb);
         if (detail == Detail.FULL) {
             List<TimelineEntry> entries = Timeline.of(s);
             ladder.draw(s, entries, sb);
@@ -99,16 +162,12 @@ public final class TextReport implements Report {
         }
         findings(d.findings(), sb);
         sb.append('\n');
-        if (groups != null) {
-            groups.add(as, key, sb.toString());
-        } else {
-            write(sb.toString());
-        }
+        return sb.toString();
     }
 
-    private void header(Session s, Diagnosis d, StringBuilder sb) {
+    private void header(Session s, Diagnosis d, String id, StringBuilder sb) {
         TcpConnection c = s.connection();
-        sb.append(style.bold("#" + c.id() + " " + c.client() + " -> " + c.server()))
+        sb.append(style.bold("#" + id + " " + c.client() + " -> " + c.server()))
                 .append("  ").append(s.role() == io.mailscope.dissect.PortRole.OTHER ? "" : s.role().label() + "  ")
                 .append(Decimals.fixed3(c.endNanos() - c.startNanos())).append(" s  ")
                 .append(style.outcome(d.outcome())).append("  ").append(d.protocolPath()).append('\n');

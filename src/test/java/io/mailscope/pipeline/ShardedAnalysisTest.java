@@ -108,4 +108,43 @@ class ShardedAnalysisTest {
         });
         assertEquals("the report broke", e.getMessage());
     }
+
+    /**
+     * An output that prepares on the workers ({@link SessionOutput}): every session is prepared on a worker's thread,
+     * never on the merge's, without its run-wide number, and delivered on the merge's thread in one thread's order
+     * with that number; one thread (Analysis) just hands each session to accept.
+     */
+    @Test
+    @Timeout(120)
+    void anOutputThatPreparesOnTheWorkersGetsTheSessionsInOrderWithTheirRunWideNumbers() throws IOException {
+        List<String> files = allCaptures();
+        Run one = run(1, ReassemblyLimits.DEFAULT, files);
+        List<String> delivered = new ArrayList<>();
+        java.util.Set<String> preparedOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.Set<String> deliveredOn = new java.util.HashSet<>();
+        SessionOutput<String> output = new SessionOutput<>() {
+            @Override
+            public String prepare(AnalyzedSession s) {
+                preparedOn.add(Thread.currentThread().getName());
+                String l = line(s);
+                return l.substring(l.indexOf(' ')); // everything but the worker's own number
+            }
+
+            @Override
+            public void deliver(String rest, long id) {
+                deliveredOn.add(Thread.currentThread().getName());
+                delivered.add("#" + id + rest);
+            }
+
+            @Override
+            public void accept(AnalyzedSession s) {
+                throw new AssertionError("several workers prepare and deliver");
+            }
+        };
+        run(new ShardedAnalysis(3, Captures.ROLES, ReassemblyLimits.DEFAULT, true, 2_000_000_000L, output, Long.MAX_VALUE),
+                delivered, files);
+        assertEquals(String.join("\n", one.sessions()), String.join("\n", delivered));
+        assertEquals(java.util.Set.of("mailscope-merge"), deliveredOn);
+        assertTrue(preparedOn.stream().allMatch(n -> n.startsWith("mailscope-worker-")), preparedOn.toString());
+    }
 }
