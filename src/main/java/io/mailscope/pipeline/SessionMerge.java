@@ -27,8 +27,17 @@ final class SessionMerge implements Runnable {
     private final ShardedAnalysis.Stop stop;
     private final ShardItem[] heads;
     private final long[] watermark;
-    /** Connections opened and not yet finished, with their run-wide number. Bounded by the open connections. */
+    /**
+     * Live capture: connections opened and not yet finished, with their run-wide number (the merge renumbers a live
+     * connection when it opens, so its worker's number is gone by the time it finishes). Bounded by the open
+     * connections.
+     */
     private final Map<TcpConnection, Long> ids = new IdentityHashMap<>();
+    /**
+     * Files: per worker, its open connections' run-wide numbers by the worker's own numbers (the connections are
+     * renumbered, if at all, only once finished). Bounded by the open connections.
+     */
+    private final NumberMap[] numbers;
     private long nextId = 1;
     private volatile Throwable failure;
     private volatile boolean done;
@@ -41,6 +50,10 @@ final class SessionMerge implements Runnable {
         this.prepared = out instanceof SessionOutput<?> o ? o : null;
         this.stop = stop;
         this.heads = new ShardItem[workers.length];
+        this.numbers = new NumberMap[workers.length];
+        for (int w = 0; w < workers.length; w++) {
+            numbers[w] = new NumberMap();
+        }
         this.watermark = new long[workers.length];
     }
 
@@ -111,7 +124,7 @@ final class SessionMerge implements Runnable {
             }
         }
         heads[best] = null;
-        hand(c);
+        hand(c, best);
         if (c.finished()) {
             workers[best].waitingEvents.addAndGet(-c.weight());
         }
@@ -119,10 +132,15 @@ final class SessionMerge implements Runnable {
         return true;
     }
 
-    private void hand(ShardItem c) {
+    private void hand(ShardItem c, int worker) {
+        boolean renumberedAtOpen = live != null;
         if (c.opened()) {
             long id = nextId++;
-            ids.put(c.connection(), id);
+            if (renumberedAtOpen) {
+                ids.put(c.connection(), id);
+            } else {
+                numbers[worker].put(c.local(), id);
+            }
             if (c.note() instanceof ShardItem.Opened o) {
                 // live: the line says the run-wide number now (the worker never reads it)
                 c.connection().renumber(id);
@@ -138,7 +156,13 @@ final class SessionMerge implements Runnable {
             render(() -> live.progress(p.session(), p.line(), p.timeNanos()));
             return;
         }
-        Long id = ids.remove(c.connection());
+        Long id;
+        if (renumberedAtOpen) {
+            id = ids.remove(c.connection());
+        } else {
+            long n = numbers[worker].remove(c.local());
+            id = n < 0 ? null : n;
+        }
         if (c.prepared() != null) {
             // rendered by the worker: only the run-wide number is added here
             long n = id != null ? id : c.connection().id();

@@ -30,9 +30,10 @@ import io.mailscope.tcp.TcpConnection;
  * @param note     live only: the session that opened, or what the watch said about it; else null
  * @param prepared the finished session as its worker prepared it ({@link SessionOutput#prepare}); else null
  * @param weight   a finished session's weight in {@link ShardWorker#waitingEvents}
+ * @param local    the connection's number in its worker, read there (files: the merge's key to its run-wide one)
  */
 record ShardItem(long frame, int phase, long tie, TcpConnection connection, AnalyzedSession session, Note note,
-                 Object prepared, long weight) {
+                 Object prepared, long weight, long local) {
     static final int BEFORE_SEGMENT = 0;
     static final int SEGMENT = 1;
     static final int WATCH = 2;
@@ -55,7 +56,7 @@ record ShardItem(long frame, int phase, long tie, TcpConnection connection, Anal
     record Said(Session session, String line, long timeNanos) implements Note { }
 
     ShardItem(long frame, int phase, long tie, TcpConnection connection, Note note) {
-        this(frame, phase, tie, connection, null, note, null, 0);
+        this(frame, phase, tie, connection, null, note, null, 0, connection.id());
     }
 
     boolean opened() {

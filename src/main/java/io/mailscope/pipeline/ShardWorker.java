@@ -271,8 +271,8 @@ final class ShardWorker implements Runnable {
         }
         waitingForRoom = false;
         waitingEvents.addAndGet(weight);
-        emit(prepared == null ? new ShardItem(frame, phase, tie, c, s, null, null, weight)
-                : new ShardItem(frame, phase, tie, c, null, null, prepared, weight));
+        emit(prepared == null ? new ShardItem(frame, phase, tie, c, s, null, null, weight, c.id())
+                : new ShardItem(frame, phase, tie, c, null, null, prepared, weight, c.id()));
     }
 
     /** What a finished session weighs in {@link #waitingEvents}. */
