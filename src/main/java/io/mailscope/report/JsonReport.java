@@ -92,8 +92,10 @@ public final class JsonReport implements Report {
     private static final ThreadLocal<Renderer> RENDERERS = ThreadLocal.withInitial(Renderer::new);
 
     private static final class Renderer {
-        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(4096);
-        private final JsonReport json = new JsonReport(bytes, false);
+        /** A buffer that grew past this for a long session is dropped after it, so a worker keeps little. */
+        private static final int KEPT = 256 << 10;
+        private java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(4096);
+        private JsonReport json = new JsonReport(bytes, false);
 
         byte[] rest(AnalyzedSession s) {
             try {
@@ -102,6 +104,10 @@ public final class JsonReport implements Report {
                 json.g.flush();
                 byte[] rest = bytes.toByteArray();
                 bytes.reset();
+                if (rest.length > KEPT) {
+                    bytes = new java.io.ByteArrayOutputStream(4096);
+                    json = new JsonReport(bytes, false);
+                }
                 return rest;
             } catch (IOException e) {
                 throw new UncheckedIOException(e); // not from memory

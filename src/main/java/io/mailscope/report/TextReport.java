@@ -94,7 +94,10 @@ public final class TextReport implements Report {
         }
     }
 
-    /** Stands for the run-wide number in a paragraph rendered before it is known: no endpoint or label has it. */
+    /**
+     * Stands for the run-wide number in a paragraph rendered before it is known. The first one in the paragraph is
+     * always this: it is in the header, before any text from the wire (which could hold a NUL of its own).
+     */
     private static final char NUMBER_MARK = '\0';
 
     /**
