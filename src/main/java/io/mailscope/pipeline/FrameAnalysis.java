@@ -38,7 +38,7 @@ public interface FrameAnalysis extends FrameSink {
                                 boolean redactCredentials, long silenceNanos,
                                 java.util.function.Consumer<io.mailscope.explain.AnalyzedSession> out) {
         long maxKeptEvents = Analysis.defaultMaxKeptEvents(Runtime.getRuntime().maxMemory());
-        return workers <= 1 ? new Analysis(roles, limits, redactCredentials, silenceNanos, out, maxKeptEvents)
+        return workers <= 1 ? new Analysis(roles, limits, redactCredentials, silenceNanos, out, maxKeptEvents).compactSynOnly()
                 : new ShardedAnalysis(workers, roles, limits, redactCredentials, silenceNanos, out, maxKeptEvents);
     }
 }

@@ -1,7 +1,6 @@
 package io.mailscope.pipeline;
 
 import io.mailscope.explain.AnalyzedSession;
-import io.mailscope.tcp.TcpConnection;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -25,7 +24,7 @@ final class SessionMerge implements Runnable {
     private final ShardItem[] heads;
     private final long[] watermark;
     /** Connections opened and not yet finished, with their run-wide number. Bounded by the open connections. */
-    private final Map<TcpConnection, Long> ids = new IdentityHashMap<>();
+    private final Map<Object, Long> ids = new IdentityHashMap<>();
     private long nextId = 1;
     private volatile Throwable failure;
     private volatile boolean done;
@@ -109,10 +108,10 @@ final class SessionMerge implements Runnable {
 
     private void hand(ShardItem c) {
         if (c.opened()) {
-            ids.put(c.connection(), nextId++);
+            ids.put(c.key(), nextId++);
             return;
         }
-        Long id = ids.remove(c.connection());
+        Long id = ids.remove(c.key());
         if (id != null) {
             c.connection().renumber(id);
         }

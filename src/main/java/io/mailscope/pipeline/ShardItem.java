@@ -18,11 +18,19 @@ import io.mailscope.tcp.TcpConnection;
  *   <li>end of input: {@code frame} = {@link Long#MAX_VALUE}, {@code tie} = the first frame, as one reassembler
  *       reports what is still open in the order the connections opened.</li>
  * </ul>
+ *
+ * <p>{@code key} identifies the connection from its opening to its session ({@link TcpConnection#openKey()}: the
+ * connection, or the compact record it was kept as while it had only sent SYNs).
  */
-record ShardItem(long frame, int phase, long tie, TcpConnection connection, AnalyzedSession session) {
+record ShardItem(long frame, int phase, long tie, Object key, AnalyzedSession session) {
     static final int BEFORE_SEGMENT = 0;
     static final int SEGMENT = 1;
     static final int AFTER_FRAME = 2;
+
+    /** The finished session's connection (null for an opening). */
+    TcpConnection connection() {
+        return session == null ? null : session.session().connection();
+    }
 
     boolean opened() {
         return session == null;

@@ -62,9 +62,13 @@ final class ShardWorker implements Runnable {
         this.stop = stop;
         this.tracker = new SessionTracker(roles, redact, silenceNanos, this::finished,
                 new EventTally(maxKeptEvents / 4 * 3), keys);
-        this.tracker.onOpen(s -> emit(new ShardItem(frame, phase, counter++, s.connection(), null)));
+        this.tracker.onOpenKey(k -> emit(new ShardItem(frame, phase, counter++, k, null)));
         this.reassembler = new TcpReassembler(tracker, limits, roles::isMailPort);
         this.reassembler.expiryDrivenByCaller();
+        // files only (as ShardedAnalysis): sessions are reported when they end, so a SYN-only connection can wait
+        // as a compact record; a live use would leave this off (see Analysis.compactSynOnly)
+        this.reassembler.compactSynOnly();
+        this.tracker.beforeBaseMoves(reassembler::makeCompactWhole);
         for (int i = 0; i < BATCHES; i++) {
             free.offer(new SegmentBatch(ShardedAnalysis.BATCH_RECORDS, ShardedAnalysis.BATCH_PAYLOAD));
         }
@@ -134,7 +138,7 @@ final class ShardWorker implements Runnable {
                     frame = Long.MAX_VALUE;
                     phase = ShardItem.BEFORE_SEGMENT;
                     atEnd = true;
-                    reassembler.finish();
+                    reassembler.finish(b.time[i]);
                 }
                 default -> throw new IllegalStateException("unknown record " + b.kind[i]);
             }
@@ -156,7 +160,7 @@ final class ShardWorker implements Runnable {
             wait.pause();
         }
         waitingEvents.addAndGet(weight);
-        emit(new ShardItem(frame, phase, tie, c, s));
+        emit(new ShardItem(frame, phase, tie, c.openKey(), s));
     }
 
     /** What a finished session weighs in {@link #waitingEvents}. */

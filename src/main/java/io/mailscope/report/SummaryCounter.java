@@ -5,11 +5,9 @@ import io.mailscope.explain.Finding;
 import io.mailscope.explain.Outcome;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Counts sessions by outcome and by finding code as they finish, for the summary. */
 public final class SummaryCounter {
@@ -34,12 +32,22 @@ public final class SummaryCounter {
         clientBytes += s.session().connection().clientBytes();
         serverBytes += s.session().connection().serverBytes();
         outcomes.merge(s.diagnosis().outcome().label(), 1L, Long::sum);
-        Set<String> codes = new HashSet<>();
-        for (Finding f : s.diagnosis().findings()) {
-            if (codes.add(f.code())) {
-                findings.merge(f.code(), 1L, Long::sum);
+        List<Finding> list = s.diagnosis().findings();
+        for (int i = 0; i < list.size(); i++) {
+            if (!codeBefore(list, i)) { // a code counts once per session (the lists are short)
+                findings.merge(list.get(i).code(), 1L, Long::sum);
             }
         }
+    }
+
+    private static boolean codeBefore(List<Finding> list, int i) {
+        String code = list.get(i).code();
+        for (int j = 0; j < i; j++) {
+            if (list.get(j).code().equals(code)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public long sessions() {

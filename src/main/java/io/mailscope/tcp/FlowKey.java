@@ -15,8 +15,10 @@ import java.util.Arrays;
  * <p>Addresses are held as two big-endian longs each (IPv4 in the high half of the first), not as arrays: a key is
  * one small object, which matters when a scan keeps 100,000 half-open connections (a key with three arrays cost
  * 112 bytes, this one 64). Comparing the longs unsigned orders addresses as their bytes do.
+ *
+ * <p>Not final only for {@link SynOnly}, a key that is also the compact record of its connection (no tunnel).
  */
-final class FlowKey {
+class FlowKey {
     private static final byte[] NO_TUNNEL = new byte[0];
 
     private long lowHi;
@@ -38,6 +40,42 @@ final class FlowKey {
 
     private FlowKey(byte[] tunnel) {
         this.tunnel = tunnel;
+    }
+
+    /** A stored copy of a probe loaded with a segment outside any tunnel ({@link SynOnly}). */
+    FlowKey(FlowKey probe) {
+        this(NO_TUNNEL);
+        if (probe.tunnelLen != 0) {
+            throw new IllegalArgumentException("a key with a tunnel is copied with copy()");
+        }
+        lowHi = probe.lowHi;
+        lowLo = probe.lowLo;
+        highHi = probe.highHi;
+        highLo = probe.highLo;
+        addrLen = probe.addrLen;
+        lowPort = probe.lowPort;
+        highPort = probe.highPort;
+        hash = probe.hash;
+        srcLow = probe.srcLow;
+    }
+
+    /**
+     * Writes the 4-tuple back into a segment as sent by the lower endpoint ({@code fromLow}) or the higher one:
+     * addresses, ports and IP version, nothing else.
+     */
+    void writeTo(TcpSegment seg, boolean fromLow) {
+        seg.ipVersion = addrLen == 16 ? 6 : 4;
+        unpackInto(fromLow ? lowHi : highHi, fromLow ? lowLo : highLo, addrLen, seg.src);
+        unpackInto(fromLow ? highHi : lowHi, fromLow ? highLo : lowLo, addrLen, seg.dst);
+        seg.srcPort = fromLow ? lowPort : highPort;
+        seg.dstPort = fromLow ? highPort : lowPort;
+    }
+
+    private static void unpackInto(long hi, long lo, int len, byte[] a) {
+        for (int i = 0; i < len; i++) {
+            long half = i < 8 ? hi : lo;
+            a[i] = (byte) (half >>> (56 - 8 * (i & 7)));
+        }
     }
 
     /** Loads this probe with the segment's 4-tuple. */
@@ -113,12 +151,12 @@ final class FlowKey {
     }
 
     @Override
-    public int hashCode() {
+    public final int hashCode() {
         return hash;
     }
 
     @Override
-    public boolean equals(Object o) {
+    public final boolean equals(Object o) {
         if (this == o) {
             return true;
         }
@@ -132,10 +170,7 @@ final class FlowKey {
 
     private static byte[] unpack(long hi, long lo, int len) {
         byte[] a = new byte[len];
-        for (int i = 0; i < len; i++) {
-            long half = i < 8 ? hi : lo;
-            a[i] = (byte) (half >>> (56 - 8 * (i & 7)));
-        }
+        unpackInto(hi, lo, len, a);
         return a;
     }
 
