@@ -284,21 +284,20 @@ public final class TcpReassembler implements SegmentSink {
     /**
      * Makes a compact record whole: the connection as it would be had it been followed in full from its first SYN
      * (that SYN and the last retransmission replayed through the same steps as {@link #segment}, the ones between
-     * only counted: they changed nothing else). With {@code keep} it replaces the record in the map (at the same
-     * place: the record was just looked up, so it is the most recently active).
+     * only counted: they changed nothing else). The record stays the map's key (a {@link FlowKey} whose lower or
+     * higher side is the client's, as a key copied at the SYN would be); with {@code keep} the flow replaces it as
+     * the value, at the same place (the record was just looked up, so it is the most recently active).
      */
     private Flow whole(SynOnly s, boolean keep) {
-        FlowKey key = new FlowKey(s);
         TcpSegment syn = s.replay(replay, false);
-        Flow flow = create(key, syn, true, s.id(), s);
-        replaySyn(flow, syn, key.sourceIsLow());
+        Flow flow = create(s, syn, true, s.id(), s);
+        replaySyn(flow, syn, s.sourceIsLow());
         if (s.count > 1) {
-            replaySyn(flow, s.replay(replay, true), key.sourceIsLow());
+            replaySyn(flow, s.replay(replay, true), s.sourceIsLow());
             flow.conn.clientPackets += s.count - 2;
         }
         if (keep) {
-            flows.remove(s);
-            flows.put(key, flow);
+            flows.put(s, flow);
         }
         return flow;
     }
