@@ -368,7 +368,9 @@ public final class TcpReassembler implements SegmentSink {
 
     private void rememberClosed(FlowKey key, long now) {
         recentlyClosed.remove(key);
-        recentlyClosed.put(key, now);
+        // a connection made whole from a compact record has the record as its key: a plain key is all the
+        // 65,536 remembered 4-tuples need (72 bytes, not 120)
+        recentlyClosed.put(key instanceof SynOnly s ? new FlowKey(s) : key, now);
     }
 
     ConnectionListener listener() {
