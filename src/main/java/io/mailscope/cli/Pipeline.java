@@ -43,7 +43,8 @@ final class Pipeline {
              int threads) {
         this.report = report;
         this.filter = filter;
-        this.analysis = FrameAnalysis.create(threads, o.roles(), o.limits(), !o.showPasswords, o.silenceNanos(), this::finished);
+        this.analysis = FrameAnalysis.create(threads, o.roles(), o.limits(), !o.showPasswords, o.silenceNanos(), this::finished,
+                live);
         this.entry = filterExpression == null ? analysis : new BpfFrameFilter(filterExpression, analysis);
         for (java.nio.file.Path keylog : o.keylogs) {
             try {

@@ -58,12 +58,12 @@ public final class Analysis implements FrameAnalysis {
     }
 
     /**
-     * Keeps connections that have only sent SYNs as compact records until they say more
-     * ({@link TcpReassembler#compactSynOnly()}): for files, whose report comes when sessions end. Live capture shows
-     * sessions as they open and watches open ones, so it does not.
+     * Whether connections that have only sent SYNs are kept as compact records until they say more
+     * ({@link TcpReassembler#compactSynOnly}): for files, whose report comes when sessions end. Live capture shows
+     * sessions as they open and watches open ones, so it does not (nor does an analysis made with {@code new}).
      */
-    public Analysis compactSynOnly() {
-        reassembler.compactSynOnly();
+    public Analysis compactSynOnly(boolean on) {
+        reassembler.compactSynOnly(on);
         return this;
     }
 

@@ -63,7 +63,7 @@ public final class SessionTracker implements ConnectionListener {
     private Tracked first;
     private Tracked last;
     private Consumer<Session> onOpen = s -> { };
-    private Consumer<Object> onOpenKey = k -> { };
+    private Consumer<Object> onOpenCompact = k -> { };
     private final EventTally tally;
     private long captureStartNanos = Long.MIN_VALUE;
     private final io.mailscope.dissect.tls.decrypt.KeyLog keys;
@@ -129,12 +129,12 @@ public final class SessionTracker implements ConnectionListener {
 
     /**
      * A connection kept as a compact SYN-only record: no session yet, but the SYN it would keep is counted, and the
-     * opening is told under its token ({@link #onOpenKey}).
+     * opening is told under its token ({@link #onOpenCompact}).
      */
     @Override
     public void openedCompact(Object token) {
         tally.addCompact(1);
-        onOpenKey.accept(token);
+        onOpenCompact.accept(token);
     }
 
     @Override
@@ -161,7 +161,6 @@ public final class SessionTracker implements ConnectionListener {
         connection.attach(t);
         if (!madeWhole) {
             onOpen.accept(session);
-            onOpenKey.accept(connection);
         }
         return t.analyzer;
     }
@@ -317,19 +316,20 @@ public final class SessionTracker implements ConnectionListener {
 
     /**
      * Told about each new session as its connection opens (live reports); a connection kept as a compact SYN-only
-     * record ({@link io.mailscope.tcp.TcpReassembler#compactSynOnly()}) has no session to show until it is made whole,
-     * and is not told then either.
+     * record ({@link io.mailscope.tcp.TcpReassembler#compactSynOnly}) has no session to show until it is made whole,
+     * and is not told then either: {@link #onOpenCompact} is told when it opens.
      */
     public void onOpen(Consumer<Session> listener) {
         this.onOpen = listener;
     }
 
     /**
-     * Told about every connection as it opens, by what identifies it from then on ({@link TcpConnection#openKey()}):
-     * the connection, or a compact record's token. The parallel pipeline numbers connections in this order.
+     * Told about each connection kept as a compact SYN-only record as it opens, by its token
+     * ({@link TcpConnection#openKey()} of the connection it becomes): with {@link #onOpen}, every connection in the
+     * order it opened. The parallel pipeline numbers connections in that order.
      */
-    public void onOpenKey(Consumer<Object> listener) {
-        this.onOpenKey = listener;
+    public void onOpenCompact(Consumer<Object> listener) {
+        this.onOpenCompact = listener;
     }
 
     /** Sessions still open (for live silence checks), in order of opening. */

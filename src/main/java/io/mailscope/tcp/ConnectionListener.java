@@ -14,7 +14,7 @@ public interface ConnectionListener {
 
     /**
      * A connection opened with a client's SYN and is kept as a compact record until it says more (only when the
-     * reassembler was asked to, {@link TcpReassembler#compactSynOnly()}): no {@link TcpConnection} exists yet.
+     * reassembler was asked to, {@link TcpReassembler#compactSynOnly}): no {@link TcpConnection} exists yet.
      * {@code token} identifies it until {@link #opened} and {@link #closed} (as {@link TcpConnection#openKey()}).
      */
     default void openedCompact(Object token) {

@@ -89,13 +89,15 @@ public final class TcpReassembler implements SegmentSink {
     }
 
     /**
-     * From now on a connection that opens with a plain SYN is kept as a compact record ({@link SynOnly}) until it
-     * says more: the listener hears {@link ConnectionListener#openedCompact} at once and {@link ConnectionListener#opened}
-     * (with the SYNs replayed) only then, or when it is reported. Results are the same; what changes is when the
-     * listener learns of such a connection, so a caller that shows sessions as they open (live capture) leaves this off.
+     * With {@code on}, from now on a connection that opens with a plain SYN is kept as a compact record
+     * ({@link SynOnly}) until it says more: the listener hears {@link ConnectionListener#openedCompact} at once and
+     * {@link ConnectionListener#opened} (with the SYNs replayed) only then, or only {@link ConnectionListener#closed}
+     * when it is reported as it is. Results are the same; what changes is when the listener learns of such a
+     * connection, so a caller that shows sessions as they open or watches open ones (live capture) leaves it off
+     * (the default). Records already kept stay until they are made whole or reported.
      */
-    public void compactSynOnly() {
-        compactSynOnly = true;
+    public void compactSynOnly(boolean on) {
+        compactSynOnly = on;
     }
 
     @Override

@@ -174,7 +174,7 @@ class CompactSynOnlyTest {
         FrameAnalysis a;
         if (workers == 1) {
             Analysis one = new Analysis(Captures.ROLES, limits, true, 2_000_000_000L, out, 5_000);
-            a = compact ? one.compactSynOnly() : one;
+            a = one.compactSynOnly(compact);
         } else {
             a = new ShardedAnalysis(workers, Captures.ROLES, limits, true, 2_000_000_000L, out, 5_000);
         }
