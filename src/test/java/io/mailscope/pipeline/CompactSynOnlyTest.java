@@ -215,6 +215,33 @@ class CompactSynOnlyTest {
     }
 
     @Test
+    void liveCaptureSeesAnUnansweredSynOpenAtOnceAndFilesOnlyWhenItIsReported() {
+        Traffic t = new Traffic();
+        t.syn(T0, v4(0, 1), 40_000, new byte[] {(byte) 192, 0, 2, 25}, 993, 1000);
+        for (boolean live : new boolean[] {true, false}) {
+            List<String> seen = new ArrayList<>();
+            FrameAnalysis a = FrameAnalysis.create(1, Captures.ROLES, ROOMY, true, 2_000_000_000L,
+                    s -> seen.add("reported"), live);
+            ((Analysis) a).tracker().onOpen(s -> seen.add("opened"));
+            byte[] f = t.frames.get(0);
+            a.frame(1, T0, LinkTypes.RAW, f, 0, f.length, f.length);
+            // live shows the session as it opens and its watch judges it while open: it must exist at the SYN
+            assertEquals(live ? List.of("opened") : List.of(), seen, "live " + live);
+            assertEquals(live ? 1 : 0, countOpen(((Analysis) a).tracker()), "open sessions, live " + live);
+            a.finish();
+            assertEquals(live ? List.of("opened", "reported") : List.of("reported"), seen, "live " + live);
+        }
+    }
+
+    private static int countOpen(SessionTracker tracker) {
+        int n = 0;
+        for (var ignored : tracker.openSessions()) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
     void theWaitOfAnEvictedUnansweredSynIsHowLongItWasFollowed() {
         Traffic t = new Traffic();
         byte[] server = {(byte) 192, 0, 2, 25};
