@@ -93,6 +93,8 @@ public final class LiveBench {
     private final int seconds;
     private final Path workDir;
     private final PrintStream progress;
+    /** More options for every {@code live} run (e.g. {@code --threads 1}). */
+    private List<String> liveOptions = List.of();
 
     /**
      * @param mailscope how to start mailscope ({@link EndToEnd#mailscopeCommand})
@@ -114,6 +116,12 @@ public final class LiveBench {
         this.seconds = seconds;
         this.workDir = workDir;
         this.progress = progress;
+    }
+
+    /** Adds these options to every {@code mailscope live} it starts (e.g. {@code --threads 1}). */
+    public LiveBench liveOptions(List<String> options) {
+        this.liveOptions = List.copyOf(options);
+        return this;
     }
 
     /** Whether Linux says the interface is a loopback (IFF_LOOPBACK in /sys/class/net/IFACE/flags). */
@@ -190,6 +198,7 @@ public final class LiveBench {
         }
         cmd.addAll(mailscope);
         cmd.addAll(List.of("live", "-i", iface, "--json", "--count", Long.toString(packets)));
+        cmd.addAll(liveOptions);
         if (method == Method.HELPER) {
             cmd.addAll(List.of("--capture-helper", helper.toString()));
         }

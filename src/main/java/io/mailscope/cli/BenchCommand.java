@@ -278,6 +278,14 @@ class BenchCommand implements Runnable {
         @Option(names = "--quiet", description = "No progress lines on standard error.")
         boolean quiet;
 
+        @Option(names = "--threads", paramLabel = "N",
+                description = "Pass --threads N to live (default: live's own, the available cores; 1: one thread).")
+        Integer threads;
+
+        private List<String> liveOptions() {
+            return threads == null ? List.of() : List.of("--threads", Integer.toString(threads));
+        }
+
         @Override
         public Integer call() throws IOException, InterruptedException {
             List<LiveBench.Method> chosen = new ArrayList<>();
@@ -302,7 +310,7 @@ class BenchCommand implements Runnable {
             LiveBench bench;
             try {
                 bench = new LiveBench(EndToEnd.mailscopeCommand(System.getenv("MAILSCOPE_LAUNCHER")), iface, seconds, work,
-                        quiet ? null : System.err);
+                        quiet ? null : System.err).liveOptions(liveOptions());
             } catch (IllegalArgumentException e) {
                 System.err.println("mailscope: " + e.getMessage());
                 return Main.EXIT_USAGE;
@@ -329,7 +337,8 @@ class BenchCommand implements Runnable {
                     Files.deleteIfExists(work);
                 }
             }
-            LiveBenchReport.text(rows, iface, seconds, load, System.out);
+            LiveBenchReport.text(rows, iface, seconds, load, liveOptions().isEmpty() ? "" : " " + String.join(" ", liveOptions()),
+                    System.out);
             return rows.stream().allMatch(LiveBench.Measured::ok) ? 0 : Main.EXIT_PARTIAL;
         }
     }

@@ -11,7 +11,11 @@ import io.mailscope.capture.live.LiveStats;
 import io.mailscope.capture.live.Tee;
 import io.mailscope.dissect.PortRole;
 import io.mailscope.dissect.PortRoles;
+import io.mailscope.dissect.Session;
+import io.mailscope.explain.Finding;
 import io.mailscope.pipeline.Analysis;
+import io.mailscope.pipeline.LiveSink;
+import io.mailscope.pipeline.ShardedAnalysis;
 import io.mailscope.explain.LiveWatch;
 import io.mailscope.report.JsonReport;
 import io.mailscope.report.Report;
@@ -34,11 +38,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@code mailscope live}: captures on an interface and explains sessions as they unfold, through the same
- * analysis chain as files. One lock serialises the capture thread (packets) and the watch thread (the clock
- * that turns silences into findings), so the analysis itself stays single-threaded.
+ * analysis chain as files. With {@code --threads 1} one lock serialises the capture thread (packets) and the watch
+ * thread (the clock that turns silences into findings), so the analysis itself stays single-threaded. With more
+ * (the default: the available cores) the capture thread decodes and hands segments to the sharded pipeline's
+ * workers, each of which watches its own open sessions at the clock's ticks; the merge thread renders.
  */
 @Command(name = "live", mixinStandardHelpOptions = true,
         description = "Capture on an interface and explain mail sessions as they happen (through the capture helper "
@@ -78,7 +86,14 @@ final class LiveCommand implements Callable<Integer> {
     @Mixin
     AnalysisOptions options = new AnalysisOptions();
 
-    private final Object lock = new Object();
+    /** Sharded: how long captured frames may wait in a batch that is not full before the workers get them. */
+    private static final long FLUSH_MILLIS = 20;
+
+    /**
+     * Serialises what feeds the analysis: the capture thread's frames and the clock's ticks. With one thread the
+     * tick (the watch's diagnoses, idle expiry) runs under it; sharded, only the hand-over of a tick's marks does.
+     */
+    private final ReentrantLock reading = new ReentrantLock();
     private final AtomicBoolean finishing = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -129,17 +144,9 @@ final class LiveCommand implements Callable<Integer> {
             }
         }
         Report report = new Reports(outputs);
-        // Live analyzes on one thread: its watch reads open sessions and the clock thread shares the analysis under a
-        // lock (docs/performance.md, "Parallel pipeline"); --threads applies to files.
-        if (options.threads != null && options.threads > 1) {
-            System.err.println("mailscope: live analyzes on one thread; --threads " + options.threads + " applies to analyze and explain");
-        }
-        Pipeline pipeline = new Pipeline(options, null, report, new SessionFilter(options), true, 1);
+        int threads = options.threads();
+        Pipeline pipeline = new Pipeline(options, null, report, new SessionFilter(options), true, threads);
         pipeline.source("live:" + capture.interfaceName());
-        Analysis analysis = (Analysis) pipeline.analysis();
-        analysis.tracker().onOpen(report::opened);
-        LiveWatch watch = new LiveWatch((long) (stallSeconds * 1e9), (s, f) -> report.liveFinding(s, f, now()));
-        watch.onProgress((s, line) -> report.progress(s, line, now()));
         PcapWriter writer = null;
         if (writeTo != null) {
             try {
@@ -150,23 +157,98 @@ final class LiveCommand implements Callable<Integer> {
                 return Main.EXIT_USAGE;
             }
         }
-        FrameSink analyze = (frame, time, link, buf, off, cap, orig) -> {
-            synchronized (lock) {
-                analysis.frame(frame, time, link, buf, off, cap, orig);
-            }
-        };
+        long stallNanos = (long) (stallSeconds * 1e9);
+        FrameSink analyze;
+        Runnable tick;
+        Runnable flush = () -> { };
+        if (pipeline.analysis() instanceof ShardedAnalysis sharded) {
+            // The watch runs in each worker over its own sessions; what it says reaches the report through the merge.
+            // The capture thread and the clock share only the reading side (a frame's decoding and hand-over, or a
+            // tick's two marks), and the clock never waits for it: when the capture thread holds it, the tick is left
+            // for that thread to send after its frame.
+            sharded.watchLive(stallNanos, new LiveSink() {
+                @Override
+                public void opened(Session s) {
+                    report.opened(s);
+                }
+
+                @Override
+                public void finding(Session s, Finding f, long timeNanos) {
+                    report.liveFinding(s, f, timeNanos);
+                }
+
+                @Override
+                public void progress(Session s, String line, long timeNanos) {
+                    report.progress(s, line, timeNanos);
+                }
+            });
+            AtomicLong pendingTick = new AtomicLong();
+            analyze = (frame, time, link, buf, off, cap, orig) -> {
+                reading.lock();
+                try {
+                    sharded.frame(frame, time, link, buf, off, cap, orig);
+                    long t = pendingTick.getAndSet(0);
+                    if (t != 0) {
+                        sharded.liveTick(t);
+                    }
+                } finally {
+                    reading.unlock();
+                }
+            };
+            tick = () -> {
+                long now = now();
+                if (reading.tryLock()) {
+                    try {
+                        pendingTick.set(0);
+                        sharded.liveTick(now);
+                    } finally {
+                        reading.unlock();
+                    }
+                } else {
+                    pendingTick.set(now);
+                }
+            };
+            flush = () -> {
+                // a busy capture thread fills batches and hands them over itself
+                if (reading.tryLock()) {
+                    try {
+                        sharded.flush();
+                    } finally {
+                        reading.unlock();
+                    }
+                }
+            };
+        } else {
+            Analysis analysis = (Analysis) pipeline.analysis();
+            analysis.tracker().onOpen(report::opened);
+            LiveWatch watch = new LiveWatch(stallNanos, (s, f) -> report.liveFinding(s, f, now()));
+            watch.onProgress((s, line) -> report.progress(s, line, now()));
+            analyze = (frame, time, link, buf, off, cap, orig) -> {
+                reading.lock();
+                try {
+                    analysis.frame(frame, time, link, buf, off, cap, orig);
+                } finally {
+                    reading.unlock();
+                }
+            };
+            tick = () -> {
+                reading.lock();
+                try {
+                    long now = now();
+                    watch.tick(analysis.tracker().openSessions(), now);
+                    analysis.expireIdle(now);
+                } finally {
+                    reading.unlock();
+                }
+            };
+        }
         ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mailscope-live-clock");
             t.setDaemon(true);
             return t;
         });
-        clock.scheduleAtFixedRate(() -> {
-            synchronized (lock) {
-                long now = now();
-                watch.tick(analysis.tracker().openSessions(), now);
-                analysis.expireIdle(now);
-            }
-        }, 250, 250, TimeUnit.MILLISECONDS);
+        clock.scheduleAtFixedRate(tick, 250, 250, TimeUnit.MILLISECONDS);
+        clock.scheduleWithFixedDelay(flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
         PcapWriter w = writer;
         Runnable finish = () -> finish(capture, clock, pipeline, report, w);
         Thread hook = new Thread(finish, "mailscope-live-stop");
@@ -217,12 +299,19 @@ final class LiveCommand implements Callable<Integer> {
                 stats = capture.stats();
             }
             clock.shutdownNow();
-            synchronized (lock) {
+            reading.lock();
+            try {
                 pipeline.finishSessions();
                 pipeline.keyLogReport().forEach(line -> System.err.println("mailscope: " + line));
+                if (pipeline.analysis() instanceof ShardedAnalysis sharded && sharded.skippedProgressLines() > 0) {
+                    System.err.println("mailscope: " + sharded.skippedProgressLines()
+                            + " progress lines not shown: the report fell behind the analysis (docs/live.md, \"Threads\")");
+                }
                 report.captureStats(capture.interfaceName(), stats.frames(), stats.received(), stats.dropped(), stats.ifDropped());
                 pipeline.summary();
                 report.close();
+            } finally {
+                reading.unlock();
             }
             if (writer != null) {
                 try {

@@ -74,10 +74,13 @@ public abstract class LineProtocolAnalyzer implements ProtocolAnalyzer {
             if (!side.tlsPending && !side.stopped) {
                 LineReader r = side.reader;
                 if (r.hasPartialLine()) {
-                    line(side, r.buffer(), r.length(), r.truncated(), false);
+                    if (!side.guard.skip(r.buffer(), r.length(), at, sink)) {
+                        line(side, r.buffer(), r.length(), r.truncated(), false);
+                    }
                     endedInsideLine(direction);
                 }
                 ended(direction);
+                side.guard.end(sink);
             }
         } catch (RuntimeException e) {
             internalError(side, e);
@@ -119,6 +122,8 @@ public abstract class LineProtocolAnalyzer implements ProtocolAnalyzer {
     protected final class Side implements LineReader.Listener {
         public final Direction direction;
         public final LineReader reader;
+        /** Binary "lines" (TLS read on after a hole, midstream) are said as such, never read as commands. */
+        final NotText.Guard guard = new NotText.Guard();
         /** The upgrade was accepted: the next bytes of this direction should be TLS. */
         public boolean tlsPending;
         public boolean stopped;
@@ -130,6 +135,9 @@ public abstract class LineProtocolAnalyzer implements ProtocolAnalyzer {
 
         @Override
         public boolean line(byte[] buffer, int length, boolean truncated, boolean bareLf) {
+            if (guard.skip(buffer, length, current, sink)) {
+                return true;
+            }
             return LineProtocolAnalyzer.this.line(this, buffer, length, truncated, true);
         }
 

@@ -54,6 +54,10 @@ public final class ProtocolSniffer {
             return early;
         }
         int n = lineEnd >= 0 ? lineEnd : len;
+        if (NotText.binary(buf, 0, n)) {
+            // printable at first, then ciphertext (a TLS stream picked up inside a record): never a mail protocol line
+            return BINARY;
+        }
         String line = ascii(buf, n);
         return direction == Direction.SERVER_TO_CLIENT ? classifyServer(line, true) : classifyClient(line);
     }

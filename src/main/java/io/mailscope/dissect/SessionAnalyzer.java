@@ -5,6 +5,7 @@ import io.mailscope.dissect.tls.ClientHello;
 import io.mailscope.dissect.tls.SslV2ClientHello;
 import io.mailscope.dissect.tls.TlsEvent;
 import io.mailscope.dissect.tls.TlsAnalyzer;
+import io.mailscope.dissect.tls.TlsSniffer;
 import io.mailscope.dissect.tls.decrypt.KeyLog;
 import io.mailscope.tcp.Direction;
 import io.mailscope.tcp.StreamConsumer;
@@ -25,7 +26,11 @@ import java.util.function.IntFunction;
  */
 public final class SessionAnalyzer implements StreamConsumer {
 
-    private enum Stage { DETECT, PROXY, SSLV2_HELLO, AFTER_STARTTLS, APP, TLS, OTHER }
+    /**
+     * RESYNC: binary bytes on a mail port in a connection picked up midstream (a drop lost its start, or the capture
+     * began inside it): the bytes are passed over until a segment begins with a TLS record header, then read as TLS.
+     */
+    private enum Stage { DETECT, PROXY, SSLV2_HELLO, AFTER_STARTTLS, APP, TLS, RESYNC, OTHER }
 
     private final class Side {
         final Direction direction;
@@ -40,6 +45,10 @@ public final class SessionAnalyzer implements StreamConsumer {
         FallbackWatch fallback;
         /** The mail protocol's analyzer this direction's plaintext goes to (stage APP, and after a fallback). */
         ProtocolAnalyzer app;
+        /** The next bytes are the first after a hole: TLS records there mean the upgrade was not captured. */
+        boolean afterGap;
+        /** Bytes passed over in stage RESYNC. */
+        long skipped;
 
         Side(Direction direction) {
             this.direction = direction;
@@ -204,6 +213,18 @@ public final class SessionAnalyzer implements StreamConsumer {
                     }
                 }
                 case APP -> {
+                    boolean hole = side.afterGap;
+                    side.afterGap = false;
+                    if (freshChunk && (hole || side == client) && !side.app.upgradePending(side.direction)) {
+                        // after a hole any record header; without one only a ClientHello, which no text line starts
+                        // with (the client's STARTTLS was seen, the server's answer was lost)
+                        if (hole ? TlsSniffer.recordBoundary(data, off, len) : TlsSniffer.isClientHelloStart(data, off, len)) {
+                            // the STARTTLS answer (or the plaintext's end) was in the hole: TLS records, not lines
+                            sink.emit(new SessionEvent.TlsResynced(at, 0, false));
+                            side.stage = Stage.TLS;
+                            continue;
+                        }
+                    }
                     int used = side.app.onData(side.direction, data, off, len, at);
                     off += used;
                     len -= used;
@@ -234,6 +255,15 @@ public final class SessionAnalyzer implements StreamConsumer {
                     side.app.continuePlaintext(side.direction);
                     len -= plain - off;
                     off = plain;
+                }
+                case RESYNC -> {
+                    if (freshChunk && TlsSniffer.recordBoundary(data, off, len)) {
+                        sink.emit(new SessionEvent.TlsResynced(at, side.skipped, true));
+                        side.stage = Stage.TLS;
+                        continue;
+                    }
+                    side.skipped += len;
+                    return;
                 }
                 case OTHER -> {
                     return;
@@ -315,7 +345,7 @@ public final class SessionAnalyzer implements StreamConsumer {
             sslv2 = new SslV2ClientHello();
         }
         side.stage = ProtocolSniffer.TLS.equals(protocol) ? (v2 ? Stage.SSLV2_HELLO : Stage.TLS)
-                : side.app != null ? Stage.APP : Stage.OTHER;
+                : side.app != null ? Stage.APP : midstreamBinary(protocol, role) ? Stage.RESYNC : Stage.OTHER;
         if (side.stage != Stage.OTHER) {
             route(side, probe.clone(), 0, probeLen, at, false);
         }
@@ -356,7 +386,9 @@ public final class SessionAnalyzer implements StreamConsumer {
             detail = (fromClient ? "the client sent TLS" : "the server sent TLS") + " on plaintext "
                     + role.protocol().toUpperCase(Locale.ROOT) + " port " + session.connection().server().port()
                     + " before any STARTTLS";
-        } else if (role != PortRole.OTHER && !plaintext && !ProtocolSniffer.TLS.equals(protocol)) {
+        } else if (role != PortRole.OTHER && !plaintext && !ProtocolSniffer.TLS.equals(protocol)
+                && !midstreamBinary(protocol, role)) {
+            // (binary bytes in a connection picked up midstream are most likely inside a TLS record: RESYNC)
             code = MismatchKind.onPort(protocol, role.protocol());
             detail = protocol + " on " + role.label() + " port " + session.connection().server().port()
                     + (shown.isEmpty() ? "" : ": \"" + shown + "\"") + proxyHint(side, probe, probeLen);
@@ -364,6 +396,11 @@ public final class SessionAnalyzer implements StreamConsumer {
         if (code != null) {
             sink.emit(new SessionEvent.Mismatch(at, code, detail));
         }
+    }
+
+    /** Binary first bytes on a mail port of a connection whose start was not captured: looked at again for TLS. */
+    private boolean midstreamBinary(String protocol, PortRole role) {
+        return ProtocolSniffer.BINARY.equals(protocol) && role != PortRole.OTHER && session.connection().midstream();
     }
 
     /** When a client's first bytes on a mail port are a proxy request: its proxy setting points at the mail server. */
@@ -403,6 +440,7 @@ public final class SessionAnalyzer implements StreamConsumer {
         At at = new At(direction, frame, timeNanos);
         Side side = side(direction);
         sink.emit(new SessionEvent.Gap(at, length));
+        side.afterGap = true;
         try {
             switch (side.stage) {
                 case DETECT, AFTER_STARTTLS -> {

@@ -54,4 +54,28 @@ public sealed interface SessionEvent extends Event {
 
     /** No byte crossed in either direction for this long, starting at {@code at}. */
     record Silence(At at, long nanos, boolean untilEnd) implements SessionEvent {}
+
+    /**
+     * Bytes a line protocol's analyzer was given that are clearly not a text line (TLS records or other binary data,
+     * typically after packets were lost): {@code lines} such lines, {@code bytes} bytes, not read as commands or
+     * responses ({@link NotText}).
+     */
+    record NotText(At at, long bytes, long lines) implements SessionEvent {
+        public String display() {
+            return lines == 1 ? "binary data, " + bytes + " bytes, not a mail protocol line"
+                    : lines + " more stretches of binary data, " + bytes + " bytes, not mail protocol lines";
+        }
+    }
+
+    /**
+     * TLS found again at a record header: in a connection picked up midstream whose first bytes were not a record's
+     * start ({@code midstream}), or in a direction read as a mail protocol, after a hole or at a ClientHello (its
+     * STARTTLS answer or the start of the handshake was lost). {@code skipped} bytes before it were passed over.
+     */
+    record TlsResynced(At at, long skipped, boolean midstream) implements SessionEvent {
+        public String display() {
+            return midstream ? "TLS picked up midstream: resynchronised at a record header after " + skipped + " bytes"
+                    : "TLS where " + "the mail protocol was expected: resynchronised at a record header (its upgrade was not captured)";
+        }
+    }
 }

@@ -19,7 +19,9 @@ import java.util.function.BiConsumer;
  * live packets: what has been seen already proves (a refused LOGIN, a TLS alert, plaintext on port 993) and
  * the silences only a clock reveals (nothing sent on an implicit TLS port for N seconds, a server that has not
  * greeted, a STARTTLS with no handshake after it, a SYN with no answer). A session is diagnosed again when it
- * has new events, and once more when it has been quiet for the stall time. Called periodically.
+ * has new events, and once more when it has been quiet for the stall time. Called periodically, on the thread that
+ * analyzes the sessions it is given: with one thread under live's lock with the capture thread; with several, one
+ * watch per worker over that worker's sessions, at the ticks that come through its batches.
  */
 public final class LiveWatch {
     private final Diagnoser diagnoser = new Diagnoser();

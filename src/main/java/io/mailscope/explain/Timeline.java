@@ -148,6 +148,12 @@ public final class Timeline {
         if (e instanceof SessionEvent.Gap g) {
             return "[" + g.length() + " bytes missing from the capture]";
         }
+        if (e instanceof SessionEvent.NotText n) {
+            return "[" + n.display() + "]";
+        }
+        if (e instanceof SessionEvent.TlsResynced r) {
+            return "[" + r.display() + "]";
+        }
         if (e instanceof SessionEvent.Silence s) {
             return Evidence.duration(s.nanos()) + " of silence, neither side sent a byte" + (s.untilEnd() ? " (until the end)" : "");
         }

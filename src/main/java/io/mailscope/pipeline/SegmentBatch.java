@@ -27,6 +27,11 @@ final class SegmentBatch {
     static final byte FINISH = 4;
     /** Live clock: look for idle connections after the last frame ({@link ShardedAnalysis#expireIdle}). */
     static final byte EXPIRE_AFTER = 5;
+    /**
+     * Live clock: the worker's watch looks at its open sessions at this wall-clock time, after the last frame
+     * ({@link ShardedAnalysis#liveTick}); followed by an {@link #EXPIRE_AFTER} at the same time.
+     */
+    static final byte TICK = 6;
 
     /** Records per batch; a round is handed over before any batch overflows. */
     final int capacity;

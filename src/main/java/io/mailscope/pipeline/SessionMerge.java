@@ -29,6 +29,8 @@ final class SessionMerge implements Runnable {
     private long nextId = 1;
     private volatile Throwable failure;
     private volatile boolean done;
+    /** Live capture: where opened connections and the watch's lines go; null for files. */
+    private volatile LiveSink live;
 
     SessionMerge(ShardWorker[] workers, Consumer<AnalyzedSession> out, ShardedAnalysis.Stop stop) {
         this.workers = workers;
@@ -36,6 +38,11 @@ final class SessionMerge implements Runnable {
         this.stop = stop;
         this.heads = new ShardItem[workers.length];
         this.watermark = new long[workers.length];
+    }
+
+    /** Live capture: say what opens and what the workers' watches find, here, in the merge's order. */
+    void live(LiveSink sink) {
+        this.live = sink;
     }
 
     Throwable failure() {
@@ -101,7 +108,7 @@ final class SessionMerge implements Runnable {
         }
         heads[best] = null;
         hand(c);
-        if (!c.opened()) {
+        if (c.session() != null) {
             workers[best].waitingEvents.addAndGet(-ShardWorker.weight(c.session()));
         }
         return true;
@@ -109,16 +116,34 @@ final class SessionMerge implements Runnable {
 
     private void hand(ShardItem c) {
         if (c.opened()) {
-            ids.put(c.connection(), nextId++);
+            long id = nextId++;
+            ids.put(c.connection(), id);
+            if (c.note() instanceof ShardItem.Opened o) {
+                // live: the line says the run-wide number now (the worker never reads it)
+                c.connection().renumber(id);
+                render(() -> live.opened(o.session()));
+            }
+            return;
+        }
+        if (c.note() instanceof ShardItem.Found f) {
+            render(() -> live.finding(f.session(), f.finding(), f.timeNanos()));
+            return;
+        }
+        if (c.note() instanceof ShardItem.Said p) {
+            render(() -> live.progress(p.session(), p.line(), p.timeNanos()));
             return;
         }
         Long id = ids.remove(c.connection());
         if (id != null) {
             c.connection().renumber(id);
         }
+        render(() -> out.accept(c.session()));
+    }
+
+    private void render(Runnable r) {
         if (failure == null) {
             try {
-                out.accept(c.session());
+                r.run();
             } catch (Throwable t) {
                 // kept for the reader to rethrow; later sessions are still taken off the queues so no worker waits
                 failure = t;

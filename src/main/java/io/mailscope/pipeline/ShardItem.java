@@ -1,11 +1,14 @@
 package io.mailscope.pipeline;
 
+import io.mailscope.dissect.Session;
 import io.mailscope.explain.AnalyzedSession;
+import io.mailscope.explain.Finding;
 import io.mailscope.tcp.TcpConnection;
 
 /**
  * What a worker tells the merge, in the order it happened there: a connection opened (to number it in the run's
- * order) or a session finished. The key (frame, phase, tie) says where a single analysis would have done the same:
+ * order), a session finished, or (live capture) what the worker's watch said about an open session. The key
+ * (frame, phase, tie) says where a single analysis would have done the same:
  *
  * <ul>
  *   <li>{@link #BEFORE_SEGMENT}: idle connections expired when the reader's clock looked at frame {@code frame},
@@ -13,19 +16,47 @@ import io.mailscope.tcp.TcpConnection;
  *       would be, by the frame that last touched them ({@code tie} = last frame);</li>
  *   <li>{@link #SEGMENT}: what frame {@code frame}'s segment did (open, port reuse, RST, FIN, evictions), all in
  *       the one worker that owns its connection, in the order they happened there ({@code tie} = a counter);</li>
+ *   <li>{@link #WATCH}: live capture's clock ticked after frame {@code frame} and the worker's watch said something
+ *       about one of its open sessions ({@code tie} = the same counter, so a worker's lines keep their order; lines
+ *       of different workers at one tick interleave by it, which is why live's order across sessions may differ
+ *       from one thread's);</li>
  *   <li>{@link #AFTER_FRAME}: live capture's clock expired idle connections after frame {@code frame}
  *       ({@code tie} = last frame);</li>
  *   <li>end of input: {@code frame} = {@link Long#MAX_VALUE}, {@code tie} = the first frame, as one reassembler
  *       reports what is still open in the order the connections opened.</li>
  * </ul>
+ *
+ * @param session the finished session, or null
+ * @param note    live only: the session that opened, or what the watch said about it; else null
  */
-record ShardItem(long frame, int phase, long tie, TcpConnection connection, AnalyzedSession session) {
+record ShardItem(long frame, int phase, long tie, TcpConnection connection, AnalyzedSession session, Note note) {
     static final int BEFORE_SEGMENT = 0;
     static final int SEGMENT = 1;
-    static final int AFTER_FRAME = 2;
+    static final int WATCH = 2;
+    static final int AFTER_FRAME = 3;
+
+    /** A line of live capture's watch about an open session, rendered by the merge (as the reports keep state). */
+    sealed interface Note {
+        Session session();
+
+        long timeNanos();
+    }
+
+    /** A connection opened ({@code Report.opened}); only live capture says it, files need only the number. */
+    record Opened(Session session, long timeNanos) implements Note { }
+
+    /** A finding about an open session, the moment it is known ({@code Report.liveFinding}). */
+    record Found(Session session, Finding finding, long timeNanos) implements Note { }
+
+    /** How an open session unfolds ({@code Report.progress}). */
+    record Said(Session session, String line, long timeNanos) implements Note { }
+
+    ShardItem(long frame, int phase, long tie, TcpConnection connection, AnalyzedSession session) {
+        this(frame, phase, tie, connection, session, null);
+    }
 
     boolean opened() {
-        return session == null;
+        return session == null && (note == null || note instanceof Opened);
     }
 
     boolean before(ShardItem o) {

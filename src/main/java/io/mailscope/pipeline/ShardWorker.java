@@ -6,17 +6,25 @@ import io.mailscope.dissect.EventTally;
 import io.mailscope.dissect.PortRoles;
 import io.mailscope.dissect.tls.decrypt.KeyLog;
 import io.mailscope.explain.AnalyzedSession;
+import io.mailscope.explain.LiveWatch;
 import io.mailscope.tcp.ReassemblyLimits;
 import io.mailscope.tcp.TcpConnection;
 import io.mailscope.tcp.TcpReassembler;
 import org.jctools.queues.SpscArrayQueue;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One analysis worker of a {@link ShardedAnalysis}: its own {@link TcpReassembler} and {@link SessionTracker} for
  * the connections {@link ShardHash} gives it, fed batches by the reading thread, telling the merge what opened and
  * what finished ({@link ShardItem}) and how far it got ({@link #progress()}).
+ *
+ * <p><b>Live capture</b> ({@link #watch}): the worker runs its own {@link LiveWatch} over its own open sessions at
+ * each clock tick that comes in its batches ({@link SegmentBatch#TICK}), and hands what the watch says to the merge
+ * as items, which renders them. It never waits for the report there: when the merge's queue is full, the items wait
+ * in order in {@link #pending} (progress lines beyond {@link #MAX_PENDING} are skipped and counted), and the worker
+ * publishes its progress only up to the first frame still pending, so the merge's order holds.
  *
  * <p>A failure (a bug: dissectors' exceptions are caught per connection by the reassembler) is kept for the reader
  * to rethrow; the worker then goes on taking batches without analyzing them, so the reader never waits for it.
@@ -53,6 +61,18 @@ final class ShardWorker implements Runnable {
     private int phase;
     private boolean atEnd;
     private long counter;
+    /** Live capture's watch over this worker's open sessions, or null (files). */
+    private LiveWatch watch;
+    /** The wall-clock time of the tick being handled. */
+    private long tickNanos;
+    /** Live only: items the merge's queue had no room for yet, in order. */
+    private final ArrayDeque<ShardItem> pending = new ArrayDeque<>();
+    /** The frame up to which every batch taken has been analyzed (progress waits for {@link #pending}). */
+    private long analyzedUpTo;
+    private volatile long skippedLines;
+
+    /** Live progress lines that may wait for the merge per worker; more are skipped (counted). */
+    static final int MAX_PENDING = 16_384;
 
     ShardWorker(int index, PortRoles roles, ReassemblyLimits limits, boolean redact, long silenceNanos, KeyLog keys,
                 long maxKeptEvents, ShardedAnalysis.Stop stop) {
@@ -62,7 +82,8 @@ final class ShardWorker implements Runnable {
         this.stop = stop;
         this.tracker = new SessionTracker(roles, redact, silenceNanos, this::finished,
                 new EventTally(maxKeptEvents / 4 * 3), keys);
-        this.tracker.onOpen(s -> emit(new ShardItem(frame, phase, counter++, s.connection(), null)));
+        this.tracker.onOpen(s -> emit(new ShardItem(frame, phase, counter++, s.connection(), null,
+                watch == null ? null : new ShardItem.Opened(s, s.connection().startNanos()))));
         this.reassembler = new TcpReassembler(tracker, limits, roles::isMailPort);
         this.reassembler.expiryDrivenByCaller();
         for (int i = 0; i < BATCHES; i++) {
@@ -72,6 +93,21 @@ final class ShardWorker implements Runnable {
 
     long progress() {
         return progress;
+    }
+
+    /**
+     * Live capture: watch this worker's open sessions at each {@link SegmentBatch#TICK}. Called by the reading
+     * thread before it hands over the first batch (the hand-over publishes it to this thread).
+     */
+    void watch(long stallNanos) {
+        LiveWatch w = new LiveWatch(stallNanos, (s, f) -> note(new ShardItem.Found(s, f, tickNanos), false));
+        w.onProgress((s, line) -> note(new ShardItem.Said(s, line, tickNanos), true));
+        this.watch = w;
+    }
+
+    /** Progress lines skipped because the merge fell {@link #MAX_PENDING} items behind this worker. */
+    long skippedLines() {
+        return skippedLines;
     }
 
     Throwable failure() {
@@ -87,6 +123,10 @@ final class ShardWorker implements Runnable {
         while (!stop.requested()) {
             SegmentBatch b = in.poll();
             if (b == null) {
+                if (!pending.isEmpty()) {
+                    flushPending();
+                    publish(analyzedUpTo);
+                }
                 idle.pause();
                 continue;
             }
@@ -103,10 +143,46 @@ final class ShardWorker implements Runnable {
             b.clear();
             free.offer(b); // never full: there are only BATCHES batches
             stop.wakeReader();
-            progress = last ? Long.MAX_VALUE : upTo;
-            stop.wakeMerge();
+            analyzedUpTo = upTo;
             if (last) {
+                drainPending();
+                progress = Long.MAX_VALUE;
+                stop.wakeMerge();
                 return;
+            }
+            flushPending();
+            publish(upTo);
+        }
+    }
+
+    /**
+     * Says every frame up to {@code upTo} is analyzed, or, while items wait in {@link #pending}, up to the frame
+     * before the first of them (never backwards: a tick's items carry the frame of the last round).
+     */
+    private void publish(long upTo) {
+        long p = pending.isEmpty() ? upTo : Math.max(progress, Math.min(upTo, pending.peekFirst().frame() - 1));
+        if (p != progress) {
+            progress = p;
+        }
+        stop.wakeMerge();
+    }
+
+    /** Moves what waits in {@link #pending} to the merge's queue, as far as it has room. */
+    private void flushPending() {
+        ShardItem item;
+        while ((item = pending.peekFirst()) != null && out.offer(item)) {
+            pending.pollFirst();
+        }
+    }
+
+    /** At the end: everything pending goes to the merge, waiting for room. */
+    private void drainPending() {
+        Idle wait = new Idle();
+        while (!pending.isEmpty() && !stop.requested()) {
+            flushPending();
+            if (!pending.isEmpty()) {
+                stop.wakeMerge();
+                wait.pause();
             }
         }
     }
@@ -127,6 +203,14 @@ final class ShardWorker implements Runnable {
                     frame = b.frame[i];
                     phase = b.kind[i] == SegmentBatch.EXPIRE ? ShardItem.BEFORE_SEGMENT : ShardItem.AFTER_FRAME;
                     reassembler.expireIdle(b.time[i]);
+                }
+                case SegmentBatch.TICK -> {
+                    frame = b.frame[i];
+                    phase = ShardItem.WATCH;
+                    tickNanos = b.time[i];
+                    if (watch != null) {
+                        watch.tick(tracker.openSessions(), tickNanos);
+                    }
                 }
                 case SegmentBatch.FILE_STARTS -> tracker.fileStarts();
                 case SegmentBatch.CAPTURE_START -> tracker.captureStart(b.time[i]);
@@ -153,6 +237,7 @@ final class ShardWorker implements Runnable {
             if (wait == null) {
                 wait = new Idle();
             }
+            flushPending(); // the merge may be waiting for what is pending before it can take sessions off
             wait.pause();
         }
         waitingEvents.addAndGet(weight);
@@ -164,7 +249,23 @@ final class ShardWorker implements Runnable {
         return s.session().keptEvents() + 1L;
     }
 
+    /** What the watch said, to the merge; a progress line is skipped when too much already waits for it. */
+    private void note(ShardItem.Note note, boolean skippable) {
+        if (skippable && pending.size() >= MAX_PENDING) {
+            skippedLines++;
+            return;
+        }
+        emit(new ShardItem(frame, ShardItem.WATCH, counter++, note.session().connection(), null, note));
+    }
+
     private void emit(ShardItem item) {
+        if (watch != null) {
+            // live: never wait for the report; keep the order behind what already waits
+            if (!pending.isEmpty() || !out.offer(item)) {
+                pending.addLast(item);
+            }
+            return;
+        }
         Idle wait = null;
         while (!out.offer(item)) {
             if (stop.requested()) {

@@ -38,6 +38,11 @@ import java.util.function.Consumer;
  * reassembler's rhythm, {@link TcpReassembler#EXPIRY_CHECK_INTERVAL}), when a file starts and the session clock's
  * base. Connections are numbered and sessions ordered by the merge ({@link ShardItem} says how).
  *
+ * <p><b>Live capture</b> ({@link #watchLive}): the capture thread is the reader; the clock's ticks go to every worker
+ * as records in its batches ({@link #liveTick}), each worker's watch diagnoses its own open sessions, and the merge
+ * renders what opens and what the watches say, in its order ({@link ShardItem#WATCH}), without a worker waiting for
+ * the report.
+ *
  * <p><b>Memory.</b> The limits are for all workers together, split evenly: each worker gets a 1/N share of
  * {@code --max-connections}, of the out-of-order budget and of the kept-events budget. A split (rather than shared
  * atomic counters) keeps the hot path free of contended writes and the output deterministic for a given N: which
@@ -292,6 +297,60 @@ public final class ShardedAnalysis implements FrameAnalysis {
             clockPending = true;
             frames.readFrames(reader, entry);
         }
+    }
+
+    /**
+     * Live capture: each worker watches its own open sessions at every {@link #liveTick} (the same rules as one
+     * thread's {@code LiveWatch}, on its shard), and the merge gives {@code sink} what opens and what the watches say,
+     * on its thread, in its order. Call before the first frame.
+     */
+    public void watchLive(long stallNanos, LiveSink sink) {
+        for (ShardWorker w : workers) {
+            w.watch(stallNanos);
+        }
+        merge.live(sink);
+    }
+
+    /**
+     * Live capture's clock: every worker's watch looks at its open sessions as of {@code nowNanos}, then idle
+     * connections are released, after the last frame. The round is handed over at once, so a quiet link's last
+     * segments reach their workers too. Called by whichever thread reads frames (never at the same time as
+     * {@link #frame}); nothing after {@link #finish}.
+     */
+    public void liveTick(long nowNanos) {
+        if (finished) {
+            return;
+        }
+        ensureRoom();
+        broadcast(SegmentBatch.TICK, lastFrame, nowNanos);
+        broadcast(SegmentBatch.EXPIRE_AFTER, lastFrame, nowNanos);
+        handOver();
+    }
+
+    /**
+     * Live capture: hands over what the batches hold, if anything, so that on a quiet link what was captured reaches
+     * the workers (and the report) within the flush interval rather than when a batch fills or the clock ticks.
+     * Same threading rule as {@link #liveTick}.
+     */
+    public void flush() {
+        if (finished) {
+            return;
+        }
+        for (SegmentBatch b : filling) {
+            if (b.size > 0) {
+                handOver();
+                return;
+            }
+        }
+    }
+
+    /** Live progress lines the workers skipped because the report fell behind (docs/live.md). */
+    public long skippedProgressLines() {
+        long n = 0;
+        for (ShardWorker w : workers) {
+            n += w.skippedLines();
+        }
+        return n;
     }
 
     @Override

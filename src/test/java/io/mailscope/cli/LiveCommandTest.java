@@ -5,6 +5,8 @@ import io.mailscope.capture.live.LiveTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -37,9 +39,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class LiveCommandTest {
 
-    @Test
+    /** One thread (the capture thread analyzes, under a lock with the clock) and three workers (the sharded pipeline). */
+    @ParameterizedTest(name = "--threads {0}")
+    @ValueSource(ints = {1, 3})
     @Timeout(90)
-    void explainsSessionsAsTheyHappenAndWritesACaptureThatAnalyzeReadsTheSame(@TempDir Path dir) throws Exception {
+    void explainsSessionsAsTheyHappenAndWritesACaptureThatAnalyzeReadsTheSame(int threads, @TempDir Path dir) throws Exception {
         assumeTrue(LiveTestSupport.libpcapLoads(), LiveTestSupport.NO_LIBPCAP);
         assumeTrue(LiveTestSupport.mayCapture(), LiveTestSupport.NO_PRIVILEGE);
         InetAddress lo = InetAddress.getLoopbackAddress();
@@ -53,7 +57,7 @@ class LiveCommandTest {
             Path written = dir.resolve("live.pcap");
             Path html = dir.resolve("live.html");
             CompletableFuture<CliRun> live = CompletableFuture.supplyAsync(() -> CliRun.of("live", "-i", "lo", "--json",
-                    "--imap-port", String.valueOf(plainPort), "--imaps-port", String.valueOf(tlsPort),
+                    "--threads", String.valueOf(threads), "--imap-port", String.valueOf(plainPort), "--imaps-port", String.valueOf(tlsPort),
                     "--stall-after", "1", "--duration", "12s", "-w", written.toString(), "--html", html.toString()), pool);
             Thread.sleep(3000); // let the capture start (a JVM, libpcap and the handle)
 
@@ -90,6 +94,7 @@ class LiveCommandTest {
             int findingIndex = lines.indexOf(silenceFinding);
             int sessionIndex = indexOfSession(lines, silentPort);
             assertTrue(findingIndex < sessionIndex, "the finding comes before the session ends");
+            assertFalse(run.err().contains("one thread"), run.err());
 
             Map<String, String> liveSessions = sessionsByClient(lines);
             assertEquals(3, liveSessions.size(), run.out());
@@ -109,6 +114,49 @@ class LiveCommandTest {
             assertEquals(0, again.exitCode(), again.err());
             assertEquals(liveSessions, sessionsByClient(AnalyzeCommandTest.jsonLines(again.out())),
                     "analyze reads the -w capture back with the same results");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The text report with two workers: the opened line, the live finding and the session's paragraph of each
+     * connection carry the same run-wide number, in that order, and connections are numbered in the order they opened.
+     */
+    @Test
+    @Timeout(60)
+    void twoWorkersNumberTheTextLinesOfEachSessionAlike() throws Exception {
+        assumeTrue(LiveTestSupport.libpcapLoads(), LiveTestSupport.NO_LIBPCAP);
+        assumeTrue(LiveTestSupport.mayCapture(), LiveTestSupport.NO_PRIVILEGE);
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try (ServerSocket tls = new ServerSocket(0, 10, lo)) {
+            int tlsPort = tls.getLocalPort();
+            CompletableFuture<CliRun> live = CompletableFuture.supplyAsync(() -> CliRun.of("live", "-i", "lo", "--threads", "2",
+                    "--color", "never", "--imaps-port", String.valueOf(tlsPort), "--filter", "tcp port " + tlsPort,
+                    "--stall-after", "1", "--duration", "7s"), pool);
+            Thread.sleep(2500);
+            List<Socket> silent = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                silent.add(new Socket(lo, tlsPort));
+                Thread.sleep(50);
+            }
+            Thread.sleep(1800);
+            for (Socket s : silent) {
+                s.close();
+            }
+            CliRun run = live.get(40, TimeUnit.SECONDS);
+            assertEquals(0, run.exitCode(), run.err());
+            String out = run.out();
+            for (int i = 0; i < 4; i++) {
+                String id = "#" + (i + 1);
+                String client = "127.0.0.1:" + silent.get(i).getLocalPort();
+                int opened = out.indexOf(id + " " + client + " -> 127.0.0.1:" + tlsPort + " (imaps) connection opened");
+                int found = out.indexOf(id + " ERROR implicit-tls-mutual-wait");
+                int paragraph = out.indexOf(id + " " + client + " -> 127.0.0.1:" + tlsPort + "  imaps");
+                assertTrue(opened >= 0 && found > opened && paragraph > found,
+                        id + " opened " + opened + ", finding " + found + ", paragraph " + paragraph + " in\n" + out);
+            }
         } finally {
             pool.shutdownNow();
         }

@@ -138,19 +138,21 @@ public final class ImapAnalyzer implements io.mailscope.dissect.ProtocolAnalyzer
                 if (framer.inLiteral()) {
                     // the line that announced the literal is reported too (where it was announced), or a
                     // connection cut during an APPEND would not show the APPEND at all
-                    if (framer.length() > 0 && side.literalAt != null) {
+                    if (framer.length() > 0 && side.literalAt != null
+                            && !side.guard.skip(framer.buffer(), framer.length(), side.literalAt, sink)) {
                         current = side.literalAt;
                         line(side, framer.buffer(), framer.length(), framer.truncated(), false);
                         current = at;
                     }
                     problem(ImapProblem.UNTERMINATED_LINE, "the stream ended " + framer.literalLeft() + " bytes before the end"
                             + " of a literal of " + framer.literalSize());
-                } else if (framer.hasPartialLine()) {
+                } else if (framer.hasPartialLine() && !side.guard.skip(framer.buffer(), framer.length(), at, sink)) {
                     // consistent rule: a partial last line is parsed as a line (display marked), never acted on,
                     // and reported as unterminated-line
                     line(side, framer.buffer(), framer.length(), framer.truncated(), false);
                     problem(ImapProblem.UNTERMINATED_LINE, "the stream ended inside a line (no CRLF)");
                 }
+                side.guard.end(sink);
             }
             side.framer.clear();
         } catch (RuntimeException e) {
@@ -463,6 +465,8 @@ public final class ImapAnalyzer implements io.mailscope.dissect.ProtocolAnalyzer
         At literalAt;
         /** The next byte fed is the first after a hole: where a TCP segment begins. */
         boolean afterGap;
+        /** Binary "lines" (TLS read on after a hole, midstream) are said as such, never read as commands. */
+        final io.mailscope.dissect.NotText.Guard guard = new io.mailscope.dissect.NotText.Guard();
 
         Side(Direction direction, int maxLine) {
             this.direction = direction;
@@ -500,6 +504,9 @@ public final class ImapAnalyzer implements io.mailscope.dissect.ProtocolAnalyzer
 
         @Override
         public boolean line(byte[] buffer, int length, boolean truncated) {
+            if (guard.skip(buffer, length, current, sink)) {
+                return true;
+            }
             return ImapAnalyzer.this.line(this, buffer, length, truncated, true);
         }
     }

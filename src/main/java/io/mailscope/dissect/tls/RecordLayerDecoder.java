@@ -126,7 +126,7 @@ final class RecordLayerDecoder {
      * and TLS stacks start a segment with a record when they send a new flight, so that is where framing is found
      * again. Ciphertext that happens to begin so is unlikely (about one segment start in a million).
      */
-    private static boolean plausibleHeader(byte[] b, int off, int len) {
+    static boolean plausibleHeader(byte[] b, int off, int len) {
         if (len < 5) {
             return false;
         }

@@ -41,6 +41,15 @@ public final class TlsSniffer {
         return length >= 1 && length <= MAX_RECORD_LENGTH ? Result.TLS : Result.NOT_TLS;
     }
 
+    /**
+     * Whether bytes that follow a hole, or the first of a connection picked up midstream, begin at a TLS record
+     * boundary: the strict header check the record layer resynchronises with after a hole (type, version and a
+     * length that type can have, all five bytes present).
+     */
+    public static boolean recordBoundary(byte[] buf, int off, int len) {
+        return RecordLayerDecoder.plausibleHeader(buf, off, len);
+    }
+
     /** A TLS handshake record whose first handshake message is a ClientHello (type 1). Needs 6 bytes. */
     public static boolean isClientHelloStart(byte[] buf, int off, int len) {
         return len >= 6 && buf[off] == 22 && detect(buf, off, len) == Result.TLS && buf[off + 5] == 1;
