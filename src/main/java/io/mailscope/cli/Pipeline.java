@@ -48,7 +48,7 @@ final class Pipeline {
         // on its worker (Output); picking sessions by number needs the run-wide number, known on the merge only.
         boolean prepare = !(filter instanceof SessionFilter f && f.byNumber());
         this.analysis = FrameAnalysis.create(threads, o.roles(), o.limits(), !o.showPasswords, o.silenceNanos(),
-                prepare ? new Output() : this::finished);
+                prepare ? new Output() : this::finished, live);
         this.entry = filterExpression == null ? analysis : new BpfFrameFilter(filterExpression, analysis);
         for (java.nio.file.Path keylog : o.keylogs) {
             try {

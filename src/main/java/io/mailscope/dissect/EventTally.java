@@ -43,6 +43,15 @@ public final class EventTally {
         kept += n;
     }
 
+    /**
+     * Counts (or, with a negative {@code n}, stops counting) the one event a connection kept as a compact SYN-only
+     * record stands for: the SYN its session would keep. The budget then sees such connections as it saw them when
+     * each had its session, so the same connections are evicted for it.
+     */
+    public void addCompact(long n) {
+        kept += n;
+    }
+
     /** Bytes the dissectors of sessions not yet released hold ({@link EventSink#retained}). */
     public long retainedBytes() {
         return retainedBytes;

@@ -28,6 +28,21 @@ public final class Diagnoser {
     }
 
     /**
+     * Diagnoses a session whose connection only ever sent SYNs and was never answered (the tracker knows it from a
+     * compact SYN-only record, {@link TcpConnection#synOnly()}): what {@link #diagnose} gives such a session (the
+     * no-answer finding alone, outcome stalled, the speakers and transport its port's role expects), without
+     * gathering facts or running every rule. A scan reports hundreds of thousands of these;
+     * CompactSynOnlyTest holds the two alike.
+     */
+    public Diagnosis diagnoseUnanswered(Session session) {
+        io.mailscope.dissect.PortRole role = session.role();
+        Transport transport = role.implicitTls() ? Transport.IMPLICIT_TLS
+                : role.startTls() ? Transport.PLAIN : Transport.UNKNOWN;
+        return new Diagnosis("none", role.expectedFirstSpeaker(), transport, "none", "none", Outcome.STALLED,
+                List.of(Rules.unansweredSyn(session.connection())));
+    }
+
+    /**
      * Diagnoses a session that is still open (live capture) as of {@code nowNanos} (capture time): findings that
      * what has been seen already proves, and waits longer than {@code stallNanos} by that clock. How the
      * connection ends is judged when it does; the outcome of an open session means nothing yet.

@@ -25,6 +25,8 @@ public final class Analysis implements FrameAnalysis {
     private final PacketDecoder decoder;
     private final FrameNumbers frames = new FrameNumbers();
     private final long maxKeptEvents;
+    /** The last frame's time: when the capture ended, for connections still open at {@link #finish()}. */
+    private long lastFrameNanos;
 
     public Analysis(PortRoles roles, ReassemblyLimits limits, boolean redactCredentials, long silenceNanos,
                     Consumer<AnalyzedSession> out) {
@@ -42,6 +44,7 @@ public final class Analysis implements FrameAnalysis {
                     Consumer<AnalyzedSession> out, long maxKeptEvents) {
         this.tracker = new SessionTracker(roles, redactCredentials, silenceNanos, out, new EventTally(maxKeptEvents / 4 * 3));
         this.reassembler = new TcpReassembler(tracker, limits, roles::isMailPort);
+        this.tracker.beforeBaseMoves(reassembler::makeCompactWhole);
         this.decoder = new PacketDecoder(reassembler);
         this.maxKeptEvents = maxKeptEvents;
     }
@@ -54,8 +57,19 @@ public final class Analysis implements FrameAnalysis {
         return Math.max(20_000, maxMemory / 4 / EventTally.BYTES_PER_EVENT);
     }
 
+    /**
+     * Whether connections that have only sent SYNs are kept as compact records until they say more
+     * ({@link TcpReassembler#compactSynOnly}): for files, whose report comes when sessions end. Live capture shows
+     * sessions as they open and watches open ones, so it does not (nor does an analysis made with {@code new}).
+     */
+    public Analysis compactSynOnly(boolean on) {
+        reassembler.compactSynOnly(on);
+        return this;
+    }
+
     @Override
     public void frame(long frameNumber, long timeNanos, int linkType, byte[] buf, int offset, int capLen, int origLen) {
+        lastFrameNanos = timeNanos;
         tracker.captureStart(timeNanos);
         decoder.frame(frameNumber, timeNanos, linkType, buf, offset, capLen, origLen);
         while (tracker.load() > maxKeptEvents && reassembler.evictLeastRecentlyActive()) {
@@ -89,7 +103,7 @@ public final class Analysis implements FrameAnalysis {
     /** End of input: every connection still open is diagnosed and reported. */
     @Override
     public void finish() {
-        reassembler.finish();
+        reassembler.finish(lastFrameNanos);
     }
 
     /**

@@ -33,12 +33,20 @@ public interface FrameAnalysis extends FrameSink {
     /** All connections together (after {@link #finish()} for a sharded analysis: the workers' counts summed). */
     ReassemblyStats reassemblyStats();
 
-    /** Makes the analysis for {@code workers} threads: 1 is {@link Analysis}, on the caller's thread, with no queues. */
+    /**
+     * Makes the analysis for {@code workers} threads: 1 is {@link Analysis}, on the caller's thread, with no queues.
+     *
+     * @param live sessions are shown as they open and watched while open (live capture): every connection is then
+     *             followed whole from its SYN; otherwise one that has only sent SYNs is a compact record until it
+     *             says more ({@link io.mailscope.tcp.TcpReassembler#compactSynOnly}; a sharded analysis's workers
+     *             turn it off when asked to watch live)
+     */
     static FrameAnalysis create(int workers, io.mailscope.dissect.PortRoles roles, io.mailscope.tcp.ReassemblyLimits limits,
                                 boolean redactCredentials, long silenceNanos,
-                                java.util.function.Consumer<io.mailscope.explain.AnalyzedSession> out) {
+                                java.util.function.Consumer<io.mailscope.explain.AnalyzedSession> out, boolean live) {
         long maxKeptEvents = Analysis.defaultMaxKeptEvents(Runtime.getRuntime().maxMemory());
-        return workers <= 1 ? new Analysis(roles, limits, redactCredentials, silenceNanos, out, maxKeptEvents)
+        return workers <= 1
+                ? new Analysis(roles, limits, redactCredentials, silenceNanos, out, maxKeptEvents).compactSynOnly(!live)
                 : new ShardedAnalysis(workers, roles, limits, redactCredentials, silenceNanos, out, maxKeptEvents);
     }
 }

@@ -1,7 +1,6 @@
 package io.mailscope.pipeline;
 
 import io.mailscope.explain.AnalyzedSession;
-import io.mailscope.tcp.TcpConnection;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -27,17 +26,8 @@ final class SessionMerge implements Runnable {
     private final ShardedAnalysis.Stop stop;
     private final ShardItem[] heads;
     private final long[] watermark;
-    /**
-     * Live capture: connections opened and not yet finished, with their run-wide number (the merge renumbers a live
-     * connection when it opens, so its worker's number is gone by the time it finishes). Bounded by the open
-     * connections.
-     */
-    private final Map<TcpConnection, Long> ids = new IdentityHashMap<>();
-    /**
-     * Files: per worker, its open connections' run-wide numbers by the worker's own numbers (the connections are
-     * renumbered, if at all, only once finished). Bounded by the open connections.
-     */
-    private final NumberMap[] numbers;
+    /** Connections opened and not yet finished, with their run-wide number. Bounded by the open connections. */
+    private final Map<Object, Long> ids = new IdentityHashMap<>();
     private long nextId = 1;
     private volatile Throwable failure;
     private volatile boolean done;
@@ -50,10 +40,6 @@ final class SessionMerge implements Runnable {
         this.prepared = out instanceof SessionOutput<?> o ? o : null;
         this.stop = stop;
         this.heads = new ShardItem[workers.length];
-        this.numbers = new NumberMap[workers.length];
-        for (int w = 0; w < workers.length; w++) {
-            numbers[w] = new NumberMap();
-        }
         this.watermark = new long[workers.length];
     }
 
@@ -133,14 +119,9 @@ final class SessionMerge implements Runnable {
     }
 
     private void hand(ShardItem c, int worker) {
-        boolean renumberedAtOpen = live != null;
         if (c.opened()) {
             long id = nextId++;
-            if (renumberedAtOpen) {
-                ids.put(c.connection(), id);
-            } else {
-                numbers[worker].put(c.local(), id);
-            }
+            ids.put(c.key(), id);
             if (c.note() instanceof ShardItem.Opened o) {
                 // live: the line says the run-wide number now (the worker never reads it)
                 c.connection().renumber(id);
@@ -156,16 +137,10 @@ final class SessionMerge implements Runnable {
             render(() -> live.progress(p.session(), p.line(), p.timeNanos()));
             return;
         }
-        Long id;
-        if (renumberedAtOpen) {
-            id = ids.remove(c.connection());
-        } else {
-            long n = numbers[worker].remove(c.local());
-            id = n < 0 ? null : n;
-        }
+        Long id = ids.remove(c.key());
         if (c.prepared() != null) {
             // rendered by the worker: only the run-wide number is added here
-            long n = id != null ? id : c.connection().id();
+            long n = id != null ? id : c.local();
             render(() -> prepared.deliver(c.prepared(), n));
             return;
         }

@@ -63,6 +63,7 @@ public final class SessionTracker implements ConnectionListener {
     private Tracked first;
     private Tracked last;
     private Consumer<Session> onOpen = s -> { };
+    private Consumer<Object> onOpenCompact = k -> { };
     private final EventTally tally;
     private long captureStartNanos = Long.MIN_VALUE;
     private final io.mailscope.dissect.tls.decrypt.KeyLog keys;
@@ -96,10 +97,23 @@ public final class SessionTracker implements ConnectionListener {
     }
 
     private boolean newFile;
+    private Runnable beforeBaseMoves = () -> { };
+
+    /**
+     * Run just before the base of session times moves (a later file that starts earlier): sessions opened so far
+     * keep the old base, so connections kept as compact records must be made whole first
+     * ({@link io.mailscope.tcp.TcpReassembler#makeCompactWhole()}).
+     */
+    public void beforeBaseMoves(Runnable r) {
+        this.beforeBaseMoves = r;
+    }
 
     /** Times are shown relative to this: the first packet of the run, or of a later file that starts earlier. */
     public void captureStart(long nanos) {
         if (captureStartNanos == Long.MIN_VALUE || (newFile && nanos < captureStartNanos)) {
+            if (captureStartNanos != Long.MIN_VALUE) {
+                beforeBaseMoves.run();
+            }
             captureStartNanos = nanos;
         }
         newFile = false;
@@ -113,9 +127,25 @@ public final class SessionTracker implements ConnectionListener {
         newFile = true;
     }
 
+    /**
+     * A connection kept as a compact SYN-only record: no session yet, but the SYN it would keep is counted, and the
+     * opening is told under its token ({@link #onOpenCompact}).
+     */
+    @Override
+    public void openedCompact(Object token) {
+        tally.addCompact(1);
+        onOpenCompact.accept(token);
+    }
+
     @Override
     public StreamConsumer opened(TcpConnection connection) {
-        captureStart(connection.startNanos());
+        boolean madeWhole = connection.wasCompact();
+        if (madeWhole) {
+            tally.addCompact(-1); // its session now keeps the SYN itself (replayed next)
+        }
+        if (!madeWhole) {
+            captureStart(connection.startNanos()); // (a compact record's was when its SYN came)
+        }
         Session session = new Session(connection, roles.role(connection.server().port()), tally);
         session.captureStartNanos(captureStartNanos);
         Tracked t = new Tracked(session, new SessionAnalyzer(session, redact, roleOfPort, keys));
@@ -129,7 +159,9 @@ public final class SessionTracker implements ConnectionListener {
         }
         last = t;
         connection.attach(t);
-        onOpen.accept(session);
+        if (!madeWhole) {
+            onOpen.accept(session);
+        }
         return t.analyzer;
     }
 
@@ -201,6 +233,10 @@ public final class SessionTracker implements ConnectionListener {
 
     @Override
     public void closed(TcpConnection connection) {
+        if (connection.synOnly()) {
+            closedSynOnly(connection);
+            return;
+        }
         if (!(connection.attachment() instanceof Tracked t)) {
             return;
         }
@@ -225,6 +261,22 @@ public final class SessionTracker implements ConnectionListener {
                             "Please report this with the capture.", java.util.List.of())));
         }
         out.accept(new AnalyzedSession(t.session, d));
+    }
+
+    /**
+     * A connection reported straight from its compact record (only SYNs, no answer): its session is what the whole
+     * path would have kept (the first SYN, its last activity), made released (it no longer counts against the
+     * budget, nor does its record), and diagnosed by {@link Diagnoser#diagnoseUnanswered}. No closing silence: the
+     * connection's last packet is its last SYN, so there is none to add.
+     */
+    private void closedSynOnly(TcpConnection c) {
+        tally.addCompact(-1);
+        Session session = new Session(c, roles.role(c.server().port()), tally);
+        session.captureStartNanos(captureStartNanos);
+        session.released();
+        session.add(new SessionEvent.Tcp(new At(Direction.CLIENT_TO_SERVER, c.synFrame(), c.synNanos()), "SYN"));
+        session.lastActivityNanos(c.lastActivityNanos());
+        out.accept(new AnalyzedSession(session, diagnoser.diagnoseUnanswered(session)));
     }
 
     private void unlink(Tracked t) {
@@ -262,9 +314,22 @@ public final class SessionTracker implements ConnectionListener {
         return tally.load();
     }
 
-    /** Told about each new session as its connection opens (live reports). */
+    /**
+     * Told about each new session as its connection opens (live reports); a connection kept as a compact SYN-only
+     * record ({@link io.mailscope.tcp.TcpReassembler#compactSynOnly}) has no session to show until it is made whole,
+     * and is not told then either: {@link #onOpenCompact} is told when it opens.
+     */
     public void onOpen(Consumer<Session> listener) {
         this.onOpen = listener;
+    }
+
+    /**
+     * Told about each connection kept as a compact SYN-only record as it opens, by its token
+     * ({@link TcpConnection#openKey()} of the connection it becomes): with {@link #onOpen}, every connection in the
+     * order it opened. The parallel pipeline numbers connections in that order.
+     */
+    public void onOpenCompact(Consumer<Object> listener) {
+        this.onOpenCompact = listener;
     }
 
     /** Sessions still open (for live silence checks), in order of opening. */

@@ -26,13 +26,15 @@ import io.mailscope.tcp.TcpConnection;
  *       reports what is still open in the order the connections opened.</li>
  * </ul>
  *
+ * @param key     what identifies the connection from its opening to its session ({@link TcpConnection#openKey()}:
+ *                the connection, or the compact record it was kept as while it had only sent SYNs)
  * @param session  the finished session, when the output is not a {@link SessionOutput}; else null
  * @param note     live only: the session that opened, or what the watch said about it; else null
  * @param prepared the finished session as its worker prepared it ({@link SessionOutput#prepare}); else null
  * @param weight   a finished session's weight in {@link ShardWorker#waitingEvents}
- * @param local    the connection's number in its worker, read there (files: the merge's key to its run-wide one)
+ * @param local    a finished session's number in its worker, read there (its number if it was never opened)
  */
-record ShardItem(long frame, int phase, long tie, TcpConnection connection, AnalyzedSession session, Note note,
+record ShardItem(long frame, int phase, long tie, Object key, AnalyzedSession session, Note note,
                  Object prepared, long weight, long local) {
     static final int BEFORE_SEGMENT = 0;
     static final int SEGMENT = 1;
@@ -55,17 +57,29 @@ record ShardItem(long frame, int phase, long tie, TcpConnection connection, Anal
     /** How an open session unfolds ({@code Report.progress}). */
     record Said(Session session, String line, long timeNanos) implements Note { }
 
-    ShardItem(long frame, int phase, long tie, TcpConnection connection, Note note) {
-        this(frame, phase, tie, connection, null, note, null, 0, connection.id());
+    ShardItem(long frame, int phase, long tie, Object key, AnalyzedSession session) {
+        this(frame, phase, tie, key, session, null);
     }
 
-    boolean opened() {
-        return !finished() && (note == null || note instanceof Opened);
+    ShardItem(long frame, int phase, long tie, Object key, AnalyzedSession session, Note note) {
+        this(frame, phase, tie, key, session, note, null, 0, 0);
     }
 
     /** A session finished (handed on whole, or prepared by its worker). */
     boolean finished() {
         return session != null || prepared != null;
+    }
+
+    /**
+     * The connection: the finished session's, or (live) the one the note is about; null for the opening of a file's
+     * connection, which only needs its {@link #key}.
+     */
+    TcpConnection connection() {
+        return session != null ? session.session().connection() : note != null ? note.session().connection() : null;
+    }
+
+    boolean opened() {
+        return !finished() && (note == null || note instanceof Opened);
     }
 
     boolean before(ShardItem o) {

@@ -93,10 +93,15 @@ final class ShardWorker implements Runnable {
         this.stop = stop;
         this.tracker = new SessionTracker(roles, redact, silenceNanos, this::finished,
                 new EventTally(maxKeptEvents / 4 * 3), keys);
-        this.tracker.onOpen(s -> emit(new ShardItem(frame, phase, counter++, s.connection(),
+        this.tracker.onOpen(s -> emit(new ShardItem(frame, phase, counter++, s.connection(), null,
                 watch == null ? null : new ShardItem.Opened(s, s.connection().startNanos()))));
+        this.tracker.onOpenCompact(k -> emit(new ShardItem(frame, phase, counter++, k, null)));
         this.reassembler = new TcpReassembler(tracker, limits, roles::isMailPort);
         this.reassembler.expiryDrivenByCaller();
+        // files: sessions are reported when they end, so a SYN-only connection can wait as a compact record;
+        // live capture's watch turns this off (see watch)
+        this.reassembler.compactSynOnly(true);
+        this.tracker.beforeBaseMoves(reassembler::makeCompactWhole);
         for (int i = 0; i < BATCHES; i++) {
             free.offer(new SegmentBatch(ShardedAnalysis.BATCH_RECORDS, ShardedAnalysis.BATCH_PAYLOAD));
         }
@@ -111,6 +116,8 @@ final class ShardWorker implements Runnable {
      * thread before it hands over the first batch (the hand-over publishes it to this thread).
      */
     void watch(long stallNanos) {
+        // live shows sessions as they open and watches open ones: every connection is followed whole from its SYN
+        reassembler.compactSynOnly(false);
         LiveWatch w = new LiveWatch(stallNanos, (s, f) -> note(new ShardItem.Found(s, f, tickNanos), false));
         w.onProgress((s, line) -> note(new ShardItem.Said(s, line, tickNanos), true));
         this.watch = w;
@@ -243,7 +250,7 @@ final class ShardWorker implements Runnable {
                     frame = Long.MAX_VALUE;
                     phase = ShardItem.BEFORE_SEGMENT;
                     atEnd = true;
-                    reassembler.finish();
+                    reassembler.finish(b.time[i]);
                 }
                 default -> throw new IllegalStateException("unknown record " + b.kind[i]);
             }
@@ -271,8 +278,8 @@ final class ShardWorker implements Runnable {
         }
         waitingForRoom = false;
         waitingEvents.addAndGet(weight);
-        emit(prepared == null ? new ShardItem(frame, phase, tie, c, s, null, null, weight, c.id())
-                : new ShardItem(frame, phase, tie, c, null, null, prepared, weight, c.id()));
+        emit(prepared == null ? new ShardItem(frame, phase, tie, c.openKey(), s, null, null, weight, c.id())
+                : new ShardItem(frame, phase, tie, c.openKey(), null, null, prepared, weight, c.id()));
     }
 
     /** What a finished session weighs in {@link #waitingEvents}. */
@@ -286,7 +293,7 @@ final class ShardWorker implements Runnable {
             skippedLines++;
             return;
         }
-        emit(new ShardItem(frame, ShardItem.WATCH, counter++, note.session().connection(), note));
+        emit(new ShardItem(frame, ShardItem.WATCH, counter++, note.session().connection(), null, note));
     }
 
     private void emit(ShardItem item) {

@@ -116,6 +116,8 @@ public final class ShardedAnalysis implements FrameAnalysis {
     private final FrameNumbers frames = new FrameNumbers();
     /** The last frame whose records are all in the batches. */
     private long lastFrame;
+    /** Its time: when the capture ended, for connections still open at {@link #finish()}. */
+    private long lastFrameNanos;
     private boolean expiryChecked;
     private long lastExpiryCheck;
     /** The session clock's base: set at the first frame, and may move at the first frame of each file. */
@@ -179,6 +181,7 @@ public final class ShardedAnalysis implements FrameAnalysis {
         }
         decoder.frame(frameNumber, timeNanos, linkType, buf, offset, capLen, origLen);
         lastFrame = frameNumber;
+        lastFrameNanos = timeNanos;
     }
 
     /** The decoder's segment: the idle clock (as TcpReassembler.segment keeps it), then to its worker. */
@@ -368,7 +371,7 @@ public final class ShardedAnalysis implements FrameAnalysis {
         }
         try {
             ensureRoom();
-            broadcast(SegmentBatch.FINISH, Long.MAX_VALUE, 0);
+            broadcast(SegmentBatch.FINISH, Long.MAX_VALUE, lastFrameNanos);
             handOver();
             finished = true;
             mergeThread.join();

@@ -159,6 +159,20 @@ final class JsonLineWriter {
         writeStartObject();
     }
 
+    /**
+     * Pre-encoded JSON inside the object now open ({@code json} from {@link #encoded}): a run of fields that is the
+     * same for many lines, copied as it is. It must start with a comma (the object has a field already) and leave
+     * the object open; nested objects and arrays in it are opened and closed within it.
+     */
+    void writeEncoded(byte[] json) throws IOException {
+        raw(json);
+    }
+
+    /** The bytes {@link #writeEncoded} takes for {@code json}, which must be ASCII. */
+    static byte[] encoded(String json) {
+        return json.getBytes(StandardCharsets.US_ASCII);
+    }
+
     /** A byte outside JSON (the newline between lines). */
     void writeRawByte(int b) throws IOException {
         raw((byte) b);
@@ -207,6 +221,8 @@ final class JsonLineWriter {
      */
     private final String[] quotedKeys = new String[512];
     private final byte[][] quotedBytes = new byte[512][];
+    /** Per slot, the last string quoted that is not (yet) in it: a string is kept when it comes twice in a row. */
+    private final String[] seenOnce = new String[512];
 
     private void quoted(String s) throws IOException {
         int slot = System.identityHashCode(s) & (quotedKeys.length - 1);
@@ -215,7 +231,11 @@ final class JsonLineWriter {
             return;
         }
         int start = encodeQuoted(s);
-        if (start >= 0 && pos - start <= 256) { // it is all in the buffer: keep a copy for the next time
+        if (seenOnce[slot] != s) {
+            // the first time: remember only that it was seen (most strings seen once are never seen again, such
+            // as a finding's explanation with its frame numbers, and copying each of them cost more than it saved)
+            seenOnce[slot] = s;
+        } else if (start >= 0 && pos - start <= 256) { // it is all in the buffer: keep a copy for the next time
             quotedKeys[slot] = s;
             quotedBytes[slot] = Arrays.copyOfRange(buf, start, pos);
         }

@@ -5,11 +5,9 @@ import io.mailscope.explain.Finding;
 import io.mailscope.explain.Outcome;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Counts sessions by outcome and by finding code as they finish, for the summary. */
 public final class SummaryCounter {
@@ -27,26 +25,41 @@ public final class SummaryCounter {
     }
 
     public void count(AnalyzedSession s, boolean wasShown) {
-        count(Counted.of(s), wasShown);
+        sessions++;
+        if (wasShown) {
+            shown++;
+        }
+        clientBytes += s.session().connection().clientBytes();
+        serverBytes += s.session().connection().serverBytes();
+        outcomes.merge(s.diagnosis().outcome().label(), 1L, Long::sum);
+        List<Finding> list = s.diagnosis().findings();
+        for (int i = 0; i < list.size(); i++) {
+            if (!codeBefore(list, i)) { // a code counts once per session (the lists are short)
+                findings.merge(list.get(i).code(), 1L, Long::sum);
+            }
+        }
     }
 
     /** What the summary counts of one session, taken on any thread (a worker) and counted later, in order. */
     public record Counted(long clientBytes, long serverBytes, String outcome, List<String> codes) {
         public static Counted of(AnalyzedSession s) {
+            List<Finding> list = s.diagnosis().findings();
             List<String> codes = List.of();
-            List<Finding> fs = s.diagnosis().findings();
-            if (!fs.isEmpty()) {
-                Set<String> seen = new LinkedHashSet<>();
-                for (Finding f : fs) {
-                    seen.add(f.code());
+            if (!list.isEmpty()) {
+                List<String> distinct = new ArrayList<>(list.size());
+                for (int i = 0; i < list.size(); i++) {
+                    if (!codeBefore(list, i)) {
+                        distinct.add(list.get(i).code());
+                    }
                 }
-                codes = List.copyOf(seen);
+                codes = distinct;
             }
             return new Counted(s.session().connection().clientBytes(), s.session().connection().serverBytes(),
                     s.diagnosis().outcome().label(), codes);
         }
     }
 
+    /** {@link #count(AnalyzedSession, boolean)} of what {@link Counted#of} took. */
     public void count(Counted c, boolean wasShown) {
         sessions++;
         if (wasShown) {
@@ -58,6 +71,16 @@ public final class SummaryCounter {
         for (String code : c.codes()) {
             findings.merge(code, 1L, Long::sum);
         }
+    }
+
+    private static boolean codeBefore(List<Finding> list, int i) {
+        String code = list.get(i).code();
+        for (int j = 0; j < i; j++) {
+            if (list.get(j).code().equals(code)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public long sessions() {

@@ -23,8 +23,36 @@ public record Endpoint(InetAddress address, int port) {
         }
     }
 
+    /**
+     * The last spellings made, by identity of the address or endpoint: connections share their {@code InetAddress}es
+     * and {@code Endpoint}s ({@code EndpointCache}), and reports and findings spell the same ones again for every
+     * session (a scan's server for each of its 500,000 sessions). Direct-mapped and small; a slot holds an immutable
+     * pair, so threads may share it (a lost write is only a miss).
+     */
+    private record Spelled(Object of, String text) {
+    }
+
+    private static final int SPELLED_SLOTS = 256;
+    private static final Spelled[] IPS = new Spelled[SPELLED_SLOTS];
+    private static final Spelled[] ENDPOINTS = new Spelled[SPELLED_SLOTS];
+
+    private static String remembered(Spelled[] cache, Object of) {
+        Spelled s = cache[System.identityHashCode(of) & (SPELLED_SLOTS - 1)];
+        return s != null && s.of() == of ? s.text() : null;
+    }
+
+    private static String remember(Spelled[] cache, Object of, String text) {
+        cache[System.identityHashCode(of) & (SPELLED_SLOTS - 1)] = new Spelled(of, text);
+        return text;
+    }
+
     /** The address as people write it: dotted IPv4, or IPv6 in RFC 5952's short form ("::1", not "0:0:0:0:0:0:0:1"). */
     public String ip() {
+        String known = remembered(IPS, address);
+        return known != null ? known : remember(IPS, address, spellIp());
+    }
+
+    private String spellIp() {
         byte[] a = address.getAddress();
         if (a.length == 4) {
             return address.getHostAddress();
@@ -66,11 +94,12 @@ public record Endpoint(InetAddress address, int port) {
     }
 
     public boolean isIpv6() {
-        return address.getAddress().length == 16;
+        return address instanceof java.net.Inet6Address;
     }
 
     @Override
     public String toString() {
-        return isIpv6() ? "[" + ip() + "]:" + port : ip() + ":" + port;
+        String known = remembered(ENDPOINTS, this);
+        return known != null ? known : remember(ENDPOINTS, this, isIpv6() ? "[" + ip() + "]:" + port : ip() + ":" + port);
     }
 }

@@ -12,7 +12,7 @@ import io.mailscope.capture.TcpSegment;
  * (its failure is kept in {@link TcpConnection#consumerFailure()} and counted), while reassembly and the
  * connection's counters go on.
  */
-final class Flow implements HalfStream.Output {
+final class Flow implements HalfStream.Output, Open {
     /** Totals shared by all flows of one reassembler. */
     static final class Totals {
         long bufferedNow;
@@ -59,6 +59,21 @@ final class Flow implements HalfStream.Output {
         if (!senderIsClient) {
             zeek.flipped();
         }
+    }
+
+    @Override
+    public long id() {
+        return conn.id;
+    }
+
+    @Override
+    public long lastActivityNanos() {
+        return conn.lastActivityNanos;
+    }
+
+    @Override
+    public long lastFrame() {
+        return conn.lastFrame;
     }
 
     void consumer(StreamConsumer c) {

@@ -33,6 +33,12 @@ public final class TcpConnection {
     long establishedNanos;
     EndReason endReason;
     Direction closedBy;
+    /** When mailscope stopped following the connection (see {@link #releasedNanos()}); 0 while it is open. */
+    long releasedNanos;
+    /** The compact record this connection was kept as until it said more than SYN ({@link #openKey()}); else null. */
+    Object openedAs;
+    /** Reported straight from its compact record: it only ever sent SYNs ({@link #synOnly()}). */
+    boolean synOnly;
 
     /**
      * What goes wrong on few connections (holes, conflicting overlaps, cut segments, a failing consumer), made at the
@@ -139,6 +145,33 @@ public final class TcpConnection {
     public long endFrame() { return endReason == null ? 0 : lastFrame; }
     /** The side whose FIN or RST ended the connection; null when it did not end on the wire. */
     public Direction closedBy() { return closedBy; }
+
+    /**
+     * Capture time at which mailscope stopped following the connection, which is how long a wait was actually
+     * watched: its last packet when it ended on the wire (FIN, RST); the packet that needed its memory
+     * ({@link EndReason#MEMORY_LIMIT}); the clock that found it idle, or the new SYN that reused its ports
+     * ({@link EndReason#IDLE}); the capture's last frame ({@link EndReason#CAPTURE_END}). Never before
+     * {@link #endNanos()}; 0 while it is open.
+     */
+    public long releasedNanos() { return releasedNanos; }
+
+    /**
+     * What identifies this connection from the moment it opened: the connection itself, or, for one the reassembler
+     * kept as a compact SYN-only record ({@link ConnectionListener#openedCompact}), that record's token. The parallel
+     * pipeline numbers connections by it.
+     */
+    public Object openKey() { return openedAs != null ? openedAs : this; }
+
+    /** True when this connection was kept as a compact SYN-only record before it was made whole. */
+    public boolean wasCompact() { return openedAs != null; }
+
+    /**
+     * True when the connection was reported straight from its compact record: the client's SYN (and retransmissions
+     * of it) and nothing else, no answer. The listener then hears only {@link ConnectionListener#closed}, with no
+     * {@link ConnectionListener#opened} or {@link ConnectionListener#segment} before it; every field reads as it
+     * would had the connection been followed in full (state S0, history S).
+     */
+    public boolean synOnly() { return synOnly; }
 
     public Endpoint sender(Direction d) {
         return d == Direction.CLIENT_TO_SERVER ? client : server;

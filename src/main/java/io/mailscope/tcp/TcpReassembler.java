@@ -48,8 +48,11 @@ public final class TcpReassembler implements SegmentSink {
     private final ReassemblyLimits limits;
     private final IntPredicate serverPort;
 
-    /** Access-ordered: the least recently active connection is first (idle expiry and eviction stop early). */
-    private final LinkedHashMap<FlowKey, Flow> flows = new LinkedHashMap<>(1024, 0.75f, true);
+    /**
+     * Access-ordered: the least recently active connection is first (idle expiry and eviction stop early). A
+     * {@link SynOnly} is its own key.
+     */
+    private final LinkedHashMap<FlowKey, Open> flows = new LinkedHashMap<>(1024, 0.75f, true);
     /** 4-tuple to close time, insertion-ordered (roughly by close time), bounded. */
     private final LinkedHashMap<FlowKey, Long> recentlyClosed = new LinkedHashMap<>(256, 0.75f, false) {
         @Override
@@ -60,6 +63,11 @@ public final class TcpReassembler implements SegmentSink {
     private final FlowKey probe = new FlowKey();
     private final EndpointCache endpoints = new EndpointCache();
     private final Flow.Totals totals = new Flow.Totals();
+    /** A compact record's SYNs are replayed through this when it is made whole (never the caller's segment). */
+    private final TcpSegment replay = new TcpSegment();
+    private boolean compactSynOnly;
+    /** The time of the latest segment: when an eviction for space happens. */
+    private long clockNanos;
 
     private long nextId = 1;
     private boolean expiryChecked;
@@ -80,9 +88,22 @@ public final class TcpReassembler implements SegmentSink {
         totals.maxBuffered = limits.maxTotalOutOfOrderBytes();
     }
 
+    /**
+     * With {@code on}, from now on a connection that opens with a plain SYN is kept as a compact record
+     * ({@link SynOnly}) until it says more: the listener hears {@link ConnectionListener#openedCompact} at once and
+     * {@link ConnectionListener#opened} (with the SYNs replayed) only then, or only {@link ConnectionListener#closed}
+     * when it is reported as it is. Results are the same; what changes is when the listener learns of such a
+     * connection, so a caller that shows sessions as they open or watches open ones (live capture) leaves it off
+     * (the default). Records already kept stay until they are made whole or reported.
+     */
+    public void compactSynOnly(boolean on) {
+        compactSynOnly = on;
+    }
+
     @Override
     public void segment(TcpSegment seg) {
         long now = seg.timeNanos;
+        clockNanos = now;
         if (!expiryByCaller && (!expiryChecked || now - lastExpiryCheck >= EXPIRY_CHECK_INTERVAL || now < lastExpiryCheck)) {
             expiryChecked = true;
             lastExpiryCheck = now;
@@ -90,14 +111,22 @@ public final class TcpReassembler implements SegmentSink {
         }
         probe.set(seg);
         boolean newSyn = seg.has(TcpSegment.SYN) && !seg.has(TcpSegment.ACK);
-        Flow flow = flows.get(probe);
+        Open known = flows.get(probe);
+        if (known instanceof SynOnly s) {
+            if (s.absorbs(seg, probe.sourceIsLow())) {
+                s.retransmitted(seg);
+                return;
+            }
+            known = whole(s, true);
+        }
+        Flow flow = (Flow) known;
         if (flow != null && newSyn && flow.reusedBy(seg, probe.sourceIsLow())) {
             // Port reuse: the old connection is over, the SYN starts a new one. It ended with its FIN if it
             // sent one; an unanswered attempt is reported as IDLE (it was given up).
             flows.remove(flow.key);
             Direction finBy = flow.firstFin();
             report(flow, finBy != null ? TcpConnection.EndReason.FIN : TcpConnection.EndReason.IDLE, finBy,
-                    flow.conn.lastFrame, flow.conn.lastActivityNanos);
+                    flow.conn.lastFrame, flow.conn.lastActivityNanos, now);
             flow = null;
         }
         if (flow == null) {
@@ -109,6 +138,13 @@ public final class TcpReassembler implements SegmentSink {
                 }
                 recentlyClosed.remove(probe);
             }
+            makeRoom();
+            if (compactSynOnly && SynOnly.qualifies(seg)) {
+                SynOnly compact = new SynOnly(probe, nextId++, seg);
+                flows.put(compact, compact);
+                listener.openedCompact(compact);
+                return;
+            }
             flow = open(seg);
         }
         Direction d = flow.account(seg, probe.sourceIsLow());
@@ -116,11 +152,11 @@ public final class TcpReassembler implements SegmentSink {
         flow.deliver(seg, d);
         if (seg.has(TcpSegment.RST)) {
             flows.remove(flow.key);
-            report(flow, TcpConnection.EndReason.RST, d, seg.frame, seg.timeNanos);
+            report(flow, TcpConnection.EndReason.RST, d, seg.frame, seg.timeNanos, seg.timeNanos);
             rememberClosed(flow.key, now);
         } else if (flow.bothFinished()) {
             flows.remove(flow.key);
-            report(flow, TcpConnection.EndReason.FIN, flow.firstFin(), seg.frame, seg.timeNanos);
+            report(flow, TcpConnection.EndReason.FIN, flow.firstFin(), seg.frame, seg.timeNanos, seg.timeNanos);
             rememberClosed(flow.key, now);
         }
     }
@@ -137,11 +173,11 @@ public final class TcpReassembler implements SegmentSink {
     /** Reports and releases connections idle since before {@code nowNanos - idleTimeout} (capture time). */
     public void expireIdle(long nowNanos) {
         long cutoff = nowNanos - limits.idleTimeoutNanos();
-        List<Flow> idle = null;
-        Iterator<Flow> it = flows.values().iterator();
+        List<Open> idle = null;
+        Iterator<Open> it = flows.values().iterator();
         while (it.hasNext()) {
-            Flow f = it.next();
-            if (f.conn.lastActivityNanos >= cutoff) {
+            Open f = it.next();
+            if (f.lastActivityNanos() >= cutoff) {
                 break;
             }
             it.remove();
@@ -151,9 +187,9 @@ public final class TcpReassembler implements SegmentSink {
             idle.add(f);
         }
         if (idle != null) {
-            for (Flow f : idle) {
+            for (Open f : idle) {
                 evictedIdle++;
-                report(f, TcpConnection.EndReason.IDLE, null, f.conn.lastFrame, f.conn.lastActivityNanos);
+                report(f, TcpConnection.EndReason.IDLE, null, f.lastFrame(), f.lastActivityNanos(), nowNanos);
             }
         }
         Iterator<Long> closed = recentlyClosed.values().iterator();
@@ -162,13 +198,22 @@ public final class TcpReassembler implements SegmentSink {
         }
     }
 
-    /** End of input: reports every connection still open (end reason CAPTURE_END) and releases it. */
+    /** End of input, the last segment seen being the capture's last frame: {@link #finish(long)}. */
     public void finish() {
-        List<Flow> open = new ArrayList<>(flows.values());
+        finish(clockNanos);
+    }
+
+    /**
+     * End of input: reports every connection still open (end reason CAPTURE_END) and releases it.
+     *
+     * @param captureEndNanos the time of the capture's last frame (what each connection was watched until)
+     */
+    public void finish(long captureEndNanos) {
+        List<Open> open = new ArrayList<>(flows.values());
         flows.clear();
-        open.sort(Comparator.comparingLong(f -> f.conn.id));
-        for (Flow f : open) {
-            report(f, TcpConnection.EndReason.CAPTURE_END, null, f.conn.lastFrame, f.conn.lastActivityNanos);
+        open.sort(Comparator.comparingLong(Open::id));
+        for (Open f : open) {
+            report(f, TcpConnection.EndReason.CAPTURE_END, null, f.lastFrame(), f.lastActivityNanos(), captureEndNanos);
         }
     }
 
@@ -179,15 +224,15 @@ public final class TcpReassembler implements SegmentSink {
      * @return false when no connection is open
      */
     public boolean evictLeastRecentlyActive() {
-        Iterator<Flow> it = flows.values().iterator();
+        Iterator<Open> it = flows.values().iterator();
         if (!it.hasNext()) {
             return false;
         }
-        Flow victim = it.next();
+        Open victim = it.next();
         it.remove();
         evictedForSpace++;
-        report(victim, TcpConnection.EndReason.MEMORY_LIMIT, null, victim.conn.lastFrame,
-                victim.conn.lastActivityNanos);
+        report(victim, TcpConnection.EndReason.MEMORY_LIMIT, null, victim.lastFrame(), victim.lastActivityNanos(),
+                clockNanos);
         return true;
     }
 
@@ -196,26 +241,73 @@ public final class TcpReassembler implements SegmentSink {
                 lateSegments, totals.peakBuffered, totals.consumerFailures);
     }
 
-    private Flow open(TcpSegment seg) {
+    /**
+     * Makes every compact record whole now, in place (the listener's opened and segment calls for each, in map
+     * order): for a listener whose state at the SYN matters to it later (a session's time base about to move).
+     */
+    public void makeCompactWhole() {
+        for (Map.Entry<FlowKey, Open> e : flows.entrySet()) {
+            if (e.getValue() instanceof SynOnly s) {
+                e.setValue(whole(s, false));
+            }
+        }
+    }
+
+    /** Before a connection is added: at the limit, the least recently active one goes. */
+    private void makeRoom() {
         if (flows.size() >= Math.max(1, limits.maxConnections())) {
             evictLeastRecentlyActive();
         }
-        boolean senderIsClient = senderIsClient(seg);
+    }
+
+    private Flow open(TcpSegment seg) {
+        FlowKey key = probe.copy();
+        Flow flow = create(key, seg, senderIsClient(seg), nextId++, null);
+        flows.put(key, flow);
+        return flow;
+    }
+
+    private Flow create(FlowKey key, TcpSegment seg, boolean senderIsClient, long id, SynOnly compact) {
         boolean midstream = !seg.has(TcpSegment.SYN);
         int len = seg.addressLength();
         Endpoint src = endpoints.endpoint(seg.src, len, seg.srcPort);
         Endpoint dst = endpoints.endpoint(seg.dst, len, seg.dstPort);
-        TcpConnection conn = senderIsClient ? new TcpConnection(nextId++, src, dst)
-                : new TcpConnection(nextId++, dst, src);
+        TcpConnection conn = senderIsClient ? new TcpConnection(id, src, dst) : new TcpConnection(id, dst, src);
         conn.midstream = midstream;
         conn.tunnel = Tunnel.of(seg.tunnel);
         conn.startNanos = seg.timeNanos;
         conn.firstFrame = seg.frame;
-        FlowKey key = probe.copy();
+        conn.openedAs = compact;
         Flow flow = new Flow(key, conn, seg, senderIsClient, limits, totals);
-        flows.put(key, flow);
         flow.consumer(listener.opened(conn));
         return flow;
+    }
+
+    /**
+     * Makes a compact record whole: the connection as it would be had it been followed in full from its first SYN
+     * (that SYN and the last retransmission replayed through the same steps as {@link #segment}, the ones between
+     * only counted: they changed nothing else). The record stays the map's key (a {@link FlowKey} whose lower or
+     * higher side is the client's, as a key copied at the SYN would be); with {@code keep} the flow replaces it as
+     * the value, at the same place (the record was just looked up, so it is the most recently active).
+     */
+    private Flow whole(SynOnly s, boolean keep) {
+        TcpSegment syn = s.replay(replay, false);
+        Flow flow = create(s, syn, true, s.id(), s);
+        replaySyn(flow, syn, s.sourceIsLow());
+        if (s.count > 1) {
+            replaySyn(flow, s.replay(replay, true), s.sourceIsLow());
+            flow.conn.clientPackets += s.count - 2;
+        }
+        if (keep) {
+            flows.put(s, flow);
+        }
+        return flow;
+    }
+
+    private void replaySyn(Flow flow, TcpSegment syn, boolean sourceIsLow) {
+        Direction d = flow.account(syn, sourceIsLow);
+        listener.segment(flow.conn, d, syn);
+        flow.deliver(syn, d);
     }
 
     /**
@@ -234,14 +326,53 @@ public final class TcpReassembler implements SegmentSink {
         return seg.dstPort <= seg.srcPort;
     }
 
-    private void report(Flow f, TcpConnection.EndReason reason, Direction closedBy, long frame, long time) {
+    /** @param released when mailscope stopped following it ({@link TcpConnection#releasedNanos()}) */
+    private void report(Open o, TcpConnection.EndReason reason, Direction closedBy, long frame, long time,
+                        long released) {
+        if (o instanceof SynOnly s) {
+            TcpConnection c = asReported(s);
+            c.endReason = reason;
+            c.closedBy = closedBy;
+            c.releasedNanos = Math.max(released, c.lastActivityNanos);
+            listener.closed(c);
+            return;
+        }
+        Flow f = (Flow) o;
         f.end(reason, closedBy, frame, time);
+        f.conn.releasedNanos = Math.max(released, f.conn.lastActivityNanos);
         listener.closed(f.conn);
+    }
+
+    /**
+     * The connection of a compact record that is reported as it is: what following it in full would have given
+     * (the client's SYNs counted, Zeek history S and state S0, nothing else), without the flow, its halves and
+     * tracker, or the listener's opened and segment calls ({@link TcpConnection#synOnly()}). CompactSynOnlyTest
+     * holds its sessions equal to those of the whole path.
+     */
+    private TcpConnection asReported(SynOnly s) {
+        TcpSegment syn = s.replay(replay, false);
+        int len = syn.addressLength();
+        TcpConnection c = new TcpConnection(s.id(), endpoints.endpoint(syn.src, len, syn.srcPort),
+                endpoints.endpoint(syn.dst, len, syn.dstPort));
+        c.startNanos = s.firstNanos;
+        c.firstFrame = s.firstFrame;
+        c.synFrame = s.firstFrame;
+        c.synNanos = s.firstNanos;
+        c.lastFrame = s.lastFrame;
+        c.lastActivityNanos = s.lastNanos;
+        c.clientPackets = s.count;
+        c.history.append('S');
+        c.state = ConnState.S0;
+        c.openedAs = s;
+        c.synOnly = true;
+        return c;
     }
 
     private void rememberClosed(FlowKey key, long now) {
         recentlyClosed.remove(key);
-        recentlyClosed.put(key, now);
+        // a connection made whole from a compact record has the record as its key: a plain key is all the
+        // 65,536 remembered 4-tuples need (72 bytes, not 120)
+        recentlyClosed.put(key instanceof SynOnly s ? new FlowKey(s) : key, now);
     }
 
     ConnectionListener listener() {

@@ -2,10 +2,15 @@ package io.mailscope.explain.rules;
 
 import io.mailscope.dissect.SessionEvent;
 import io.mailscope.explain.CommonCode;
+import io.mailscope.explain.Confidence;
+import io.mailscope.explain.Finding;
 import io.mailscope.explain.Evidence;
 import io.mailscope.explain.Outcome;
 import io.mailscope.explain.Severity;
 import io.mailscope.tcp.ConnState;
+import io.mailscope.tcp.TcpConnection;
+
+import java.util.List;
 
 /** The TCP connection itself never came up: no answer to the SYN, or a RST in its place. */
 final class ConnectionRule implements Rule {
@@ -25,12 +30,7 @@ final class ConnectionRule implements Rule {
             return;
         }
         if (c.state() == ConnState.S0 || c.state() == ConnState.SH) {
-            x.add(CommonCode.NO_ANSWER, Severity.ERROR, "The server never answered the connection attempt.",
-                    "The client sent a SYN to " + c.server() + " (frame " + c.synFrame() + ") and nothing came back"
-                            + (c.clientPackets() > 1 ? " to any of its " + c.clientPackets() + " attempts" : "")
-                            + " within " + Evidence.duration(c.endNanos() - c.startNanos())
-                            + ": a firewall drops the packets, the host is down, or the address is wrong.",
-                    "Check the server address and port, and any firewall between client and server (a closed port would answer with RST at once).",
+            x.add(CommonCode.NO_ANSWER, Severity.ERROR, NO_ANSWER_SUMMARY, noAnswerExplanation(c), NO_ANSWER_FIX,
                     c.synFrame()).implies(Outcome.STALLED);
         } else if (c.state() == ConnState.REJ || c.state() == ConnState.RSTOS0) {
             SessionEvent.Tcp rst = x.f.firstTcp("RST", false);
@@ -42,5 +42,42 @@ final class ConnectionRule implements Rule {
                             + " (e.g. `ss -ltn` on the server), or use the right port: 143 for IMAP with STARTTLS, 993 for implicit TLS.",
                     c.synFrame(), rst != null ? rst.at().frame() : 0).implies(Outcome.REFUSED);
         }
+    }
+
+    static final String NO_ANSWER_SUMMARY = "The server never answered the connection attempt.";
+    static final String NO_ANSWER_FIX = "Check the server address and port, and any firewall between client and server (a closed port would answer with RST at once).";
+
+    static String noAnswerExplanation(TcpConnection c) {
+        return "The client sent a SYN to " + c.server() + " (frame " + c.synFrame() + ") and nothing came back"
+                + (c.clientPackets() > 1 ? " to any of its " + c.clientPackets() + " attempts" : "")
+                + watched(c)
+                + ": a firewall drops the packets, the host is down, or the address is wrong.";
+    }
+
+    /** The finding as {@link #apply} adds it (with a SYN frame, which a connection that sent SYNs has). */
+    static Finding noAnswer(TcpConnection c) {
+        return new Finding(CommonCode.NO_ANSWER, Severity.ERROR, NO_ANSWER_SUMMARY, noAnswerExplanation(c), NO_ANSWER_FIX,
+                List.of(c.synFrame()), Confidence.CERTAIN, List.of(), Outcome.STALLED);
+    }
+
+    /**
+     * How long the wait was actually watched, and why it stopped: a diagnosis must not claim a wait it did not see.
+     * A connection reported for memory or as idle was followed until then (not only until its last SYN), one still
+     * open at the end of the capture until the capture's last frame; one that ended on the wire (the client's FIN
+     * or RST) until that packet.
+     */
+    static String watched(TcpConnection c) {
+        long released = c.releasedNanos() > 0 ? c.releasedNanos() : c.endNanos();
+        String d = Evidence.duration(released - c.startNanos());
+        TcpConnection.EndReason why = c.endReason();
+        if (why == null) {
+            return " within " + d;
+        }
+        return switch (why) {
+            case MEMORY_LIMIT -> " in the " + d + " before mailscope stopped following it (memory limit)";
+            case IDLE -> " in the " + d + " before mailscope stopped following it (idle)";
+            case CAPTURE_END -> " in the " + d + " until the capture ended";
+            case FIN, RST -> " within " + d;
+        };
     }
 }

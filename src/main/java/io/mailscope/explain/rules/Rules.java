@@ -34,6 +34,14 @@ public final class Rules {
      * The findings the facts prove. {@code open}: the session is still going (live), judged as of {@code now}
      * (epoch nanoseconds), a wait counting once it passes {@code stallNanos}.
      */
+    /**
+     * The one finding the rules give a connection that only ever sent SYNs and had no answer (no-answer), for
+     * {@link io.mailscope.explain.Diagnoser#diagnoseUnanswered}: the same words, from the same place.
+     */
+    public static Finding unansweredSyn(io.mailscope.tcp.TcpConnection c) {
+        return ConnectionRule.noAnswer(c);
+    }
+
     public static List<Finding> apply(SessionFacts facts, boolean open, long now, long stallNanos) {
         RuleContext ctx = new RuleContext(facts, open, now, stallNanos);
         for (Rule r : ALL) {

@@ -23,5 +23,8 @@ class ConnectionRuleTest {
         Diagnosis d = Conversation.syn(993).after(3).diagnosis();
         assertEquals(Outcome.STALLED, d.outcome());
         assertEquals("no-answer", d.findings().get(0).code());
+        // the capture ended with the SYN: no wait was watched, and the finding says so rather than "within 0.000 s"
+        assertTrue(d.findings().get(0).explanation().contains("and nothing came back in the 0.000 s until the capture ended:"),
+                d.findings().get(0).explanation());
     }
 }
