@@ -38,6 +38,8 @@ final class ShardWorker implements Runnable {
     final SpscArrayQueue<SegmentBatch> in = new SpscArrayQueue<>(BATCHES);
     final SpscArrayQueue<SegmentBatch> free = new SpscArrayQueue<>(BATCHES);
     final SpscArrayQueue<ShardItem> out = new SpscArrayQueue<>(512);
+    /** How few items may wait in {@link #out} before the merge wakes a worker waiting for room. */
+    private static final int ROOM = 256;
     /**
      * Events kept by finished sessions this worker handed on and the merge has not yet reported (a session counts
      * its kept events plus one). Released sessions no longer count in the tally, yet hold their events until
@@ -141,7 +143,9 @@ final class ShardWorker implements Runnable {
      * each cost a context switch while the merge, the bottleneck, needs the core).
      */
     void roomMade() {
-        if (waitingForRoom) {
+        // only once half the queue is free: woken for every item taken, a worker that finished many sessions at once
+        // (the end of a scan) switched in and out for each (47,000 context switches), preempting the merge
+        if (waitingForRoom && out.size() <= ROOM) {
             Thread t = thread;
             if (t != null) {
                 LockSupport.unpark(t);
