@@ -1,8 +1,14 @@
 package io.mailscope.report;
 
+import io.mailscope.explain.Evidence;
+import io.mailscope.explain.Explanation;
+import io.mailscope.tcp.Endpoint;
+
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 
 /**
@@ -105,6 +111,137 @@ final class JsonLineWriter {
     void writeNull() throws IOException {
         beforeValue();
         raw(NULL);
+    }
+
+    /**
+     * A finding's explanation as a JSON string, the same bytes as {@link #writeString} of its text: plain text
+     * through {@link #writeString}; one kept as words and values ({@link Explanation}) spelled straight into the
+     * buffer, each word's escaped UTF-8 kept (they are the rule's String constants) and numbers and endpoints
+     * written as they are (ASCII with nothing to escape), so no String per session is made, encoded and scanned.
+     */
+    void writeExplanation(Explanation e) throws IOException {
+        if (e instanceof Explanation.Plain p) {
+            writeString(p.text());
+            return;
+        }
+        beforeValue();
+        raw((byte) '"');
+        try {
+            e.spell(spelling);
+        } catch (UncheckedIOException x) {
+            throw x.getCause();
+        }
+        raw((byte) '"');
+    }
+
+    private final Explanation.Spelling spelling = new Explanation.Spelling() {
+        @Override
+        public void words(String constant) {
+            try {
+                JsonLineWriter.this.words(constant);
+            } catch (IOException x) {
+                throw new UncheckedIOException(x);
+            }
+        }
+
+        @Override
+        public void number(long n) {
+            try {
+                digits(n);
+            } catch (IOException x) {
+                throw new UncheckedIOException(x);
+            }
+        }
+
+        @Override
+        public void endpoint(Endpoint e) {
+            try {
+                ascii(e.toString()); // digits, dots, colons and brackets: nothing to escape
+            } catch (IOException x) {
+                throw new UncheckedIOException(x);
+            }
+        }
+
+        @Override
+        public void duration(long nanos) {
+            try {
+                ascii(Evidence.duration(nanos)); // digits, a point, " s"
+            } catch (IOException x) {
+                throw new UncheckedIOException(x);
+            }
+        }
+    };
+
+    /** The words spelled last, by identity, and their escaped UTF-8 (direct-mapped, like {@link #quotedKeys}). */
+    private final String[] wordKeys = new String[128];
+    private final byte[][] wordBytes = new byte[128][];
+
+    private void words(String s) throws IOException {
+        int slot = System.identityHashCode(s) & (wordKeys.length - 1);
+        if (wordKeys[slot] == s) {
+            raw(wordBytes[slot]);
+            return;
+        }
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        if (buf.length - pos < utf8.length * 6) {
+            flush();
+        }
+        long flushes = flushCount;
+        int start = pos;
+        escaped(s, utf8);
+        if (flushes == flushCount && pos - start <= 1024) {
+            wordKeys[slot] = s;
+            wordBytes[slot] = Arrays.copyOfRange(buf, start, pos);
+        }
+    }
+
+    /** The second of {@link #lastSecondBytes}. */
+    private long lastSecond = Long.MIN_VALUE;
+    /** An opening quote and the date and time of day of {@link #lastSecond}: {@code "2025-11-26T00:00:00}. */
+    private byte[] lastSecondBytes;
+
+    /**
+     * An instant as a JSON string, the same bytes as {@link #writeString} of {@link JsonReport#iso}: the date and
+     * time of day encoded once per second (sessions start and end in the same second by the thousand), the
+     * fraction written as digits.
+     */
+    void writeInstant(long nanos) throws IOException {
+        long second = Math.floorDiv(nanos, 1_000_000_000L);
+        int nano = (int) Math.floorMod(nanos, 1_000_000_000L);
+        if (second != lastSecond) {
+            String whole = Instant.ofEpochSecond(second).toString();
+            if (whole.length() < 2 || whole.charAt(whole.length() - 1) != 'Z' || whole.contains(".")) {
+                writeString(JsonReport.iso(nanos)); // not the usual shape: as the report spells it
+                return;
+            }
+            lastSecondBytes = ("\"" + whole.substring(0, whole.length() - 1)).getBytes(StandardCharsets.US_ASCII);
+            lastSecond = second;
+        }
+        beforeValue();
+        raw(lastSecondBytes);
+        room(13);
+        if (nano != 0) {
+            int digits;
+            int value;
+            if (nano % 1_000_000 == 0) {
+                digits = 3;
+                value = nano / 1_000_000;
+            } else if (nano % 1000 == 0) {
+                digits = 6;
+                value = nano / 1000;
+            } else {
+                digits = 9;
+                value = nano;
+            }
+            buf[pos++] = '.';
+            for (int i = pos + digits - 1; i >= pos; i--) {
+                buf[i] = (byte) ('0' + value % 10);
+                value /= 10;
+            }
+            pos += digits;
+        }
+        buf[pos++] = 'Z';
+        buf[pos++] = '"';
     }
 
     // --- fields, as Jackson names them
@@ -239,6 +376,13 @@ final class JsonLineWriter {
         long flushes = flushCount;
         int start = pos;
         raw((byte) '"');
+        escaped(s, utf8);
+        raw((byte) '"');
+        return flushes == flushCount ? start : -1;
+    }
+
+    /** {@code s} escaped, without quotes; {@code utf8} is its UTF-8. */
+    private void escaped(String s, byte[] utf8) throws IOException {
         if (utf8.length != s.length()) {
             quotedNonAscii(s);
         } else {
@@ -262,8 +406,6 @@ final class JsonLineWriter {
             }
             raw(utf8, from, utf8.length - from);
         }
-        raw((byte) '"');
-        return flushes == flushCount ? start : -1;
     }
 
     private void surrogate(char c) throws IOException {
