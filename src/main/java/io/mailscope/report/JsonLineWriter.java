@@ -165,22 +165,55 @@ final class JsonLineWriter {
         @Override
         public void duration(long nanos) {
             try {
-                ascii(Evidence.duration(nanos)); // digits, a point, " s"
+                seconds(nanos);
             } catch (IOException x) {
                 throw new UncheckedIOException(x);
             }
         }
     };
 
-    /** The words spelled last, by identity, and their escaped UTF-8 (direct-mapped, like {@link #quotedKeys}). */
-    private final String[] wordKeys = new String[128];
-    private final byte[][] wordBytes = new byte[128][];
+    /**
+     * {@link Evidence#duration} written as digits: seconds with 3 decimals below 10 s, 1 from there, rounded half
+     * up on the integer nanoseconds (as Evidence does below 11.5 days); beyond, Evidence's own spelling.
+     */
+    private void seconds(long nanos) throws IOException {
+        if (nanos <= -1_000_000_000_000_000L || nanos >= 1_000_000_000_000_000L) {
+            ascii(Evidence.duration(nanos));
+            return;
+        }
+        int decimals = nanos / 1e9 >= 10 ? 1 : 3;
+        long unit = decimals == 1 ? 100_000_000L : 1_000_000L;
+        long scaled = (Math.abs(nanos) + unit / 2) / unit;
+        long scale = decimals == 1 ? 10 : 1000;
+        room(32);
+        if (nanos < 0) {
+            buf[pos++] = '-';
+        }
+        digits(scaled / scale);
+        buf[pos++] = '.';
+        long frac = scaled % scale;
+        for (int i = pos + decimals - 1; i >= pos; i--) {
+            buf[i] = (byte) ('0' + frac % 10);
+            frac /= 10;
+        }
+        pos += decimals;
+        buf[pos++] = ' ';
+        buf[pos++] = 's';
+    }
+
+    /** The words spelled, by identity, and their escaped UTF-8, in buckets like {@link #quotedKeys}. */
+    private final String[] wordKeys = new String[256];
+    private final byte[][] wordBytes = new byte[256][];
+    private final byte[] nextWord = new byte[256 / WAYS];
 
     private void words(String s) throws IOException {
-        int slot = System.identityHashCode(s) & (wordKeys.length - 1);
-        if (wordKeys[slot] == s) {
-            raw(wordBytes[slot]);
-            return;
+        int bucket = System.identityHashCode(s) & (wordKeys.length / WAYS - 1);
+        int base = bucket * WAYS;
+        for (int i = base; i < base + WAYS; i++) {
+            if (wordKeys[i] == s) {
+                raw(wordBytes[i]);
+                return;
+            }
         }
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         if (buf.length - pos < utf8.length * 6) {
@@ -189,9 +222,10 @@ final class JsonLineWriter {
         long flushes = flushCount;
         int start = pos;
         escaped(s, utf8);
-        if (flushes == flushCount && pos - start <= 1024) {
-            wordKeys[slot] = s;
-            wordBytes[slot] = Arrays.copyOfRange(buf, start, pos);
+        if (flushes == flushCount && pos - start <= 1024) { // words are constants: kept the first time
+            int way = base + (nextWord[bucket]++ & (WAYS - 1));
+            wordKeys[way] = s;
+            wordBytes[way] = Arrays.copyOfRange(buf, start, pos);
         }
     }
 
@@ -338,29 +372,45 @@ final class JsonLineWriter {
 
     /**
      * The last strings quoted, by identity, and their quoted UTF-8: field names and most values (labels, roles, the
-     * text of a finding's fix) are the same String objects in every session, so each is encoded once. Direct-mapped
-     * and small, so it costs a slot compare on a miss and holds at most 512 strings.
+     * text of a finding's fix) are the same String objects in every session, so each is encoded once. In buckets
+     * of {@value #WAYS} by identity hash, so it costs a few compares on a miss and holds at most 1,024 strings. A
+     * bucket rather than one slot per hash: with one slot, two of the ~40 strings a scan's line quotes shared a slot
+     * in most runs (the hash differs from run to run), pushed each other out on every line and were encoded every
+     * time, which showed as a run-to-run difference of a few percent.
      */
-    private final String[] quotedKeys = new String[512];
-    private final byte[][] quotedBytes = new byte[512][];
-    /** Per slot, the last string quoted that is not (yet) in it: a string is kept when it comes twice in a row. */
-    private final String[] seenOnce = new String[512];
+    private static final int WAYS = 4;
+    private final String[] quotedKeys = new String[1024];
+    private final byte[][] quotedBytes = new byte[1024][];
+    /** Per bucket, the last strings quoted that are not (yet) kept: a string is kept when it comes a second time. */
+    private final String[] seenOnce = new String[1024];
+    /** Per bucket, the next way to replace (round robin), for the kept strings and for the seen ones. */
+    private final byte[] nextKept = new byte[1024 / WAYS];
+    private final byte[] nextSeen = new byte[1024 / WAYS];
 
     private void quoted(String s) throws IOException {
-        int slot = System.identityHashCode(s) & (quotedKeys.length - 1);
-        if (quotedKeys[slot] == s) {
-            raw(quotedBytes[slot]);
-            return;
+        int bucket = System.identityHashCode(s) & (quotedKeys.length / WAYS - 1);
+        int base = bucket * WAYS;
+        for (int i = base; i < base + WAYS; i++) {
+            if (quotedKeys[i] == s) {
+                raw(quotedBytes[i]);
+                return;
+            }
         }
         int start = encodeQuoted(s);
-        if (seenOnce[slot] != s) {
-            // the first time: remember only that it was seen (most strings seen once are never seen again, such
-            // as a finding's explanation with its frame numbers, and copying each of them cost more than it saved)
-            seenOnce[slot] = s;
-        } else if (start >= 0 && pos - start <= 256) { // it is all in the buffer: keep a copy for the next time
-            quotedKeys[slot] = s;
-            quotedBytes[slot] = Arrays.copyOfRange(buf, start, pos);
+        for (int i = base; i < base + WAYS; i++) {
+            if (seenOnce[i] == s) {
+                if (start >= 0 && pos - start <= 256) { // it is all in the buffer: keep a copy for the next time
+                    int way = base + (nextKept[bucket]++ & (WAYS - 1));
+                    quotedKeys[way] = s;
+                    quotedBytes[way] = Arrays.copyOfRange(buf, start, pos);
+                    seenOnce[i] = null;
+                }
+                return;
+            }
         }
+        // the first time: remember only that it was seen (most strings seen once are never seen again, such as a
+        // client's address and port, and copying each of them cost more than it saved)
+        seenOnce[base + (nextSeen[bucket]++ & (WAYS - 1))] = s;
     }
 
     /**

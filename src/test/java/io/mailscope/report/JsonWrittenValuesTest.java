@@ -71,6 +71,18 @@ class JsonWrittenValuesTest {
     }
 
     @Test
+    void aDurationIsWrittenAsEvidenceSpellsIt() throws IOException {
+        long[] edges = {0, 1, -1, 499_999, 500_000, -500_000, 9_999_499_999L, 9_999_500_000L, 9_999_999_999L,
+                10_000_000_000L, 10_049_999_999L, 10_050_000_000L, 99_950_000_000L, -10_000_000_000L,
+                999_999_999_999_999_999L, 1_000_000_000_000_000_000L, -999_999_999_999_999_999L, Long.MAX_VALUE,
+                Long.MIN_VALUE, Long.MIN_VALUE + 1};
+        for (long n : edges) {
+            Explanation e = out -> out.duration(n);
+            assertEquals(written(w -> w.writeString(e.text())), written(w -> w.writeExplanation(e)), "nanos " + n);
+        }
+    }
+
+    @Test
     void manyExplanationsInOneBufferAreEachTheirText() throws IOException {
         // past the 64 KiB buffer several times, so words are written across flushes
         Explanation e = out -> {
