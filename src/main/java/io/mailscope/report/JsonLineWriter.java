@@ -229,6 +229,28 @@ final class JsonLineWriter {
         }
     }
 
+    /**
+     * An address and port as a JSON string, the same bytes as {@link #writeString} of {@link Endpoint#toString}:
+     * the address's spelling (which the endpoint keeps) and the port's digits, without a String per endpoint. A
+     * scan's clients are each a new endpoint; their spelling is ASCII with nothing to escape.
+     */
+    void writeEndpoint(Endpoint e) throws IOException {
+        beforeValue();
+        String ip = e.ip();
+        room(ip.length() + 10);
+        buf[pos++] = '"';
+        if (e.isIpv6()) {
+            buf[pos++] = '[';
+            ascii(ip);
+            buf[pos++] = ']';
+        } else {
+            ascii(ip);
+        }
+        buf[pos++] = ':';
+        digits(e.port());
+        raw((byte) '"');
+    }
+
     /** The second of {@link #lastSecondBytes}. */
     private long lastSecond = Long.MIN_VALUE;
     /** An opening quote and the date and time of day of {@link #lastSecond}: {@code "2025-11-26T00:00:00}. */

@@ -182,7 +182,8 @@ public final class JsonReport implements Report {
         g.writeStartObject();
         g.writeStringField("type", "session");
         g.writeNumberField("id", c.id());
-        g.writeStringField("client", clients.of(c.client()));
+        g.writeFieldName("client");
+        g.writeEndpoint(c.client());
         g.writeStringField("server", servers.of(c.server()));
         g.writeStringField("port_role", s.role().label());
         List<Event> events = s.events();
@@ -252,7 +253,8 @@ public final class JsonReport implements Report {
         g.writeStartObject();
         g.writeStringField("type", "session");
         g.writeNumberField("id", c.id());
-        g.writeStringField("client", clients.of(c.client()));
+        g.writeFieldName("client");
+        g.writeEndpoint(c.client()); // a new endpoint in every session of a scan: spelled into the buffer
         g.writeStringField("server", servers.of(c.server()));
         g.writeStringField("port_role", s.role().label());
         g.writeEncoded(SYN_ONLY_TUNNEL);

@@ -71,6 +71,27 @@ class JsonWrittenValuesTest {
     }
 
     @Test
+    void anEndpointIsWrittenAsItsSpelling() throws IOException {
+        SplittableRandom rnd = new SplittableRandom(3);
+        String[] ips = {"192.0.2.25", "10.0.0.1", "0.0.0.0", "255.255.255.255", "::1", "::", "2001:db8::1",
+                "fe80::1:2:3:4", "2001:db8:0:0:1:0:0:1", "::ffff:c000:219", "1:2:3:4:5:6:7:8"};
+        for (String ip : ips) {
+            for (int port : new int[] {0, 1, 143, 993, 65535}) {
+                Endpoint e = Endpoint.parse(ip, port);
+                assertEquals(written(w -> w.writeString(e.toString())), written(w -> w.writeEndpoint(e)), e.toString());
+            }
+        }
+        for (int i = 0; i < 20_000; i++) {
+            byte[] a = new byte[rnd.nextBoolean() ? 4 : 16];
+            for (int j = 0; j < a.length; j++) {
+                a[j] = (byte) (rnd.nextInt(4) == 0 ? 0 : rnd.nextInt(256));
+            }
+            Endpoint e = Endpoint.of(a, a.length, rnd.nextInt(65536));
+            assertEquals(written(w -> w.writeString(e.toString())), written(w -> w.writeEndpoint(e)), e.toString());
+        }
+    }
+
+    @Test
     void aDurationIsWrittenAsEvidenceSpellsIt() throws IOException {
         long[] edges = {0, 1, -1, 499_999, 500_000, -500_000, 9_999_499_999L, 9_999_500_000L, 9_999_999_999L,
                 10_000_000_000L, 10_049_999_999L, 10_050_000_000L, 99_950_000_000L, -10_000_000_000L,
