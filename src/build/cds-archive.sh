@@ -1,7 +1,7 @@
 #!/bin/sh
 # Application class-data sharing (AppCDS) archive for mailscope's launcher: the classes a run of `mailscope analyze`
 # loads, parsed and verified once and mapped into every later JVM, which cuts start-up. Training runs: analyze as
-# text, as JSON and as --summary with --html on the sample captures; the archive is made from their class lists
+# text, as JSON and as --summary with --html on the sample captures, and --help; the archive is made from their class lists
 # (JDK 17's static archive: -Xshare:dump).
 #   cds-archive.sh JAR ARCHIVE SAMPLES_DIR
 # Run at build time for ./mailscope (pom.xml: target/mailscope.jar, target/mailscope.jsa, samples/) and by the
@@ -21,7 +21,9 @@ fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/mailscope-cds.XXXXXX")" || exit 0
 trap 'rm -rf "$work"' EXIT
 n=0
-for args in "analyze" "analyze --json" "analyze --summary --html $work/training.html"; do
+# "--help" builds every subcommand's model (a run that names one builds only that one: cli/Main.commandLine), so
+# their classes are in the archive too.
+for args in "analyze" "analyze --json" "analyze --summary --html $work/training.html" "--help"; do
   n=$((n + 1))
   # shellcheck disable=SC2086 # the arguments are meant to split
   "$java" -Xshare:off -XX:DumpLoadedClassList="$work/list.$n" -jar "$jar" $args "$samples"/*.pcap >/dev/null 2>&1

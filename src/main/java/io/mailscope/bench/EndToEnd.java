@@ -79,12 +79,18 @@ public final class EndToEnd {
         return List.of(java, "-cp", System.getProperty("java.class.path"), "io.mailscope.cli.Main");
     }
 
+    /** Label of the floor row: JVM start-up and reading the capture, nothing else ({@code mailscope bench read}). */
+    public static final String READ_FLOOR = "mailscope bench read";
+    /** Label of the floor row with decoding: what {@code analyze}'s reading thread does before any analysis. */
+    public static final String DECODE_FLOOR = "mailscope bench read --decode";
+
     /**
      * The user's commands on {@code file} ({@code analyze} with each extra argument list, e.g. {@code --json}),
-     * then tshark, ndpiReader and tcpdump when installed.
+     * then, with {@code floor}, the same start-up and reading without analysis ({@value #READ_FLOOR}, and with
+     * decoding), then tshark, ndpiReader and tcpdump when installed.
      */
     public static List<Command> commands(List<String> mailscope, String file, List<List<String>> analyzeVariants,
-                                         boolean tools) {
+                                         boolean floor, boolean tools) {
         List<Command> list = new ArrayList<>();
         for (List<String> extra : analyzeVariants) {
             List<String> argv = new ArrayList<>(mailscope);
@@ -92,6 +98,14 @@ public final class EndToEnd {
             argv.addAll(extra);
             argv.add(file);
             list.add(new Command(String.join(" ", concat(List.of("mailscope", "analyze"), extra)), argv, true));
+        }
+        if (floor) {
+            for (String label : List.of(READ_FLOOR, DECODE_FLOOR)) {
+                List<String> argv = new ArrayList<>(mailscope);
+                argv.addAll(List.of(label.substring("mailscope ".length()).split(" ")));
+                argv.add(file);
+                list.add(new Command(label, argv, true));
+            }
         }
         if (tools) {
             ExternalTool.onPath("tshark").ifPresent(p -> list.add(new Command("tshark -q -z io,phs",

@@ -45,6 +45,10 @@ public final class EndToEndReport {
                 "tshark / `analyze`: %.1fx faster (target >= %.0fx: %s)%n", x, TSHARK_TARGET, x >= TSHARK_TARGET ? "met" : "not met"));
         ratio(r, "tcpdump", "mailscope analyze", false).ifPresent(x -> out.printf(Locale.ROOT,
                 "`analyze` / tcpdump: %.2fx tcpdump's time (target <= %.0fx: %s)%n", x, TCPDUMP_TARGET, x <= TCPDUMP_TARGET ? "met" : "not met"));
+        ratio(r, EndToEnd.DECODE_FLOOR, "mailscope analyze", false).ifPresent(x -> out.printf(Locale.ROOT,
+                "`analyze` / Java's floor (`bench read --decode`: start-up, reading and decoding, no analysis): %.2fx%n", x));
+        ratio(r, "tcpdump", EndToEnd.DECODE_FLOOR, false).ifPresent(x -> out.printf(Locale.ROOT,
+                "Java's floor / tcpdump: %.2fx tcpdump's time%n", x));
         for (String variant : new String[] {"mailscope analyze --json", "mailscope analyze --summary"}) {
             ratio(r, "ndpiReader", variant, true).ifPresent(x -> out.printf(Locale.ROOT,
                     "ndpiReader / `%s`: %.2fx (target > 1: %s)%n", variant.substring("mailscope ".length()), x, x > 1 ? "met" : "not met"));

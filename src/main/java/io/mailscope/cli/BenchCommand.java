@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark capture reading and TCP reassembly: generate a capture, then measure on it.",
         subcommands = {BenchCommand.Generate.class, BenchCommand.Run.class, BenchCommand.EndToEndRun.class,
-                BenchCommand.Live.class})
+                BenchCommand.Live.class, BenchCommand.ReadOnly.class})
 class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -171,6 +171,10 @@ class BenchCommand implements Runnable {
                         + "differ only in --threads K are reported as a speed-up by worker count.")
         List<String> variants;
 
+        @Option(names = "--no-floor", description = "Leave out the floor rows: the same JVM start and capture reading "
+                + "(and decoding) with no analysis, as fresh processes ('bench read').")
+        boolean noFloor;
+
         @Option(names = "--json", description = "One JSON object instead of the table.")
         boolean json;
 
@@ -189,7 +193,7 @@ class BenchCommand implements Runnable {
             List<List<String>> analyze = (variants == null ? defaultVariants(Runtime.getRuntime().availableProcessors()) : variants).stream()
                     .map(v -> v.isBlank() ? List.<String>of() : List.of(v.trim().split("\\s+"))).toList();
             List<EndToEnd.Command> commands = EndToEnd.commands(
-                    EndToEnd.mailscopeCommand(System.getenv("MAILSCOPE_LAUNCHER")), file, analyze, !noTools);
+                    EndToEnd.mailscopeCommand(System.getenv("MAILSCOPE_LAUNCHER")), file, analyze, !noFloor, !noTools);
             EndToEnd.Results r = new EndToEnd(runs, quiet ? null : System.err).run(file, packets, commands);
             if (json) {
                 EndToEndReport.json(r, System.out);
@@ -206,6 +210,42 @@ class BenchCommand implements Runnable {
                 v.add("--threads " + k);
             }
             return List.copyOf(v);
+        }
+    }
+
+    /**
+     * The floor under {@code analyze}, as a fresh process: the same launcher, JVM start-up and capture reader (and,
+     * with {@code --decode}, the same link/IP/TCP decoder), with no analysis. {@code bench e2e} runs it beside
+     * {@code analyze} so the table shows how much of a cold run is Java reading the file at all. Hidden: a
+     * measuring device, not a user's command.
+     */
+    @Command(name = "read", hidden = true, mixinStandardHelpOptions = true,
+            description = "Read (and with --decode, decode to TCP segments) a capture and count, with no analysis: the "
+                    + "cold process's floor, for 'bench e2e'.")
+    static class ReadOnly implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "A pcap or pcapng capture.")
+        String file;
+
+        @Option(names = "--decode", description = "Also decode link, IP and TCP headers, as analyze's reading thread does.")
+        boolean decode;
+
+        @Override
+        public Integer call() throws IOException {
+            long[] segments = {0, 0};
+            try (io.mailscope.capture.CaptureReader reader = io.mailscope.capture.CaptureReader.open(file)) {
+                long frames = reader.readFrames(decode
+                        ? new io.mailscope.capture.PacketDecoder(seg -> {
+                            segments[0]++;
+                            segments[1] += seg.capturedLength;
+                        })
+                        : (n, t, l, b, o, c, w) -> { });
+                System.out.println(frames + " frames, " + reader.bytesRead() + " captured bytes"
+                        + (decode ? ", " + segments[0] + " TCP segments, " + segments[1] + " payload bytes" : ""));
+            } catch (CaptureFormatException e) {
+                System.err.println("mailscope: " + e.getMessage());
+                return Main.EXIT_PARTIAL;
+            }
+            return 0;
         }
     }
 

@@ -34,7 +34,7 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns the exit code (tests call this). */
     public static int run(String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = commandLine(args);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             // Bad input must never end in a stack trace: say what went wrong in one line.
             cmd.getErr().println("mailscope: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
@@ -48,6 +48,36 @@ public final class Main implements Runnable {
             System.err.println("mailscope: out of memory (a Java heap of " + (Runtime.getRuntime().maxMemory() >> 20)
                     + " MiB): give it more (MAILSCOPE_JAVA_OPTS=-Xmx2g) or lower --max-connections and --max-buffer");
             return EXIT_USAGE;
+        }
+    }
+
+    /**
+     * The command tree for these arguments. picocli builds the model of every subcommand it is given (reflection
+     * over all their options) before running one: that was half of a cold start (0.11-0.30 s of a one-session
+     * {@code analyze}, docs/performance.md "Third round"). When the first argument names a subcommand, only that
+     * one is built, under a root of the same name (its usage, errors and exit codes are the same: they never
+     * mention its siblings); anything else (no argument, mailscope's own options, {@code help COMMAND}) gets the
+     * whole tree.
+     */
+    static CommandLine commandLine(String... args) {
+        if (args.length > 0) {
+            for (Class<?> c : Main.class.getAnnotation(Command.class).subcommands()) {
+                Command sub = c.getAnnotation(Command.class);
+                if (c != CommandLine.HelpCommand.class && sub != null && sub.name().equals(args[0])) {
+                    CommandLine root = new CommandLine(new Root());
+                    root.addSubcommand(new CommandLine(c));
+                    return root;
+                }
+            }
+        }
+        return new CommandLine(new Main());
+    }
+
+    /** {@link Main} without its subcommands: the root when only one subcommand is built. */
+    @Command(name = "mailscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class)
+    static final class Root implements Runnable {
+        @Override
+        public void run() {
         }
     }
 

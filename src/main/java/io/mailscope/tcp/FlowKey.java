@@ -122,11 +122,18 @@ class FlowKey {
 
     /** Bytes [from, from+8) of an address of {@code len} bytes as a big-endian long, zeros past its end. */
     private static long pack(byte[] a, int from, int len) {
-        long v = 0;
-        for (int i = from; i < from + 8; i++) {
-            v = (v << 8) | (i < len ? a[i] & 0xffL : 0);
+        // Unrolled by hand: this runs four times per packet, and C1 (the launcher's JIT) neither unrolls the byte
+        // loop nor drops its per-byte test (5% of a cold run's samples as a loop).
+        if (from >= len) {
+            return 0;
         }
-        return v;
+        long v = (a[from] & 0xffL) << 56 | (a[from + 1] & 0xffL) << 48 | (a[from + 2] & 0xffL) << 40
+                | (a[from + 3] & 0xffL) << 32;
+        if (len - from < 8) {
+            return v; // an IPv4 address: 4 bytes, then zeros
+        }
+        return v | (a[from + 4] & 0xffL) << 24 | (a[from + 5] & 0xffL) << 16 | (a[from + 6] & 0xffL) << 8
+                | (a[from + 7] & 0xffL);
     }
 
     /** True when the segment last {@link #set} on this probe came from the lower endpoint of the key. */

@@ -121,6 +121,9 @@ class BenchCommandTest {
         if (cores > 2) {
             expected.add("mailscope analyze --threads " + cores);
         }
+        // the floor: the same start-up and reading, with no analysis, as fresh processes too
+        expected.add("mailscope bench read");
+        expected.add("mailscope bench read --decode");
         assertEquals(expected.size(), root.get("commands").size());
         // the speed-up with 1, 2 and all cores, and its extrapolation to more
         JsonNode scaling = root.get("threadScaling").get(0);
@@ -137,6 +140,34 @@ class BenchCommandTest {
             assertTrue(c.get("medianPeakRssBytes").asLong() > 20L << 20, c.toString());
             assertTrue(c.get("medianCpuSeconds").asDouble() > 0.05, c.toString());
         }
+    }
+
+    @Test
+    void endToEndWithoutTheFloorRunsOnlyAnalyze() throws Exception {
+        String file = tinyCapture("pcap");
+        String json = run("bench", "e2e", file, "--runs", "1", "--no-tools", "--no-floor", "--quiet", "--json",
+                "--variant", "--summary");
+        JsonNode commands = new ObjectMapper().readTree(json).get("commands");
+        assertEquals(1, commands.size(), commands.toString());
+        assertEquals("mailscope analyze --summary", commands.get(0).get("command").asText());
+    }
+
+    @Test
+    void readCountsFramesAndWithDecodeTheTcpSegmentsUnderThem() throws Exception {
+        String file = tinyCapture("pcapng");
+        String read = run("bench", "read", file);
+        assertTrue(read.startsWith("1500 frames, "), read);
+        assertTrue(!read.contains("segments"), read);
+        String decoded = run("bench", "read", "--decode", file);
+        assertTrue(decoded.startsWith("1500 frames, "), decoded);
+        assertTrue(decoded.contains(", 1500 TCP segments, "), decoded); // the generator writes TCP only
+    }
+
+    @Test
+    void readIsHiddenFromTheBenchHelp() {
+        String help = run("bench", "--help");
+        assertTrue(help.contains("e2e"), help);
+        assertTrue(!help.contains("read  "), help);
     }
 
     @Test

@@ -90,6 +90,24 @@ class StreamReassemblyTest {
     }
 
     @Test
+    void aRingLeftByAnEndedConnectionNeverMakesARetransmissionConflict() {
+        // the first connection fills its rings with other bytes, ends, and leaves them to the next connections
+        w.handshake(1000, 5000);
+        w.clientSends("x".repeat(3000));
+        w.serverSends("y".repeat(3000));
+        w.clientFin().serverFin().clientAck();
+        assertTrue(conn().conn.endReason() != null, "the first connection ended");
+        Wire next = w.other("10.0.0.3", 50001, "10.0.0.2", 143);
+        next.handshake(7000, 9000);
+        next.client(ACK | PSH, 7001, 9001, "hello");
+        next.client(ACK | PSH, 7001, 9001, "hello");
+        assertEquals(0, rec.conn(2).conn.conflictingOverlaps());
+        next.client(ACK | PSH, 7001, 9001, "HELLO");
+        assertEquals(1, rec.conn(2).conn.conflictingOverlaps());
+        assertEquals("hello", rec.conn(2).clientText());
+    }
+
+    @Test
     void overlapWithBufferedDataKeepsTheBufferedCopyAndIsCounted() {
         w.handshake(1000, 5000);
         w.client(ACK | PSH, 1007, 5001, "WORLD");
