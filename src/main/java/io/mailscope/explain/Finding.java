@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param kind         the stable code from the catalog (docs/findings.md); {@link #code()} spells it
  * @param summary      one sentence
- * @param explanation  plain words naming the evidence: frames, times, the exact server reply
+ * @param wording      the explanation: plain words naming the evidence (frames, times, the exact server reply);
+ *                     {@link #explanation()} spells it
  * @param fix          what a person can do about it
  * @param frames       the frames that prove it, ascending
  * @param confidence   certain, or likely when the evidence also fits other causes
@@ -15,7 +16,7 @@ import java.util.List;
  * @param outcome      the session outcome this finding implies, or null when it implies none (a warning on
  *                     the side); the resolver decides which finding's outcome the session gets
  */
-public record Finding(FindingCode kind, Severity severity, String summary, String explanation, String fix, List<Long> frames,
+public record Finding(FindingCode kind, Severity severity, String summary, Explanation wording, String fix, List<Long> frames,
                       Confidence confidence, List<Alternative> alternatives, Outcome outcome) {
 
     public Finding {
@@ -26,9 +27,20 @@ public record Finding(FindingCode kind, Severity severity, String summary, Strin
         }
     }
 
+    /** A finding whose explanation is plain text. */
+    public Finding(FindingCode kind, Severity severity, String summary, String explanation, String fix, List<Long> frames,
+                   Confidence confidence, List<Alternative> alternatives, Outcome outcome) {
+        this(kind, severity, summary, Explanation.of(explanation), fix, frames, confidence, alternatives, outcome);
+    }
+
     /** A certain finding that implies no outcome. */
     public Finding(FindingCode kind, Severity severity, String summary, String explanation, String fix, List<Long> frames) {
         this(kind, severity, summary, explanation, fix, frames, Confidence.CERTAIN, List.of(), null);
+    }
+
+    /** The explanation as text (spelled on each call when it is not plain text). */
+    public String explanation() {
+        return wording.text();
     }
 
     /** The code as users and scripts see it, e.g. "implicit-tls-mutual-wait". */
@@ -42,6 +54,6 @@ public record Finding(FindingCode kind, Severity severity, String summary, Strin
 
     /** The same finding, no longer sure: at most likely, with these alternatives. */
     public Finding likely(List<Alternative> others) {
-        return new Finding(kind, severity, summary, explanation, fix, frames, Confidence.LIKELY, others, outcome);
+        return new Finding(kind, severity, summary, wording, fix, frames, Confidence.LIKELY, others, outcome);
     }
 }

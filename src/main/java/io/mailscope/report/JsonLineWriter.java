@@ -1,8 +1,14 @@
 package io.mailscope.report;
 
+import io.mailscope.explain.Evidence;
+import io.mailscope.explain.Explanation;
+import io.mailscope.tcp.Endpoint;
+
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 
 /**
@@ -122,6 +128,193 @@ final class JsonLineWriter {
         raw(NULL);
     }
 
+    /**
+     * A finding's explanation as a JSON string, the same bytes as {@link #writeString} of its text: plain text
+     * through {@link #writeString}; one kept as words and values ({@link Explanation}) spelled straight into the
+     * buffer, each word's escaped UTF-8 kept (they are the rule's String constants) and numbers and endpoints
+     * written as they are (ASCII with nothing to escape), so no String per session is made, encoded and scanned.
+     */
+    void writeExplanation(Explanation e) throws IOException {
+        if (e instanceof Explanation.Plain p) {
+            writeString(p.text());
+            return;
+        }
+        beforeValue();
+        raw((byte) '"');
+        try {
+            e.spell(spelling);
+        } catch (UncheckedIOException x) {
+            throw x.getCause();
+        }
+        raw((byte) '"');
+    }
+
+    private final Explanation.Spelling spelling = new Explanation.Spelling() {
+        @Override
+        public void words(String constant) {
+            try {
+                JsonLineWriter.this.words(constant);
+            } catch (IOException x) {
+                throw new UncheckedIOException(x);
+            }
+        }
+
+        @Override
+        public void number(long n) {
+            try {
+                digits(n);
+            } catch (IOException x) {
+                throw new UncheckedIOException(x);
+            }
+        }
+
+        @Override
+        public void endpoint(Endpoint e) {
+            try {
+                ascii(e.toString()); // digits, dots, colons and brackets: nothing to escape
+            } catch (IOException x) {
+                throw new UncheckedIOException(x);
+            }
+        }
+
+        @Override
+        public void duration(long nanos) {
+            try {
+                seconds(nanos);
+            } catch (IOException x) {
+                throw new UncheckedIOException(x);
+            }
+        }
+    };
+
+    /**
+     * {@link Evidence#duration} written as digits: seconds with 3 decimals below 10 s, 1 from there, rounded half
+     * up on the integer nanoseconds (as Evidence does below 11.5 days); beyond, Evidence's own spelling.
+     */
+    private void seconds(long nanos) throws IOException {
+        if (nanos <= -1_000_000_000_000_000L || nanos >= 1_000_000_000_000_000L) {
+            ascii(Evidence.duration(nanos));
+            return;
+        }
+        int decimals = nanos / 1e9 >= 10 ? 1 : 3;
+        long unit = decimals == 1 ? 100_000_000L : 1_000_000L;
+        long scaled = (Math.abs(nanos) + unit / 2) / unit;
+        long scale = decimals == 1 ? 10 : 1000;
+        room(32);
+        if (nanos < 0) {
+            buf[pos++] = '-';
+        }
+        digits(scaled / scale);
+        buf[pos++] = '.';
+        long frac = scaled % scale;
+        for (int i = pos + decimals - 1; i >= pos; i--) {
+            buf[i] = (byte) ('0' + frac % 10);
+            frac /= 10;
+        }
+        pos += decimals;
+        buf[pos++] = ' ';
+        buf[pos++] = 's';
+    }
+
+    /** The words spelled, by identity, and their escaped UTF-8, in buckets like {@link #quotedKeys}. */
+    private final String[] wordKeys = new String[256];
+    private final byte[][] wordBytes = new byte[256][];
+    private final byte[] nextWord = new byte[256 / WAYS];
+
+    private void words(String s) throws IOException {
+        int bucket = System.identityHashCode(s) & (wordKeys.length / WAYS - 1);
+        int base = bucket * WAYS;
+        for (int i = base; i < base + WAYS; i++) {
+            if (wordKeys[i] == s) {
+                raw(wordBytes[i]);
+                return;
+            }
+        }
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        if (buf.length - pos < utf8.length * 6) {
+            flush();
+        }
+        long flushes = flushCount;
+        int start = pos;
+        escaped(s, utf8);
+        if (flushes == flushCount && pos - start <= 1024) { // words are constants: kept the first time
+            int way = base + (nextWord[bucket]++ & (WAYS - 1));
+            wordKeys[way] = s;
+            wordBytes[way] = Arrays.copyOfRange(buf, start, pos);
+        }
+    }
+
+    /**
+     * An address and port as a JSON string, the same bytes as {@link #writeString} of {@link Endpoint#toString}:
+     * the address's spelling (which the endpoint keeps) and the port's digits, without a String per endpoint. A
+     * scan's clients are each a new endpoint; their spelling is ASCII with nothing to escape.
+     */
+    void writeEndpoint(Endpoint e) throws IOException {
+        beforeValue();
+        String ip = e.ip();
+        room(ip.length() + 10);
+        buf[pos++] = '"';
+        if (e.isIpv6()) {
+            buf[pos++] = '[';
+            ascii(ip);
+            buf[pos++] = ']';
+        } else {
+            ascii(ip);
+        }
+        buf[pos++] = ':';
+        digits(e.port());
+        raw((byte) '"');
+    }
+
+    /** The second of {@link #lastSecondBytes}. */
+    private long lastSecond = Long.MIN_VALUE;
+    /** An opening quote and the date and time of day of {@link #lastSecond}: {@code "2025-11-26T00:00:00}. */
+    private byte[] lastSecondBytes;
+
+    /**
+     * An instant as a JSON string, the same bytes as {@link #writeString} of {@link JsonReport#iso}: the date and
+     * time of day encoded once per second (sessions start and end in the same second by the thousand), the
+     * fraction written as digits.
+     */
+    void writeInstant(long nanos) throws IOException {
+        long second = Math.floorDiv(nanos, 1_000_000_000L);
+        int nano = (int) Math.floorMod(nanos, 1_000_000_000L);
+        if (second != lastSecond) {
+            String whole = Instant.ofEpochSecond(second).toString();
+            if (whole.length() < 2 || whole.charAt(whole.length() - 1) != 'Z' || whole.contains(".")) {
+                writeString(JsonReport.iso(nanos)); // not the usual shape: as the report spells it
+                return;
+            }
+            lastSecondBytes = ("\"" + whole.substring(0, whole.length() - 1)).getBytes(StandardCharsets.US_ASCII);
+            lastSecond = second;
+        }
+        beforeValue();
+        raw(lastSecondBytes);
+        room(13);
+        if (nano != 0) {
+            int digits;
+            int value;
+            if (nano % 1_000_000 == 0) {
+                digits = 3;
+                value = nano / 1_000_000;
+            } else if (nano % 1000 == 0) {
+                digits = 6;
+                value = nano / 1000;
+            } else {
+                digits = 9;
+                value = nano;
+            }
+            buf[pos++] = '.';
+            for (int i = pos + digits - 1; i >= pos; i--) {
+                buf[i] = (byte) ('0' + value % 10);
+                value /= 10;
+            }
+            pos += digits;
+        }
+        buf[pos++] = 'Z';
+        buf[pos++] = '"';
+    }
+
     // --- fields, as Jackson names them
 
     void writeStringField(String name, String value) throws IOException {
@@ -216,29 +409,45 @@ final class JsonLineWriter {
 
     /**
      * The last strings quoted, by identity, and their quoted UTF-8: field names and most values (labels, roles, the
-     * text of a finding's fix) are the same String objects in every session, so each is encoded once. Direct-mapped
-     * and small, so it costs a slot compare on a miss and holds at most 512 strings.
+     * text of a finding's fix) are the same String objects in every session, so each is encoded once. In buckets
+     * of {@value #WAYS} by identity hash, so it costs a few compares on a miss and holds at most 1,024 strings. A
+     * bucket rather than one slot per hash: with one slot, two of the ~40 strings a scan's line quotes shared a slot
+     * in most runs (the hash differs from run to run), pushed each other out on every line and were encoded every
+     * time, which showed as a run-to-run difference of a few percent.
      */
-    private final String[] quotedKeys = new String[512];
-    private final byte[][] quotedBytes = new byte[512][];
-    /** Per slot, the last string quoted that is not (yet) in it: a string is kept when it comes twice in a row. */
-    private final String[] seenOnce = new String[512];
+    private static final int WAYS = 4;
+    private final String[] quotedKeys = new String[1024];
+    private final byte[][] quotedBytes = new byte[1024][];
+    /** Per bucket, the last strings quoted that are not (yet) kept: a string is kept when it comes a second time. */
+    private final String[] seenOnce = new String[1024];
+    /** Per bucket, the next way to replace (round robin), for the kept strings and for the seen ones. */
+    private final byte[] nextKept = new byte[1024 / WAYS];
+    private final byte[] nextSeen = new byte[1024 / WAYS];
 
     private void quoted(String s) throws IOException {
-        int slot = System.identityHashCode(s) & (quotedKeys.length - 1);
-        if (quotedKeys[slot] == s) {
-            raw(quotedBytes[slot]);
-            return;
+        int bucket = System.identityHashCode(s) & (quotedKeys.length / WAYS - 1);
+        int base = bucket * WAYS;
+        for (int i = base; i < base + WAYS; i++) {
+            if (quotedKeys[i] == s) {
+                raw(quotedBytes[i]);
+                return;
+            }
         }
         int start = encodeQuoted(s);
-        if (seenOnce[slot] != s) {
-            // the first time: remember only that it was seen (most strings seen once are never seen again, such
-            // as a finding's explanation with its frame numbers, and copying each of them cost more than it saved)
-            seenOnce[slot] = s;
-        } else if (start >= 0 && pos - start <= 256) { // it is all in the buffer: keep a copy for the next time
-            quotedKeys[slot] = s;
-            quotedBytes[slot] = Arrays.copyOfRange(buf, start, pos);
+        for (int i = base; i < base + WAYS; i++) {
+            if (seenOnce[i] == s) {
+                if (start >= 0 && pos - start <= 256) { // it is all in the buffer: keep a copy for the next time
+                    int way = base + (nextKept[bucket]++ & (WAYS - 1));
+                    quotedKeys[way] = s;
+                    quotedBytes[way] = Arrays.copyOfRange(buf, start, pos);
+                    seenOnce[i] = null;
+                }
+                return;
+            }
         }
+        // the first time: remember only that it was seen (most strings seen once are never seen again, such as a
+        // client's address and port, and copying each of them cost more than it saved)
+        seenOnce[base + (nextSeen[bucket]++ & (WAYS - 1))] = s;
     }
 
     /**
@@ -254,6 +463,13 @@ final class JsonLineWriter {
         long flushes = flushCount;
         int start = pos;
         raw((byte) '"');
+        escaped(s, utf8);
+        raw((byte) '"');
+        return flushes == flushCount ? start : -1;
+    }
+
+    /** {@code s} escaped, without quotes; {@code utf8} is its UTF-8. */
+    private void escaped(String s, byte[] utf8) throws IOException {
         if (utf8.length != s.length()) {
             quotedNonAscii(s);
         } else {
@@ -277,8 +493,6 @@ final class JsonLineWriter {
             }
             raw(utf8, from, utf8.length - from);
         }
-        raw((byte) '"');
-        return flushes == flushCount ? start : -1;
     }
 
     private void surrogate(char c) throws IOException {

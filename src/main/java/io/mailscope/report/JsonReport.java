@@ -240,14 +240,17 @@ public final class JsonReport implements Report {
         Session s = as.session();
         Diagnosis d = as.diagnosis();
         TcpConnection c = s.connection();
-        g.writeStringField("client", clients.of(c.client()));
+        g.writeFieldName("client");
+        g.writeEndpoint(c.client());
         g.writeStringField("server", servers.of(c.server()));
         g.writeStringField("port_role", s.role().label());
         List<Event> events = s.events();
         writeTunnel(c.tunnel());
         writeProxy(events);
-        g.writeStringField("start", iso(c.startNanos()));
-        g.writeStringField("end", iso(c.endNanos()));
+        g.writeFieldName("start");
+        g.writeInstant(c.startNanos());
+        g.writeFieldName("end");
+        g.writeInstant(c.endNanos());
         g.writeNumberField("start_epoch", c.startNanos() / 1e9);
         g.writeNumberField("end_epoch", c.endNanos() / 1e9);
         g.writeNumberField("duration", (c.endNanos() - c.startNanos()) / 1e9);
@@ -299,20 +302,20 @@ public final class JsonReport implements Report {
     /**
      * {@link #writeSession} for a connection that only ever sent SYNs, byte for byte (CompactSynOnlyTest renders
      * such sessions both ways): the fixed runs are copied pre-encoded, the event lists are not searched for what
-     * cannot be there, and the times shared by start and end are formatted once. A scan writes 500,000 of these.
+     * cannot be there, and start and end are written by {@link JsonLineWriter#writeInstant}. A scan writes 500,000 of these.
      */
     private void writeSynOnlyRest(AnalyzedSession as) throws IOException {
         Session s = as.session();
         Diagnosis d = as.diagnosis();
         TcpConnection c = s.connection();
-        g.writeStringField("client", clients.of(c.client()));
+        g.writeFieldName("client");
+        g.writeEndpoint(c.client()); // a new endpoint in every session of a scan: spelled into the buffer
         g.writeStringField("server", servers.of(c.server()));
         g.writeStringField("port_role", s.role().label());
         g.writeEncoded(SYN_ONLY_TUNNEL);
-        String start = iso(c.startNanos());
-        g.writeString(start);
+        g.writeInstant(c.startNanos());
         g.writeEncoded(SYN_ONLY_END);
-        g.writeString(c.endNanos() == c.startNanos() ? start : iso(c.endNanos()));
+        g.writeInstant(c.endNanos());
         double startEpoch = c.startNanos() / 1e9;
         g.writeEncoded(SYN_ONLY_START_EPOCH);
         g.writeNumber(startEpoch);
@@ -710,7 +713,8 @@ public final class JsonReport implements Report {
         g.writeStringField("code", f.code());
         g.writeStringField("severity", f.severity().label());
         g.writeStringField("summary", f.summary());
-        g.writeStringField("explanation", f.explanation());
+        g.writeFieldName("explanation");
+        g.writeExplanation(f.wording());
         g.writeStringField("fix", f.fix());
         g.writeArrayFieldStart("frames");
         for (long fr : f.frames()) {

@@ -5,9 +5,11 @@ import io.mailscope.explain.CommonCode;
 import io.mailscope.explain.Confidence;
 import io.mailscope.explain.Finding;
 import io.mailscope.explain.Evidence;
+import io.mailscope.explain.Explanation;
 import io.mailscope.explain.Outcome;
 import io.mailscope.explain.Severity;
 import io.mailscope.tcp.ConnState;
+import io.mailscope.tcp.Endpoint;
 import io.mailscope.tcp.TcpConnection;
 
 import java.util.List;
@@ -48,36 +50,55 @@ final class ConnectionRule implements Rule {
     static final String NO_ANSWER_FIX = "Check the server address and port, and any firewall between client and server (a closed port would answer with RST at once).";
 
     static String noAnswerExplanation(TcpConnection c) {
-        return "The client sent a SYN to " + c.server() + " (frame " + c.synFrame() + ") and nothing came back"
-                + (c.clientPackets() > 1 ? " to any of its " + c.clientPackets() + " attempts" : "")
-                + watched(c)
-                + ": a firewall drops the packets, the host is down, or the address is wrong.";
+        return NoAnswerWords.of(c).text();
     }
 
     /** The finding as {@link #apply} adds it (with a SYN frame, which a connection that sent SYNs has). */
     static Finding noAnswer(TcpConnection c) {
-        return new Finding(CommonCode.NO_ANSWER, Severity.ERROR, NO_ANSWER_SUMMARY, noAnswerExplanation(c), NO_ANSWER_FIX,
+        return new Finding(CommonCode.NO_ANSWER, Severity.ERROR, NO_ANSWER_SUMMARY, NoAnswerWords.of(c), NO_ANSWER_FIX,
                 List.of(c.synFrame()), Confidence.CERTAIN, List.of(), Outcome.STALLED);
     }
 
     /**
-     * How long the wait was actually watched, and why it stopped: a diagnosis must not claim a wait it did not see.
-     * A connection reported for memory or as idle was followed until then (not only until its last SYN), one still
-     * open at the end of the capture until the capture's last frame; one that ended on the wire (the client's FIN
-     * or RST) until that packet.
+     * The no-answer explanation, its values kept and the sentence spelled where it is shown ({@link Explanation}):
+     * where the SYN went, its frame, how many attempts, and how long the wait was actually watched and why it
+     * stopped (a diagnosis must not claim a wait it did not see). A connection reported for memory or as idle was
+     * followed until then (not only until its last SYN), one still open at the end of the capture until the
+     * capture's last frame; one that ended on the wire (the client's FIN or RST) until that packet.
      */
-    static String watched(TcpConnection c) {
-        long released = c.releasedNanos() > 0 ? c.releasedNanos() : c.endNanos();
-        String d = Evidence.duration(released - c.startNanos());
-        TcpConnection.EndReason why = c.endReason();
-        if (why == null) {
-            return " within " + d;
+    record NoAnswerWords(Endpoint server, long synFrame, long attempts, long watchedNanos, TcpConnection.EndReason why)
+            implements Explanation {
+
+        static NoAnswerWords of(TcpConnection c) {
+            long released = c.releasedNanos() > 0 ? c.releasedNanos() : c.endNanos();
+            return new NoAnswerWords(c.server(), c.synFrame(), c.clientPackets(), released - c.startNanos(), c.endReason());
         }
-        return switch (why) {
-            case MEMORY_LIMIT -> " in the " + d + " before mailscope stopped following it (memory limit)";
-            case IDLE -> " in the " + d + " before mailscope stopped following it (idle)";
-            case CAPTURE_END -> " in the " + d + " until the capture ended";
-            case FIN, RST -> " within " + d;
-        };
+
+        @Override
+        public void spell(Spelling out) {
+            out.words("The client sent a SYN to ");
+            out.endpoint(server);
+            out.words(" (frame ");
+            out.number(synFrame);
+            out.words(") and nothing came back");
+            if (attempts > 1) {
+                out.words(" to any of its ");
+                out.number(attempts);
+                out.words(" attempts");
+            }
+            if (why == null || why == TcpConnection.EndReason.FIN || why == TcpConnection.EndReason.RST) {
+                out.words(" within ");
+                out.duration(watchedNanos);
+            } else {
+                out.words(" in the ");
+                out.duration(watchedNanos);
+                out.words(switch (why) {
+                    case MEMORY_LIMIT -> " before mailscope stopped following it (memory limit)";
+                    case IDLE -> " before mailscope stopped following it (idle)";
+                    default -> " until the capture ended";
+                });
+            }
+            out.words(": a firewall drops the packets, the host is down, or the address is wrong.");
+        }
     }
 }

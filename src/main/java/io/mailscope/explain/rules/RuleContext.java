@@ -68,7 +68,7 @@ public final class RuleContext {
         /** This finding, if it decides, gives the session this outcome. */
         public Draft implies(Outcome outcome) {
             Finding x = get();
-            findings.set(index, new Finding(x.kind(), x.severity(), x.summary(), x.explanation(), x.fix(), x.frames(),
+            findings.set(index, new Finding(x.kind(), x.severity(), x.summary(), x.wording(), x.fix(), x.frames(),
                     x.confidence(), x.alternatives(), outcome));
             return this;
         }
