@@ -151,6 +151,19 @@ class BenchCommand implements Runnable {
         }
     }
 
+    /**
+     * {@code bench e2e --variant=--json}: a variant is an analyze command line, so its value is often an option of
+     * analyze's that e2e also has ({@code --json}), which picocli would otherwise refuse as a missing value. Only
+     * e2e's parser is told so: everywhere else an option where a value belongs stays an error.
+     */
+    static void acceptOptionLikeVariants(CommandLine cl) {
+        CommandLine bench = cl.getSubcommands().get("bench");
+        CommandLine e2e = bench == null ? null : bench.getSubcommands().get("e2e");
+        if (e2e != null) {
+            e2e.getCommandSpec().parser().allowOptionsAsOptionParameters(true);
+        }
+    }
+
     @Command(name = "e2e", mixinStandardHelpOptions = true,
             description = "What a user waits for: 'mailscope analyze' (text, --json, --summary) run cold as fresh processes "
                     + "beside tshark -q -z io,phs, ndpiReader -q and tcpdump -r -w /dev/null on the same file, interleaved; "

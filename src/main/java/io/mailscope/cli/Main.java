@@ -35,6 +35,7 @@ public final class Main implements Runnable {
     /** Runs a command line and returns the exit code (tests call this). */
     public static int run(String... args) {
         CommandLine cl = commandLine(args);
+        BenchCommand.acceptOptionLikeVariants(cl);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             // Bad input must never end in a stack trace: say what went wrong in one line.
             cmd.getErr().println("mailscope: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));

@@ -42,6 +42,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void anEndToEndVariantMayBeAnOptionThatE2eHasToo() {
+        // `--variant=--json` is analyze's --json, not e2e's: it must reach the variant, not be refused as a missing value
+        CliRun r = CliRun.of("bench", "e2e", "--variant=--json", "--variant=--threads 1 --json", "/nonexistent/capture.pcap");
+        assertEquals(Main.EXIT_USAGE, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("mailscope: /nonexistent/capture.pcap"), r.err());
+        CliRun live = CliRun.of("live", "--stall-after", "--json");
+        assertTrue(live.err().contains("Expected parameter for option '--stall-after'"), live.err());
+    }
+
+    @Test
     void generateWritesPcapng() throws Exception {
         tinyCapture("pcapng");
     }
