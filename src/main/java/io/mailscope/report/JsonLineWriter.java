@@ -292,18 +292,8 @@ final class JsonLineWriter {
         raw(lastSecondBytes);
         room(13);
         if (nano != 0) {
-            int digits;
-            int value;
-            if (nano % 1_000_000 == 0) {
-                digits = 3;
-                value = nano / 1_000_000;
-            } else if (nano % 1000 == 0) {
-                digits = 6;
-                value = nano / 1000;
-            } else {
-                digits = 9;
-                value = nano;
-            }
+            int digits = fractionDigits(nano);
+            int value = fractionValue(nano, digits);
             buf[pos++] = '.';
             for (int i = pos + digits - 1; i >= pos; i--) {
                 buf[i] = (byte) ('0' + value % 10);
@@ -313,6 +303,19 @@ final class JsonLineWriter {
         }
         buf[pos++] = 'Z';
         buf[pos++] = '"';
+    }
+
+    /**
+     * How many digits an instant's fraction of a second is written with: 3, 6 or 9, the fewest that hold it, as
+     * java.time's ISO format writes it (milli-, micro- or nanoseconds).
+     */
+    static int fractionDigits(int nano) {
+        return nano % 1_000_000 == 0 ? 3 : nano % 1000 == 0 ? 6 : 9;
+    }
+
+    /** The fraction of a second as a number of {@link #fractionDigits} digits. */
+    static int fractionValue(int nano, int digits) {
+        return digits == 3 ? nano / 1_000_000 : digits == 6 ? nano / 1000 : nano;
     }
 
     // --- fields, as Jackson names them

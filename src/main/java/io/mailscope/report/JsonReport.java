@@ -254,6 +254,20 @@ public final class JsonReport implements Report {
         g.writeNumberField("start_epoch", c.startNanos() / 1e9);
         g.writeNumberField("end_epoch", c.endNanos() / 1e9);
         g.writeNumberField("duration", (c.endNanos() - c.startNanos()) / 1e9);
+        writeVerdict(d);
+        writeTcp(c);
+        writeImap(events);
+        writeMail("pop3", Pop3Event.class, events);
+        writeMail("smtp", SmtpEvent.class, events);
+        writeTls(events);
+        writeFindings(d.findings());
+        writeTimeline(s);
+        g.writeNumberField("events_omitted", s.omittedEvents());
+        g.writeEndObject();
+    }
+
+    /** Who spoke first and was expected to, transport, protocol and outcome: the same for every kind of session. */
+    private void writeVerdict(Diagnosis d) throws IOException {
         g.writeStringField("first_speaker", d.firstSpeaker());
         if (d.expectedFirstSpeaker() != null) {
             g.writeStringField("expected_first_speaker", d.expectedFirstSpeaker());
@@ -264,15 +278,6 @@ public final class JsonReport implements Report {
         g.writeStringField("protocol", d.protocol());
         g.writeStringField("protocol_path", d.protocolPath());
         g.writeStringField("outcome", d.outcome().label());
-        writeTcp(c);
-        writeImap(events);
-        writeMail("pop3", Pop3Event.class, events);
-        writeMail("smtp", SmtpEvent.class, events);
-        writeTls(events);
-        writeFindings(d.findings());
-        writeTimeline(s);
-        g.writeNumberField("events_omitted", s.omittedEvents());
-        g.writeEndObject();
     }
 
     // What writeSession writes for a connection that only ever sent SYNs (TcpConnection.synOnly), in the runs that
@@ -327,16 +332,7 @@ public final class JsonReport implements Report {
         }
         g.writeEncoded(SYN_ONLY_DURATION);
         g.writeNumber((c.endNanos() - c.startNanos()) / 1e9);
-        g.writeStringField("first_speaker", d.firstSpeaker());
-        if (d.expectedFirstSpeaker() != null) {
-            g.writeStringField("expected_first_speaker", d.expectedFirstSpeaker());
-        } else {
-            g.writeNullField("expected_first_speaker");
-        }
-        g.writeStringField("transport", d.transport().label());
-        g.writeStringField("protocol", d.protocol());
-        g.writeStringField("protocol_path", d.protocolPath());
-        g.writeStringField("outcome", d.outcome().label());
+        writeVerdict(d);
         g.writeEncoded(SYN_ONLY_HISTORY);
         g.writeString(SYN_ONLY_HISTORY_TEXT);
         g.writeEncoded(SYN_ONLY_STATE);
@@ -800,19 +796,8 @@ public final class JsonReport implements Report {
             return cached.text() + "Z";
         }
         StringBuilder sb = new StringBuilder(cached.text().length() + 11).append(cached.text()).append('.');
-        int digits;
-        int value;
-        if (nano % 1_000_000 == 0) {
-            digits = 3;
-            value = nano / 1_000_000;
-        } else if (nano % 1000 == 0) {
-            digits = 6;
-            value = nano / 1000;
-        } else {
-            digits = 9;
-            value = nano;
-        }
-        String v = Integer.toString(value);
+        int digits = JsonLineWriter.fractionDigits(nano);
+        String v = Integer.toString(JsonLineWriter.fractionValue(nano, digits));
         for (int i = v.length(); i < digits; i++) {
             sb.append('0');
         }
