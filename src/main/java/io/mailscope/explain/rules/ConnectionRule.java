@@ -1,6 +1,7 @@
 package io.mailscope.explain.rules;
 
 import io.mailscope.dissect.SessionEvent;
+import io.mailscope.explain.Alternative;
 import io.mailscope.explain.CommonCode;
 import io.mailscope.explain.Confidence;
 import io.mailscope.explain.Finding;
@@ -32,8 +33,10 @@ final class ConnectionRule implements Rule {
             return;
         }
         if (c.state() == ConnState.S0 || c.state() == ConnState.SH) {
-            x.add(CommonCode.NO_ANSWER, Severity.ERROR, NO_ANSWER_SUMMARY, noAnswerExplanation(c), NO_ANSWER_FIX,
-                    c.synFrame()).implies(Outcome.STALLED);
+            NoAnswerWords words = NoAnswerWords.of(c);
+            List<Alternative> tooSoon = words.tooSoonToTell();
+            x.add(CommonCode.NO_ANSWER, Severity.ERROR, NO_ANSWER_SUMMARY, words.text(), NO_ANSWER_FIX,
+                    c.synFrame()).implies(Outcome.STALLED).likelyIf(!tooSoon.isEmpty(), tooSoon.toArray(Alternative[]::new));
         } else if (c.state() == ConnState.REJ || c.state() == ConnState.RSTOS0) {
             SessionEvent.Tcp rst = x.f.firstTcp("RST", false);
             x.add(CommonCode.CONNECTION_REFUSED, Severity.ERROR, "The server refused the connection (RST).",
@@ -55,9 +58,18 @@ final class ConnectionRule implements Rule {
 
     /** The finding as {@link #apply} adds it (with a SYN frame, which a connection that sent SYNs has). */
     static Finding noAnswer(TcpConnection c) {
-        return new Finding(CommonCode.NO_ANSWER, Severity.ERROR, NO_ANSWER_SUMMARY, NoAnswerWords.of(c), NO_ANSWER_FIX,
-                List.of(c.synFrame()), Confidence.CERTAIN, List.of(), Outcome.STALLED);
+        NoAnswerWords words = NoAnswerWords.of(c);
+        List<Alternative> tooSoon = words.tooSoonToTell();
+        return new Finding(CommonCode.NO_ANSWER, Severity.ERROR, NO_ANSWER_SUMMARY, words, NO_ANSWER_FIX,
+                List.of(c.synFrame()), tooSoon.isEmpty() ? Confidence.CERTAIN : Confidence.LIKELY, tooSoon, Outcome.STALLED);
     }
+
+    /**
+     * How long a client waits for an answer to its first SYN before it sends it again (RFC 6298's initial
+     * retransmission timeout, 1 s; Linux uses the same). A SYN watched for less than that, because the capture ended
+     * or mailscope had to let the connection go, proves nothing yet: an answer may simply not have arrived.
+     */
+    static final long FIRST_SYN_RETRANSMISSION_NANOS = 1_000_000_000L;
 
     /**
      * The no-answer explanation, its values kept and the sentence spelled where it is shown ({@link Explanation}):
@@ -72,6 +84,22 @@ final class ConnectionRule implements Rule {
         static NoAnswerWords of(TcpConnection c) {
             long released = c.releasedNanos() > 0 ? c.releasedNanos() : c.endNanos();
             return new NoAnswerWords(c.server(), c.synFrame(), c.clientPackets(), released - c.startNanos(), c.endReason());
+        }
+
+        /**
+         * The other explanation when the wait was watched for less than {@link #FIRST_SYN_RETRANSMISSION_NANOS}
+         * and the client did not end it itself (with FIN or RST it gave up, so the wait it saw is the evidence):
+         * the answer may not have been due yet. Empty when the wait watched is long enough to tell.
+         */
+        List<Alternative> tooSoonToTell() {
+            if (why == null || why == TcpConnection.EndReason.FIN || why == TcpConnection.EndReason.RST
+                    || watchedNanos >= FIRST_SYN_RETRANSMISSION_NANOS) {
+                return List.of();
+            }
+            return List.of(new Alternative("answer-not-yet-due", "mailscope saw only " + Evidence.duration(watchedNanos)
+                    + " after the SYN (" + (why == TcpConnection.EndReason.MEMORY_LIMIT ? "it stopped following the connection for memory"
+                    : why == TcpConnection.EndReason.IDLE ? "it stopped following the connection as idle" : "the capture ended")
+                    + "), less than the 1 s a client waits before it sends its SYN again: the answer may simply not have arrived yet."));
         }
 
         @Override

@@ -1,7 +1,9 @@
 package io.mailscope.explain.rules;
 
+import io.mailscope.explain.Confidence;
 import io.mailscope.explain.Diagnosis;
 import io.mailscope.explain.Outcome;
+import io.mailscope.tcp.TcpConnection;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,5 +28,32 @@ class ConnectionRuleTest {
         // the capture ended with the SYN: no wait was watched, and the finding says so rather than "within 0.000 s"
         assertTrue(d.findings().get(0).explanation().contains("and nothing came back in the 0.000 s until the capture ended:"),
                 d.findings().get(0).explanation());
+    }
+
+    @Test
+    void aSynWatchedForLessThanTheFirstRetransmissionTimeIsOnlyLikelyUnanswered() {
+        // the capture ended right after the SYN: an answer may simply not have been due yet
+        Diagnosis d = Conversation.syn(993).after(3).diagnosis();
+        var f = Conversation.finding(d, "no-answer");
+        assertEquals(Confidence.LIKELY, f.confidence());
+        assertEquals("answer-not-yet-due", f.alternatives().get(0).code());
+        assertTrue(f.alternatives().get(0).summary().contains("(the capture ended)"), f.alternatives().get(0).summary());
+    }
+
+    @Test
+    void aSynTheClientGaveUpOnIsCertainlyUnanswered() {
+        // the client's own FIN or RST ends the wait it saw: that wait is the evidence, however short
+        long fifth = ConnectionRule.FIRST_SYN_RETRANSMISSION_NANOS / 5;
+        assertTrue(new ConnectionRule.NoAnswerWords(null, 1, 1, fifth, TcpConnection.EndReason.FIN).tooSoonToTell().isEmpty());
+        assertTrue(new ConnectionRule.NoAnswerWords(null, 1, 1, fifth, TcpConnection.EndReason.RST).tooSoonToTell().isEmpty());
+    }
+
+    @Test
+    void aWaitOfASecondOrMoreIsLongEnoughToTell() {
+        long second = ConnectionRule.FIRST_SYN_RETRANSMISSION_NANOS;
+        assertTrue(new ConnectionRule.NoAnswerWords(null, 1, 1, 5 * second, TcpConnection.EndReason.MEMORY_LIMIT).tooSoonToTell().isEmpty());
+        assertTrue(new ConnectionRule.NoAnswerWords(null, 1, 1, second, TcpConnection.EndReason.CAPTURE_END).tooSoonToTell().isEmpty());
+        assertEquals("answer-not-yet-due", new ConnectionRule.NoAnswerWords(null, 1, 1, second - 1, TcpConnection.EndReason.IDLE)
+                .tooSoonToTell().get(0).code());
     }
 }
