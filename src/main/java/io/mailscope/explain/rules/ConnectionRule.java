@@ -52,10 +52,6 @@ final class ConnectionRule implements Rule {
     static final String NO_ANSWER_SUMMARY = "The server never answered the connection attempt.";
     static final String NO_ANSWER_FIX = "Check the server address and port, and any firewall between client and server (a closed port would answer with RST at once).";
 
-    static String noAnswerExplanation(TcpConnection c) {
-        return NoAnswerWords.of(c).text();
-    }
-
     /** The finding as {@link #apply} adds it (with a SYN frame, which a connection that sent SYNs has). */
     static Finding noAnswer(TcpConnection c) {
         NoAnswerWords words = NoAnswerWords.of(c);
