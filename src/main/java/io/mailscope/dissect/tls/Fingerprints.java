@@ -1,10 +1,6 @@
 package io.mailscope.dissect.tls;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -36,8 +32,12 @@ final class Fingerprints {
         return sb.toString();
     }
 
+    /** Digests of the fingerprint strings hashed last: one client software's hellos repeat them. */
+    private static final DigestMemo MD5 = new DigestMemo("MD5");
+    private static final DigestMemo SHA256 = new DigestMemo("SHA-256");
+
     static String md5Hex(String s) {
-        return HexFormat.of().formatHex(digest("MD5", s));
+        return MD5.hex(s);
     }
 
     /** JA4 a_b_c for a TCP ClientHello. {@code firstAlpn} is the first ALPN value as ISO-8859-1 (byte = char), or null. */
@@ -128,7 +128,11 @@ final class Fingerprints {
     }
 
     private static String sortedHex(List<Integer> values) {
-        int[] sorted = values.stream().mapToInt(Integer::intValue).sorted().toArray();
+        int[] sorted = new int[values.size()];
+        for (int i = 0; i < sorted.length; i++) {
+            sorted[i] = values.get(i);
+        }
+        java.util.Arrays.sort(sorted);
         StringBuilder sb = new StringBuilder(sorted.length * 5);
         for (int i = 0; i < sorted.length; i++) {
             if (i > 0) {
@@ -144,7 +148,7 @@ final class Fingerprints {
         if (s.isEmpty()) {
             return "000000000000";
         }
-        return HexFormat.of().formatHex(digest("SHA-256", s)).substring(0, 12);
+        return SHA256.hex(s).substring(0, 12);
     }
 
     static List<Integer> withoutGrease(List<Integer> values) {
@@ -171,19 +175,10 @@ final class Fingerprints {
         }
     }
 
-    private static void hex4(StringBuilder sb, int v) {
-        String h = Integer.toHexString(v & 0xffff);
-        for (int i = h.length(); i < 4; i++) {
-            sb.append('0');
-        }
-        sb.append(h);
-    }
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private static byte[] digest(String algorithm, String s) {
-        try {
-            return MessageDigest.getInstance(algorithm).digest(s.getBytes(StandardCharsets.US_ASCII));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is required of every JRE", e);
-        }
+    /** Four lowercase hex digits of the low 16 bits. */
+    private static void hex4(StringBuilder sb, int v) {
+        sb.append(HEX[(v >> 12) & 0xf]).append(HEX[(v >> 8) & 0xf]).append(HEX[(v >> 4) & 0xf]).append(HEX[v & 0xf]);
     }
 }
