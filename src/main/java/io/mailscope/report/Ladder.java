@@ -14,17 +14,40 @@ final class Ladder {
     static final int WIDTH = 64;
     private final Style style;
 
-    Ladder(Style style) {
-        this.style = style;
-    }
-
     /** The column heads, as {@code "    %9s %7s  %-32s%34s%n"} of time, frame, client, server. */
     private static final String HEAD = String.format(Locale.ROOT,
             "    %9s %7s  %-" + (WIDTH / 2) + "s%" + (WIDTH / 2 + 2) + "s%n", "time", "frame", "client", "server");
 
-    void draw(Session session, List<TimelineEntry> entries, StringBuilder out) {
-        out.append(style.dim(HEAD));
-        StringBuilder cell = new StringBuilder(16);
+    /** The column heads as they are written: dimmed when colored. */
+    private final byte[] head;
+    /** {@code WIDTH} copies of the line, the dots and single characters, as UTF-8 (for rows without color). */
+    private final byte[] lines;
+    private final byte[] dots;
+    private final int lineBytes;
+    private final int dotBytes;
+    private final byte[] bar;
+    private final byte[] right;
+    private final byte[] left;
+
+    Ladder(Style style) {
+        this.style = style;
+        this.head = utf8(style.dim(HEAD));
+        this.lines = utf8(style.line().repeat(WIDTH));
+        this.lineBytes = utf8(style.line()).length;
+        this.dots = utf8(style.dots().repeat(WIDTH));
+        this.dotBytes = utf8(style.dots()).length;
+        this.bar = utf8(style.bar());
+        this.right = utf8(style.right());
+        this.left = utf8(style.left());
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    void draw(Session session, List<TimelineEntry> entries, TextBytes out) {
+        out.append(head, 0, head.length);
+        StringBuilder cell = new StringBuilder(24);
         for (TimelineEntry e : entries) {
             out.append("    ");
             cell.setLength(0);
@@ -35,19 +58,52 @@ final class Ladder {
             cell.append(e.frame());
             appendDim(cell, 7, out);
             out.append("  ");
-            out.append(row(e)).append('\n');
+            if (style.colored()) {
+                out.append(row(e));
+            } else {
+                plainRow(e, out);
+            }
+            out.append('\n');
         }
     }
 
-    /** {@code text} right-aligned in {@code width} columns, dimmed when colored. */
-    private void appendDim(StringBuilder text, int width, StringBuilder out) {
+    /** {@code text} (ASCII) right-aligned in {@code width} columns, dimmed when colored. */
+    private void appendDim(StringBuilder text, int width, TextBytes out) {
         if (style.colored()) {
             StringBuilder padded = new StringBuilder(width);
             Decimals.padLeft(text, width, padded);
             out.append(style.dim(padded.toString()));
         } else {
-            Decimals.padLeft(text, width, out);
+            out.spaces(width - text.length());
+            for (int i = 0; i < text.length(); i++) {
+                out.append(text.charAt(i));
+            }
         }
+    }
+
+    /** {@link #row} without color, written straight into {@code out}: the same characters, no strings built. */
+    private void plainRow(TimelineEntry e, TextBytes out) {
+        out.append(bar, 0, bar.length);
+        if ("none".equals(e.from())) {
+            String text = e.text();
+            int pad = Math.max(0, WIDTH - (text.length() + 2));
+            out.append(dots, 0, (pad / 2) * dotBytes).append(' ').append(text).append(' ')
+                    .append(dots, 0, (pad / 2) * dotBytes);
+            if (pad % 2 == 1) {
+                out.append(' ');
+            }
+        } else {
+            String text = e.insideTls() ? clip(style.lock() + " " + e.text(), WIDTH - 6) : clip(e.text(), WIDTH - 6);
+            int fill = Math.max(1, WIDTH - text.length() - 4);
+            if ("client".equals(e.from())) {
+                out.append(lines, 0, lineBytes).append(' ').append(text).append(' ')
+                        .append(lines, 0, fill * lineBytes).append(right, 0, right.length);
+            } else {
+                out.append(left, 0, left.length).append(lines, 0, fill * lineBytes).append(' ').append(text)
+                        .append(' ').append(lines, 0, lineBytes);
+            }
+        }
+        out.append(bar, 0, bar.length);
     }
 
     private String row(TimelineEntry e) {

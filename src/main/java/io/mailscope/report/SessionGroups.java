@@ -41,8 +41,20 @@ final class SessionGroups {
     static final int MAX_SOURCES = 1_000;
     private static final int SOURCES_SHOWN = 5;
 
-    /** What alike sessions share. */
+    /**
+     * What alike sessions share. Its equality is written out: a record's {@code equals} and {@code hashCode} are
+     * linked through method handles at their first call, which cost a short run more than all its lookups.
+     */
     record Key(String codes, Outcome outcome, String server) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && codes.equals(k.codes) && outcome == k.outcome && server.equals(k.server);
+        }
+
+        @Override
+        public int hashCode() {
+            return (codes.hashCode() * 31 + outcome.ordinal()) * 31 + server.hashCode();
+        }
     }
 
     /**
@@ -68,7 +80,7 @@ final class SessionGroups {
     }
 
     /** A paragraph waiting in the window; key and member are null for sessions that can never be grouped. */
-    private record Held(Key key, String text, Member member) {
+    private record Held(Key key, byte[] text, Member member) {
     }
 
     /** One group's counters, and its first member for the findings and the role. */
@@ -100,7 +112,7 @@ final class SessionGroups {
         }
     }
 
-    private final Consumer<String> printer;
+    private final Consumer<byte[]> printer;
     private final ArrayDeque<Held> window = new ArrayDeque<>();
     private final Map<Key, Integer> inWindow = new HashMap<>();
     private final Map<Key, Group> groups = new LinkedHashMap<>();
@@ -111,7 +123,7 @@ final class SessionGroups {
     private final Set<Key> formedKeys = ConcurrentHashMap.newKeySet();
 
     /** @param printer where paragraphs go, in order */
-    SessionGroups(Consumer<String> printer) {
+    SessionGroups(Consumer<byte[]> printer) {
         this.printer = printer;
     }
 
@@ -157,12 +169,12 @@ final class SessionGroups {
     }
 
     /** A session's own paragraph, held in the window until it is known whether it joins a group. */
-    void add(AnalyzedSession s, Key key, String paragraph) {
+    void add(AnalyzedSession s, Key key, byte[] paragraph) {
         add(key, paragraph, key == null ? null : Member.of(s));
     }
 
-    /** {@link #add(AnalyzedSession, Key, String)} of a session already reduced to what a group keeps. */
-    void add(Key key, String paragraph, Member member) {
+    /** {@link #add(AnalyzedSession, Key, byte[])} of a session already reduced to what a group keeps. */
+    void add(Key key, byte[] paragraph, Member member) {
         window.addLast(new Held(key, paragraph, member));
         if (key != null && inWindow.merge(key, 1, Integer::sum) >= MIN_GROUP) {
             form(key);
@@ -208,11 +220,11 @@ final class SessionGroups {
         groups.clear();
     }
 
-    private static String paragraph(Group g, TextReport report) {
+    private static byte[] paragraph(Group g, TextReport report) {
         Member f = g.first;
         Diagnosis d = f.diagnosis();
         Style style = report.style();
-        StringBuilder sb = new StringBuilder(512);
+        TextBytes sb = new TextBytes(1024);
         sb.append(style.bold(g.count + " sessions -> " + f.server())).append("  ")
                 .append(f.role() == PortRole.OTHER ? "" : f.role().label() + "  ")
                 .append(style.outcome(d.outcome())).append("  ").append(d.protocolPath()).append('\n');
@@ -225,7 +237,7 @@ final class SessionGroups {
         // most sessions first; among equals the address seen first (a stable sort keeps insertion order)
         top.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
         for (int i = 0; i < Math.min(SOURCES_SHOWN, top.size()); i++) {
-            sb.append(i == 0 ? "" : ", ").append(top.get(i).getKey()).append(" (").append(top.get(i).getValue()).append(')');
+            sb.append(i == 0 ? "" : ", ").append(top.get(i).getKey()).append(" (").append((long) top.get(i).getValue()).append(')');
         }
         long more = top.size() - Math.min(SOURCES_SHOWN, top.size());
         if (more > 0 || g.otherSources > 0) {
@@ -240,6 +252,6 @@ final class SessionGroups {
         sb.append("    ").append(style.dim("findings of the first session (#" + f.id() + "):")).append('\n');
         report.findings(d.findings(), sb);
         sb.append('\n');
-        return sb.toString();
+        return sb.toBytes();
     }
 }

@@ -10,6 +10,8 @@ import io.mailscope.explain.TimelineEntry;
 import io.mailscope.tcp.TcpConnection;
 
 import java.io.PrintStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,8 +24,10 @@ public final class TextReport implements Report {
     /** How much to print per session. */
     public enum Detail { FULL, FINDINGS, NONE }
 
-    /** Text is handed to the stream in pieces of about this many characters when not flushed per session. */
+    /** Text is handed to the stream in pieces of about this many bytes when not flushed per session. */
     private static final int PENDING_LIMIT = 64 * 1024;
+    /** Room for a paragraph: most are under 4 KiB. */
+    private static final int PARAGRAPH_CAPACITY = 8 * 1024;
 
     private final PrintStream out;
     private final Style style;
@@ -32,7 +36,15 @@ public final class TextReport implements Report {
     /** Null when every session gets its own paragraph (live capture, where nothing may wait). */
     private final SessionGroups groups;
     private final boolean flushEachSession;
-    private final StringBuilder pending = new StringBuilder();
+    /** Whole paragraphs (UTF-8) not yet handed to the stream. */
+    private final TextBytes pending = new TextBytes(PENDING_LIMIT + PARAGRAPH_CAPACITY);
+    /**
+     * The stream writes UTF-8, so rendered bytes go to it as they are; otherwise they are decoded again and the
+     * stream encodes them in its charset, as it always did.
+     */
+    private final boolean utf8Out;
+    /** Each thread renders into its own buffer (paragraphs are prepared on the workers), copied out exactly. */
+    private static final ThreadLocal<TextBytes> SCRATCH = ThreadLocal.withInitial(() -> new TextBytes(PARAGRAPH_CAPACITY));
 
     /** Every session printed and flushed at once, as live capture needs. */
     public TextReport(PrintStream out, Style style, Detail detail) {
@@ -50,27 +62,52 @@ public final class TextReport implements Report {
         this.ladder = new Ladder(style);
         this.flushEachSession = !forFiles;
         this.groups = forFiles ? new SessionGroups(this::write) : null;
+        this.utf8Out = out == System.out && StandardCharsets.UTF_8.equals(stdoutCharset());
+    }
+
+    /**
+     * The charset {@code System.out} was made with: {@code stdout.encoding} (Java 19+) or {@code sun.stdout.encoding}
+     * (a terminal) when set, else the default charset, as {@code System} itself chooses.
+     */
+    static Charset stdoutCharset() {
+        String enc = System.getProperty("stdout.encoding", System.getProperty("sun.stdout.encoding"));
+        try {
+            if (enc != null && Charset.isSupported(enc)) {
+                return Charset.forName(enc);
+            }
+        } catch (IllegalArgumentException e) {
+            // an illegal name: System fell back to the default too
+        }
+        return Charset.defaultCharset();
     }
 
     Style style() {
         return style;
     }
 
-    private void write(String text) {
-        pending.append(text);
+    private void write(byte[] text) {
+        pending.append(text, 0, text.length);
         if (flushEachSession) {
             drain();
         } else if (pending.length() >= PENDING_LIMIT) {
-            out.print(pending);
+            emit();
+        }
+    }
+
+    /** Hands the pending paragraphs to the stream (always whole paragraphs, so never half a character). */
+    private void emit() {
+        if (pending.length() > 0) {
+            if (utf8Out) {
+                out.write(pending.array(), 0, pending.length());
+            } else {
+                out.print(pending.toString());
+            }
             pending.setLength(0);
         }
     }
 
     private void drain() {
-        if (pending.length() > 0) {
-            out.print(pending);
-            pending.setLength(0);
-        }
+        emit();
         out.flush();
     }
 
@@ -86,7 +123,7 @@ public final class TextReport implements Report {
                 return; // counted in its group: no paragraph to render
             }
         }
-        String paragraph = paragraph(as, Long.toString(as.session().connection().id()));
+        byte[] paragraph = paragraph(as, Long.toString(as.session().connection().id()));
         if (groups != null) {
             groups.add(as, key, paragraph);
         } else {
@@ -104,7 +141,7 @@ public final class TextReport implements Report {
      * What {@link #prepare} makes of a session: its paragraph with {@link #NUMBER_MARK} for its number (null when
      * its group had formed), its group key and what the group keeps of it (null when it cannot be grouped).
      */
-    private record Paragraph(String text, SessionGroups.Key key, SessionGroups.Member member) {
+    private record Paragraph(byte[] text, SessionGroups.Key key, SessionGroups.Member member) {
     }
 
     private static final Paragraph NOTHING = new Paragraph(null, null, null);
@@ -123,7 +160,7 @@ public final class TextReport implements Report {
             return new Paragraph(paragraph(as, String.valueOf(NUMBER_MARK)), null, null);
         }
         SessionGroups.Key key = SessionGroups.keyOf(as);
-        String text = groups.formed(key) ? null : paragraph(as, String.valueOf(NUMBER_MARK));
+        byte[] text = groups.formed(key) ? null : paragraph(as, String.valueOf(NUMBER_MARK));
         return new Paragraph(text, key, key == null ? null : SessionGroups.Member.of(as, 0));
     }
 
@@ -140,9 +177,7 @@ public final class TextReport implements Report {
         if (p.text() == null) {
             throw new IllegalStateException("a session without a paragraph joined no group");
         }
-        int at = p.text().indexOf(NUMBER_MARK);
-        String text = new StringBuilder(p.text().length() + 19).append(p.text(), 0, at).append(id)
-                .append(p.text(), at + 1, p.text().length()).toString();
+        byte[] text = withNumber(p.text(), id);
         if (groups != null) {
             groups.add(p.key(), text, member);
         } else {
@@ -150,9 +185,21 @@ public final class TextReport implements Report {
         }
     }
 
-    /** A session's paragraph, {@code id} standing for its number. */
-    private String paragraph(AnalyzedSession as, String id) {
-        StringBuilder sb = new StringBuilder(1024);
+    /** {@code paragraph} with {@code id} in place of its first {@link #NUMBER_MARK}. */
+    private static byte[] withNumber(byte[] paragraph, long id) {
+        int at = 0;
+        while (paragraph[at] != NUMBER_MARK) {
+            at++;
+        }
+        TextBytes t = new TextBytes(paragraph.length + 19);
+        t.append(paragraph, 0, at).append(id).append(paragraph, at + 1, paragraph.length - at - 1);
+        return t.length() == t.array().length ? t.array() : t.toBytes();
+    }
+
+    /** A session's paragraph in UTF-8, {@code id} standing for its number. */
+    private byte[] paragraph(AnalyzedSession as, String id) {
+        TextBytes sb = SCRATCH.get();
+        sb.setLength(0);
         Session s = as.session();
         Diagnosis d = as.diagnosis();
         header(s, d, id, sb);
@@ -165,17 +212,24 @@ public final class TextReport implements Report {
         }
         findings(d.findings(), sb);
         sb.append('\n');
-        return sb.toString();
+        return sb.toBytes();
     }
 
-    private void header(Session s, Diagnosis d, String id, StringBuilder sb) {
+    private void header(Session s, Diagnosis d, String id, TextBytes sb) {
         TcpConnection c = s.connection();
-        sb.append(style.bold("#" + id + " " + c.client() + " -> " + c.server()))
-                .append("  ").append(s.role() == io.mailscope.dissect.PortRole.OTHER ? "" : s.role().label() + "  ")
-                .append(Decimals.fixed3(c.endNanos() - c.startNanos())).append(" s  ")
+        if (style.colored()) {
+            sb.append(style.bold("#" + id + " " + c.client() + " -> " + c.server()));
+        } else {
+            sb.append('#').append(id).append(' ').append(c.client().toString()).append(" -> ").append(c.server().toString());
+        }
+        sb.append("  ");
+        if (s.role() != io.mailscope.dissect.PortRole.OTHER) {
+            sb.append(s.role().label()).append("  ");
+        }
+        sb.append(Decimals.fixed3(c.endNanos() - c.startNanos())).append(" s  ")
                 .append(style.outcome(d.outcome())).append("  ").append(d.protocolPath()).append('\n');
         if (!c.tunnel().isEmpty()) {
-            sb.append("    ").append(style.dim("tunnel: ")).append(c.tunnel()).append('\n');
+            sb.append("    ").append(style.dim("tunnel: ")).append(String.valueOf(c.tunnel())).append('\n');
         }
         String proxy = ProxyEvent.summary(s.events());
         if (proxy != null) {
@@ -185,14 +239,18 @@ public final class TextReport implements Report {
         if (d.expectedFirstSpeaker() != null) {
             sb.append(d.firstSpeakerAsExpected() ? style.dim(" (as expected)") : style.warn(" (expected: " + d.expectedFirstSpeaker() + ")"));
         }
-        sb.append(style.dim("   tcp: ")).append(c.state()).append(' ').append(c.history())
-                .append(style.dim("   bytes: " + c.clientBytes() + " / " + c.serverBytes()))
-                .append('\n');
+        sb.append(style.dim("   tcp: ")).append(String.valueOf(c.state())).append(' ').append(c.history());
+        if (style.colored()) {
+            sb.append(style.dim("   bytes: " + c.clientBytes() + " / " + c.serverBytes()));
+        } else {
+            sb.append("   bytes: ").append(c.clientBytes()).append(" / ").append(c.serverBytes());
+        }
+        sb.append('\n');
         tls(s, sb);
     }
 
     /** One line on the TLS handshake: what was offered and chosen, and the fingerprints. */
-    private void tls(Session s, StringBuilder sb) {
+    private void tls(Session s, TextBytes sb) {
         io.mailscope.dissect.tls.ClientHello ch = null;
         java.util.List<io.mailscope.dissect.tls.TlsEvent.ServerHelloSeen> shs = new java.util.ArrayList<>();
         for (var e : s.events()) {
@@ -235,10 +293,10 @@ public final class TextReport implements Report {
         if (decryption != null) {
             t.append(", ").append(decryption);
         }
-        sb.append("    ").append(style.dim("tls: ")).append(t).append('\n');
+        sb.append("    ").append(style.dim("tls: ")).append(t.toString()).append('\n');
     }
 
-    void findings(List<Finding> findings, StringBuilder sb) {
+    void findings(List<Finding> findings, TextBytes sb) {
         for (Finding f : findings) {
             sb.append("  ").append(style.severity(f.severity())).append(' ').append(style.bold(f.code()))
                     .append(f.certain() ? "" : " (likely)").append(": ").append(f.summary()).append('\n');
@@ -260,20 +318,40 @@ public final class TextReport implements Report {
         return sb.append('.').toString();
     }
 
-    static void wrap(String text, String indent, StringBuilder sb) {
+    /**
+     * {@code text}'s words ({@code text.split(" ")}: empty words between two spaces kept, trailing ones dropped) in
+     * lines of at most 100 columns, each after {@code indent}.
+     */
+    static void wrap(String text, String indent, TextBytes sb) {
         int width = 100 - indent.length();
         int col = 0;
         sb.append(indent);
-        for (String word : text.split(" ")) {
-            if (col > 0 && col + 1 + word.length() > width) {
+        int end = text.length();
+        if (text.indexOf(' ') >= 0) {
+            while (end > 0 && text.charAt(end - 1) == ' ') {
+                end--; // split drops the empty words at the end
+            }
+        }
+        int from = 0;
+        while (from < end || (from == 0 && end == text.length() && end == 0)) {
+            int to = text.indexOf(' ', from);
+            if (to < 0 || to > end) {
+                to = end;
+            }
+            int length = to - from;
+            if (col > 0 && col + 1 + length > width) {
                 sb.append('\n').append(indent);
                 col = 0;
             } else if (col > 0) {
                 sb.append(' ');
                 col++;
             }
-            sb.append(word);
-            col += word.length();
+            sb.append(text, from, to);
+            col += length;
+            from = to + 1;
+            if (to == end) {
+                break;
+            }
         }
         sb.append('\n');
     }
@@ -294,12 +372,12 @@ public final class TextReport implements Report {
 
     @Override
     public void liveFinding(Session s, Finding f, long timeNanos) {
-        StringBuilder sb = new StringBuilder();
+        TextBytes sb = new TextBytes(512);
         sb.append(style.dim(clock(timeNanos))).append("  ").append(style.bold("#" + s.connection().id())).append(' ')
                 .append(style.severity(f.severity())).append(' ').append(style.bold(f.code())).append(": ").append(f.summary()).append('\n');
         wrap(f.explanation(), "      ", sb);
         wrap("Fix: " + f.fix(), "      ", sb);
-        out.print(sb);
+        out.print(sb.toString());
         out.flush();
     }
 
@@ -358,7 +436,7 @@ public final class TextReport implements Report {
         for (String e : r.errors()) {
             sb.append(style.warn("  error: " + e)).append('\n');
         }
-        pending.append(sb);
+        pending.append(sb.toString());
         drain();
     }
 
