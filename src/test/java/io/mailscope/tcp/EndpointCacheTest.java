@@ -39,4 +39,19 @@ class EndpointCacheTest {
         v6[15] = 1;
         assertEquals("[::1]:143", cache.endpoint(v6, 16, 143).toString());
     }
+
+    @Test
+    void anIpv6AddressAndAnIpv4AddressInTheSameSlotAreNeverTakenForEachOther() {
+        for (int i = 0; i < 3000; i++) {
+            byte[] v4 = {(byte) 198, 51, (byte) (i >> 8), (byte) i};
+            byte[] v6 = new byte[16];
+            v6[0] = 0x20;
+            v6[1] = 0x01;
+            v6[14] = (byte) (i >> 8);
+            v6[15] = (byte) i;
+            assertEquals(Endpoint.of(v4, 4, 993), cache.endpoint(v4, 4, 993));
+            assertEquals(Endpoint.of(v6, 16, 993), cache.endpoint(v6, 16, 993));
+            assertEquals(Endpoint.of(v4, 4, 993), cache.endpoint(v4.clone(), 4, 993));
+        }
+    }
 }
