@@ -11,6 +11,12 @@ import java.util.zip.ZipException;
  */
 final class CaptureInput {
     static final int BUFFER_SIZE = 4 << 20;
+    /**
+     * The most asked of the stream per read. A file's read goes through a native buffer of the size asked, copied
+     * again into {@link #buf}: in pieces that fit the core's L2 cache, that copy reads what the kernel just wrote, and
+     * the frames are still cached when they are decoded, instead of 4 MiB passing through memory twice.
+     */
+    static final int READ_SIZE = 256 << 10;
     private static final int GZIP_BUFFER = 64 * 1024;
 
     private final String name;
@@ -69,7 +75,7 @@ final class CaptureInput {
                     gzipPending = false;
                     in = new SalvagingGzipInputStream(in, GZIP_BUFFER);
                 }
-                r = in.read(buf, limit, buf.length - limit);
+                r = in.read(buf, limit, Math.min(READ_SIZE, buf.length - limit));
             } catch (ZipException | EOFException e) {
                 if (!gzip) {
                     throw e;

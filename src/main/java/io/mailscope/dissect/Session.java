@@ -190,13 +190,33 @@ public final class Session implements EventSink {
         }
         // By frame, then as emitted: an event dated back to where its evidence began (a line typed one keystroke at a
         // time is placed at its first keystroke) takes its place among what the other side said meanwhile.
-        all.sort((a, b) -> a.event().at().frame() != b.event().at().frame()
-                ? Long.compare(a.event().at().frame(), b.event().at().frame()) : Long.compare(a.seq(), b.seq()));
+        if (!inOrder(all)) {
+            all.sort(Session::byFrameThenSeq);
+        }
         List<Event> out = new ArrayList<>(all.size());
         for (Entry e : all) {
             out.add(e.event());
         }
         return out;
+    }
+
+    private static int byFrameThenSeq(Entry a, Entry b) {
+        long fa = a.event().at().frame();
+        long fb = b.event().at().frame();
+        return fa != fb ? Long.compare(fa, fb) : Long.compare(a.seq(), b.seq());
+    }
+
+    /**
+     * True when the entries are already in {@link #byFrameThenSeq} order, as they usually are (events come in frame
+     * order): the sort, whose order is total, would leave them as they are, so it is skipped.
+     */
+    private static boolean inOrder(List<Entry> all) {
+        for (int i = 1; i < all.size(); i++) {
+            if (byFrameThenSeq(all.get(i - 1), all.get(i)) > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Events seen but not kept (see class comment). */
