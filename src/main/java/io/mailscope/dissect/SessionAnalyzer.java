@@ -134,6 +134,16 @@ public final class SessionAnalyzer implements StreamConsumer {
                 && tls.countIfOpaque(direction, data, offset, length)) {
             return; // inside an encrypted record: only counted, so no position to make (the usual packet of a TLS stream)
         }
+        if (side.stage == Stage.TLS && side.fallback == null && tls != null && length > 0) {
+            // what route() does with these bytes, with the position made only if an event needs it (a record
+            // header in the middle of a TLS stream usually makes none)
+            try {
+                tls.onData(direction, data, offset, length, frame, timeNanos);
+            } catch (RuntimeException e) {
+                internalError(side, new At(direction, frame, timeNanos), e);
+            }
+            return;
+        }
         At at = new At(direction, frame, timeNanos);
         try {
             route(side, data, offset, length, at, true);

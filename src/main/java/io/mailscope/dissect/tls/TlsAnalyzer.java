@@ -55,8 +55,22 @@ public final class TlsAnalyzer {
     private boolean clientFlightStarted;
     /** The server sent a record after that: whatever the client encrypts from now on is past its handshake. */
     private boolean serverSpokeAfterClientFlight;
-    /** Where the bytes being processed arrived; events take it. */
+    /**
+     * Where the bytes being processed arrived; events take it ({@link #at()}). Given as frame and time by
+     * {@link #onData(Direction, byte[], int, int, long, long)} and made only when an event needs it: most packets of a
+     * TLS stream that hold a record header make no event.
+     */
     private At at;
+    private Direction atDirection;
+    private long atFrame;
+    private long atNanos;
+
+    private At at() {
+        if (at == null) {
+            at = new At(atDirection, atFrame, atNanos);
+        }
+        return at;
+    }
 
     private final KeyLog keys;
     private final Plaintext plaintext;
@@ -119,6 +133,19 @@ public final class TlsAnalyzer {
     /** Bytes of one direction, in order. The array is only valid during the call. */
     public void onData(Direction direction, byte[] data, int offset, int length, At at) {
         this.at = at;
+        feed(direction, data, offset, length);
+    }
+
+    /** {@link #onData(Direction, byte[], int, int, At)} at frame {@code frame}, time {@code timeNanos}. */
+    public void onData(Direction direction, byte[] data, int offset, int length, long frame, long timeNanos) {
+        this.at = null;
+        this.atDirection = direction;
+        this.atFrame = frame;
+        this.atNanos = timeNanos;
+        feed(direction, data, offset, length);
+    }
+
+    private void feed(Direction direction, byte[] data, int offset, int length) {
         Side side = side(direction);
         try {
             side.records.feed(data, offset, length);
@@ -126,7 +153,7 @@ public final class TlsAnalyzer {
             // A bug, not bad input (bad input is handled where it is read); keep it from taking the
             // connection's other analyzers down, and say so.
             side.records.stop();
-            emit(new TlsEvent.Problem(at, "internal-error", e.toString()));
+            emit(new TlsEvent.Problem(at(), "internal-error", e.toString()));
         }
     }
 
@@ -256,7 +283,7 @@ public final class TlsAnalyzer {
             }
             if (type == 20) {
                 mode = Mode.CHANGE_CIPHER_SPEC;
-                emit(new TlsEvent.ChangeCipherSpec(at));
+                emit(new TlsEvent.ChangeCipherSpec(at()));
                 // TLS 1.3's ChangeCipherSpec is a middlebox-compatibility dummy (also sent after a
                 // HelloRetryRequest): it switches nothing.
                 if (negotiatedVersion != 0x0304) {
@@ -274,7 +301,7 @@ public final class TlsAnalyzer {
                     if (direction == Direction.CLIENT_TO_SERVER) {
                         clientFlightStarted = true;
                     }
-                    emit(new TlsEvent.EncryptedStarted(at, type));
+                    emit(new TlsEvent.EncryptedStarted(at(), type));
                 }
                 TlsDecryptor d = decryptor();
                 buffering = d != null && d.wants(direction);
@@ -288,7 +315,7 @@ public final class TlsAnalyzer {
                     cipherFill = 0;
                     cipherVersion = version;
                 } else if (type == 21) {
-                    emit(new TlsEvent.Alert(at, -1, -1, true));
+                    emit(new TlsEvent.Alert(at(), -1, -1, true));
                 }
                 applicationData();
             } else if (type == 22) {
@@ -316,7 +343,7 @@ public final class TlsAnalyzer {
             boolean data = tls13 ? direction == Direction.CLIENT_TO_SERVER && serverSpokeAfterClientFlight : afterChangeCipherSpec;
             if (data) {
                 applicationDataTold = true;
-                emit(new TlsEvent.ApplicationDataStarted(at));
+                emit(new TlsEvent.ApplicationDataStarted(at()));
             }
         }
 
@@ -344,7 +371,7 @@ public final class TlsAnalyzer {
                 if (alertLevel < 0) {
                     alertLevel = b;
                 } else {
-                    emit(new TlsEvent.Alert(at, alertLevel, b, false));
+                    emit(new TlsEvent.Alert(at(), alertLevel, b, false));
                     alertLevel = -1;
                 }
             }
@@ -354,7 +381,7 @@ public final class TlsAnalyzer {
         public void recordEnd() {
             if (mode == Mode.ENCRYPTED && buffering) {
                 buffering = false;
-                decryptor.record(direction, recordType, cipherVersion, cipherRecord, cipherFill, at);
+                decryptor.record(direction, recordType, cipherVersion, cipherRecord, cipherFill, at());
                 if (!decryptor.wants(direction)) {
                     release();
                 }
@@ -406,7 +433,7 @@ public final class TlsAnalyzer {
 
         @Override
         public void badRecord(String code, String detail) {
-            emit(new TlsEvent.Problem(at, code, direction.sender() + ": " + detail));
+            emit(new TlsEvent.Problem(at(), code, direction.sender() + ": " + detail));
         }
 
         @Override
@@ -446,7 +473,7 @@ public final class TlsAnalyzer {
             try {
                 ClientHello hello = ClientHelloParser.parse(body, 0, captured, length, recordVersion());
                 if (hello.partial()) {
-                    emit(new TlsEvent.ClientHelloSeen(at, hello));
+                    emit(new TlsEvent.ClientHelloSeen(at(), hello));
                     return;
                 }
                 if (clientHello == null) {
@@ -455,9 +482,9 @@ public final class TlsAnalyzer {
                 if (decryptor != null) {
                     decryptor.clientHello(hello);
                 }
-                emit(new TlsEvent.ClientHelloSeen(at, hello));
+                emit(new TlsEvent.ClientHelloSeen(at(), hello));
             } catch (Malformed e) {
-                emit(new TlsEvent.Problem(at, "malformed-hello", "client_hello: " + e.getMessage()));
+                emit(new TlsEvent.Problem(at(), "malformed-hello", "client_hello: " + e.getMessage()));
             }
         }
 
@@ -474,7 +501,7 @@ public final class TlsAnalyzer {
             try {
                 hello = ServerHelloParser.parse(body, 0, captured, length);
             } catch (Malformed e) {
-                emit(new TlsEvent.Problem(at, "malformed-hello", "server_hello: " + e.getMessage()));
+                emit(new TlsEvent.Problem(at(), "malformed-hello", "server_hello: " + e.getMessage()));
                 return;
             }
             if (hello.selectedVersion() >= 0) {
@@ -489,29 +516,29 @@ public final class TlsAnalyzer {
             if (hello.selectedVersion() == 0x0304 && !hello.helloRetryRequest()) {
                 tls13Keys = true;
             }
-            emit(new TlsEvent.ServerHelloSeen(at, hello));
+            emit(new TlsEvent.ServerHelloSeen(at(), hello));
         }
 
         private void certificates(byte[] body, int length) {
             try {
                 List<CertificateInfo> chain = CertificateParser.parseChain(body, 0, length);
-                emit(new TlsEvent.CertificatesSeen(at, chain));
+                emit(new TlsEvent.CertificatesSeen(at(), chain));
             } catch (Malformed e) {
-                emit(new TlsEvent.Problem(at, "malformed-certificate", direction.sender() + ": " + e.getMessage()));
+                emit(new TlsEvent.Problem(at(), "malformed-certificate", direction.sender() + ": " + e.getMessage()));
             }
         }
 
         private void cutCertificates(byte[] body, int captured, int length) {
             try {
                 List<CertificateInfo> arrived = CertificateParser.parseCutChain(body, 0, captured);
-                emit(new TlsEvent.CertificatesSeen(at, arrived, new Cut(captured, length, "certificate_list")));
+                emit(new TlsEvent.CertificatesSeen(at(), arrived, new Cut(captured, length, "certificate_list")));
             } catch (Malformed e) {
-                emit(new TlsEvent.Problem(at, "malformed-certificate", direction.sender() + ": " + e.getMessage()));
+                emit(new TlsEvent.Problem(at(), "malformed-certificate", direction.sender() + ": " + e.getMessage()));
             }
         }
 
         private void unexpected(int type) {
-            emit(new TlsEvent.Problem(at, "unexpected-message",
+            emit(new TlsEvent.Problem(at(), "unexpected-message",
                     TlsNames.handshakeType(type) + " sent by the " + direction.sender()));
         }
 
@@ -521,7 +548,7 @@ public final class TlsAnalyzer {
 
         @Override
         public void skippedMessage(int type, int length) {
-            emit(new TlsEvent.HandshakeMessage(at, type, TlsNames.handshakeType(type), length));
+            emit(new TlsEvent.HandshakeMessage(at(), type, TlsNames.handshakeType(type), length));
         }
 
         @Override
@@ -531,7 +558,7 @@ public final class TlsAnalyzer {
 
         @Override
         public void tooLong(int type, int length, int cap) {
-            emit(new TlsEvent.Problem(at, "handshake-too-long", direction.sender() + ": "
+            emit(new TlsEvent.Problem(at(), "handshake-too-long", direction.sender() + ": "
                     + TlsNames.handshakeType(type) + " of " + length + " bytes exceeds " + cap));
         }
 
@@ -550,9 +577,9 @@ public final class TlsAnalyzer {
                 handshakes.endInside(); // a message spanning records, cut where the framing was lost
             }
             if (decryptor != null && (buffered || !framingKept) && decryptor.wants(direction)) {
-                decryptor.gap(direction, framingKept, at);
+                decryptor.gap(direction, framingKept, at());
                 if (plaintext != null) {
-                    plaintext.lost(direction, length, at.inTls());
+                    plaintext.lost(direction, length, at().inTls());
                 }
                 if (!decryptor.wants(direction)) {
                     release();
@@ -580,7 +607,7 @@ public final class TlsAnalyzer {
             if (!gapReported || (!framingKept && !wasStopped && !framingLossReported)) {
                 gapReported = true;
                 framingLossReported |= !framingKept;
-                emit(new TlsEvent.Problem(at, "gap", direction.sender() + ": " + length + " bytes missing"
+                emit(new TlsEvent.Problem(at(), "gap", direction.sender() + ": " + length + " bytes missing"
                         + (!framingKept ? ", " + TlsEvent.Problem.FRAMING_LOST + "; the rest of this direction is only counted"
                         + " unless a later segment starts with a record"
                         : keepHandshake ? " inside a handshake message; the messages after it are read"
@@ -598,23 +625,23 @@ public final class TlsAnalyzer {
             cipherStateUnknown = true;
             if (!regainReported) {
                 regainReported = true;
-                emit(new TlsEvent.FramingRegained(at, skipped));
+                emit(new TlsEvent.FramingRegained(at(), skipped));
             }
         }
 
         void end() {
             if (decryptor != null) {
-                decryptor.end(direction, at);
+                decryptor.end(direction, at());
                 if (decryptor.decrypting(direction) && !sentCloseNotify) {
-                    emit(new TlsEvent.EndedWithoutCloseNotify(at.inTls()));
+                    emit(new TlsEvent.EndedWithoutCloseNotify(at().inTls()));
                 }
             }
             release();
             if (records.midRecord()) {
-                emit(new TlsEvent.Problem(at, "truncated", direction.sender() + ": stream ended inside a "
+                emit(new TlsEvent.Problem(at(), "truncated", direction.sender() + ": stream ended inside a "
                         + TlsNames.contentType(recordType) + " record"));
             } else if (!handshakeStopped && handshakes.midMessage() && !afterChangeCipherSpec) {
-                emit(new TlsEvent.Problem(at, "truncated", direction.sender()
+                emit(new TlsEvent.Problem(at(), "truncated", direction.sender()
                         + ": stream ended inside a handshake message"));
             }
             if (!handshakeStopped) {
@@ -638,9 +665,9 @@ public final class TlsAnalyzer {
                     List<CertificateInfo> chain = negotiatedVersion == 0x0304
                             ? CertificateParser.parseChain13(body, 0, length)
                             : CertificateParser.parseChain(body, 0, length);
-                    emit(new TlsEvent.CertificatesSeen(at, chain));
+                    emit(new TlsEvent.CertificatesSeen(at(), chain));
                 } catch (Malformed e) {
-                    emit(new TlsEvent.Problem(at, "malformed-certificate", side.direction.sender() + ": "
+                    emit(new TlsEvent.Problem(at(), "malformed-certificate", side.direction.sender() + ": "
                             + e.getMessage()));
                 }
             } else {
@@ -650,7 +677,7 @@ public final class TlsAnalyzer {
 
         @Override
         public void skippedMessage(int type, int length) {
-            emit(new TlsEvent.HandshakeMessage(at, type, TlsNames.handshakeType(type), length));
+            emit(new TlsEvent.HandshakeMessage(at(), type, TlsNames.handshakeType(type), length));
             if (type == 20) {
                 decryptor.finished(side.direction);
             } else if (type == 24) {
@@ -660,7 +687,7 @@ public final class TlsAnalyzer {
 
         @Override
         public void tooLong(int type, int length, int cap) {
-            emit(new TlsEvent.Problem(at, "handshake-too-long", side.direction.sender() + ": "
+            emit(new TlsEvent.Problem(at(), "handshake-too-long", side.direction.sender() + ": "
                     + TlsNames.handshakeType(type) + " of " + length + " bytes exceeds " + cap));
         }
 
