@@ -134,11 +134,18 @@ public final class SessionAnalyzer implements StreamConsumer {
                 && tls.countIfOpaque(direction, data, offset, length)) {
             return; // inside an encrypted record: only counted, so no position to make (the usual packet of a TLS stream)
         }
-        if (side.stage == Stage.TLS && side.fallback == null && tls != null && length > 0) {
-            // what route() does with these bytes, with the position made only if an event needs it (a record
-            // header in the middle of a TLS stream usually makes none)
+        if (side.stage == Stage.TLS && tls != null && length > 0) {
+            // route()'s TLS stage, with the position made only if an event needs it (a record header in the
+            // middle of a TLS stream usually makes none)
             try {
-                tls.onData(direction, data, offset, length, frame, timeNanos);
+                int plain = fallbackAt(side, data, offset, length);
+                if (plain < 0) {
+                    tls.onData(direction, data, offset, length, frame, timeNanos);
+                    return;
+                }
+                At at = new At(direction, frame, timeNanos);
+                fallBack(side, data, offset, plain, at);
+                route(side, data, plain, length - (plain - offset), at, true);
             } catch (RuntimeException e) {
                 internalError(side, new At(direction, frame, timeNanos), e);
             }
@@ -256,13 +263,7 @@ public final class SessionAnalyzer implements StreamConsumer {
                         tls().onData(side.direction, data, off, len, at);
                         return;
                     }
-                    if (plain > off) {
-                        tls().onData(side.direction, data, off, plain - off, at);
-                    }
-                    sink.emit(new SessionEvent.PlaintextFallback(at, side.fallback.before()));
-                    side.fallback = null;
-                    side.stage = Stage.APP;
-                    side.app.continuePlaintext(side.direction);
+                    fallBack(side, data, off, plain, at);
                     len -= plain - off;
                     off = plain;
                 }
@@ -280,6 +281,17 @@ public final class SessionAnalyzer implements StreamConsumer {
                 }
             }
         }
+    }
+
+    /** The TLS records before {@code plain} go to TLS, and this direction is plaintext again from there on. */
+    private void fallBack(Side side, byte[] data, int off, int plain, At at) {
+        if (plain > off) {
+            tls().onData(side.direction, data, off, plain - off, at);
+        }
+        sink.emit(new SessionEvent.PlaintextFallback(at, side.fallback.before()));
+        side.fallback = null;
+        side.stage = Stage.APP;
+        side.app.continuePlaintext(side.direction);
     }
 
     /** Where this TLS direction falls back to plaintext in these bytes, or -1 (see {@link FallbackWatch}). */
