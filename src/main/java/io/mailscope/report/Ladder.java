@@ -93,14 +93,25 @@ final class Ladder {
                 out.append(' ');
             }
         } else {
-            String text = e.insideTls() ? clip(style.lock() + " " + e.text(), WIDTH - 6) : clip(e.text(), WIDTH - 6);
-            int fill = Math.max(1, WIDTH - text.length() - 4);
-            if ("client".equals(e.from())) {
-                out.append(lines, 0, lineBytes).append(' ').append(text).append(' ')
-                        .append(lines, 0, fill * lineBytes).append(right, 0, right.length);
+            String text = e.insideTls() ? style.lock() + " " + e.text() : e.text();
+            int max = WIDTH - 6;
+            int shown = text.length() <= max ? text.length() : max; // clip(text, max), without making the string
+            int fill = Math.max(1, WIDTH - shown - 4);
+            boolean fromClient = "client".equals(e.from());
+            if (fromClient) {
+                out.append(lines, 0, lineBytes).append(' ');
             } else {
-                out.append(left, 0, left.length).append(lines, 0, fill * lineBytes).append(' ').append(text)
-                        .append(' ').append(lines, 0, lineBytes);
+                out.append(left, 0, left.length).append(lines, 0, fill * lineBytes).append(' ');
+            }
+            if (shown == text.length()) {
+                out.append(text);
+            } else {
+                out.append(text, 0, max - 3).append("...");
+            }
+            if (fromClient) {
+                out.append(' ').append(lines, 0, fill * lineBytes).append(right, 0, right.length);
+            } else {
+                out.append(' ').append(lines, 0, lineBytes);
             }
         }
         out.append(bar, 0, bar.length);

@@ -266,19 +266,19 @@ public final class TextReport implements Report {
         if (ch == null && sh == null) {
             return;
         }
-        StringBuilder t = new StringBuilder();
+        TextBytes t = sb.append("    ").append(style.dim("tls: ")); // written straight in (String.valueOf: "null" as before)
         if (ch != null) {
             boolean sniUnknown = ch.sni() == null && ch.partial() && !ch.extensions().contains(0);
             t.append("SNI ").append(sniUnknown ? "not captured" : ch.sni() == null ? "-" : ch.sni()).append(", offered ")
-                    .append(io.mailscope.explain.Timeline.offeredVersions(ch));
+                    .append(String.valueOf(io.mailscope.explain.Timeline.offeredVersions(ch)));
         }
         if (sh != null) {
-            t.append(t.length() > 0 ? ", " : "");
+            t.append(ch != null ? ", " : "");
             if (sh.cipherSuite() < 0) {
                 t.append("ServerHello cut before its cipher suite");
             } else {
-                t.append("chose ").append(io.mailscope.dissect.tls.TlsNames.version(sh.selectedVersion()))
-                        .append(' ').append(io.mailscope.dissect.tls.TlsNames.cipherSuite(sh.cipherSuite()));
+                t.append("chose ").append(String.valueOf(io.mailscope.dissect.tls.TlsNames.version(sh.selectedVersion())))
+                        .append(' ').append(String.valueOf(io.mailscope.dissect.tls.TlsNames.cipherSuite(sh.cipherSuite())));
             }
             if (sh.alpn() != null) {
                 t.append(", ALPN ").append(sh.alpn());
@@ -286,14 +286,14 @@ public final class TextReport implements Report {
         }
         if (ch != null && ch.partial()) {
             // a fingerprint of part of a hello would name another client
-            t.append(", JA3/JA4 not computed: ClientHello ").append(ch.cut().describe());
+            t.append(", JA3/JA4 not computed: ClientHello ").append(String.valueOf(ch.cut().describe()));
         } else if (ch != null) {
-            t.append(", JA3 ").append(ch.ja3()).append(", JA4 ").append(ch.ja4());
+            t.append(", JA3 ").append(String.valueOf(ch.ja3())).append(", JA4 ").append(String.valueOf(ch.ja4()));
         }
         if (decryption != null) {
             t.append(", ").append(decryption);
         }
-        sb.append("    ").append(style.dim("tls: ")).append(t.toString()).append('\n');
+        t.append('\n');
     }
 
     void findings(List<Finding> findings, TextBytes sb) {
