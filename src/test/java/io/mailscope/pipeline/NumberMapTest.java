@@ -34,4 +34,33 @@ class NumberMapTest {
         assertEquals(0, m.size());
         assertEquals(-1, m.remove(5));
     }
+
+    /**
+     * Keys are their own slots: connections that stay open while many others open and end after them (keys a
+     * multiple of the table's size apart meet) are still found, and every other connection too.
+     */
+    @Test
+    void findsLongLivedConnectionsAmongManyThatPassThrough() {
+        NumberMap m = new NumberMap();
+        java.util.ArrayDeque<Long> open = new java.util.ArrayDeque<>();
+        Map<Long, Long> longLived = new HashMap<>();
+        long next = 1;
+        for (int i = 0; i < 500_000; i++) {
+            long key = next++;
+            m.put(key, key + 1_000_000);
+            if (key % 4_099 == 0) {
+                longLived.put(key, key + 1_000_000);
+            } else {
+                open.addLast(key);
+            }
+            if (open.size() > 3_000) {
+                long first = open.pollFirst();
+                assertEquals(first + 1_000_000, m.remove(first));
+            }
+        }
+        for (Map.Entry<Long, Long> e : longLived.entrySet()) {
+            assertEquals(e.getValue(), m.remove(e.getKey()));
+        }
+        assertEquals(open.size(), m.size());
+    }
 }
