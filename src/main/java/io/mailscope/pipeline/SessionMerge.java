@@ -125,14 +125,24 @@ final class SessionMerge implements Runnable {
             return false;
         }
         ItemBatch c = heads[best];
-        long frame = c.frame[c.read];
+        // the head may go up to the lowest watermark of the workers with nothing waiting, and before the next
+        // worker's head: a run of the best worker's items goes at once, without looking at every worker each time
+        long upTo = Long.MAX_VALUE;
+        ItemBatch next = null;
         for (int w = 0; w < workers.length; w++) {
-            if (heads[w] == null && watermark[w] < frame) {
-                return false;
+            if (heads[w] == null) {
+                upTo = Math.min(upTo, watermark[w]);
+            } else if (w != best && (next == null || heads[w].before(next))) {
+                next = heads[w];
             }
         }
-        int i = c.read++;
-        hand(c, i, best);
+        if (c.frame[c.read] > upTo) {
+            return false;
+        }
+        do {
+            int i = c.read++;
+            hand(c, i, best);
+        } while (!c.exhausted() && c.frame[c.read] <= upTo && (next == null || c.before(next)));
         return true;
     }
 
@@ -159,16 +169,21 @@ final class SessionMerge implements Runnable {
             }
             default -> {
                 long n = runWideNumber(c.key[i], c.local[i], worker);
-                long weight = c.weight[i];
-                if (c.kind[i] == ItemBatch.PREPARED) {
-                    // rendered by the worker: only the run-wide number is added here
-                    render(() -> prepared.deliver(value, n));
-                } else {
-                    AnalyzedSession s = (AnalyzedSession) value;
-                    s.session().connection().renumber(n);
-                    render(() -> out.accept(s));
+                if (failure == null) {
+                    try {
+                        if (c.kind[i] == ItemBatch.PREPARED) {
+                            // rendered by the worker: only the run-wide number is added here
+                            prepared.deliver(value, n);
+                        } else {
+                            AnalyzedSession s = (AnalyzedSession) value;
+                            s.session().connection().renumber(n);
+                            out.accept(s);
+                        }
+                    } catch (Throwable t) {
+                        failure = t; // as render: kept for the reader, later sessions still taken off the queues
+                    }
                 }
-                workers[worker].eventsReported(weight);
+                workers[worker].eventsReported(c.weight[i]);
             }
         }
     }

@@ -67,10 +67,16 @@ final class ShardWorker implements Runnable {
     private final Idle idle = new Idle(Idle.SIGNALLED);
     private final ShardedAnalysis.Stop stop;
     private final SessionOutput<?> output;
-    /** This worker's thread, for the merge to wake when it made room ({@link #waitingForRoom}). */
+    /** This worker's thread, for the merge to wake when it made room. */
     private volatile Thread thread;
     /** Set while this worker waits for the merge to take items ({@link #roomMade}). */
-    private volatile boolean waitingForRoom;
+    /** Set while this worker waits for the merge to give back a batch of items ({@link #batchSpent}). */
+    private volatile boolean waitingForBatch;
+    /**
+     * Set while this worker waits for the merge to report its sessions (their events, {@link #eventsReported}). A
+     * flag of its own: one flag for both waits woke a worker waiting for a batch at every session reported.
+     */
+    private volatile boolean waitingForEvents;
 
     /** Every frame up to this one has been analyzed and its items are in {@link #out}. */
     private volatile long progress;
@@ -174,7 +180,9 @@ final class ShardWorker implements Runnable {
     void batchSpent(ItemBatch b) {
         b.clear();
         spent.offer(b); // never full: there are only ITEM_BATCHES
-        wake();
+        if (waitingForBatch) {
+            wake();
+        }
     }
 
     /**
@@ -183,17 +191,15 @@ final class ShardWorker implements Runnable {
      */
     void eventsReported(long weight) {
         long left = waitingEvents.addAndGet(-weight);
-        if (waitingForRoom && left <= maxWaitingEvents / 2) {
+        if (waitingForEvents && left <= maxWaitingEvents / 2) {
             wake();
         }
     }
 
     private void wake() {
-        if (waitingForRoom) {
-            Thread t = thread;
-            if (t != null) {
-                LockSupport.unpark(t);
-            }
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
         }
     }
 
@@ -350,7 +356,7 @@ final class ShardWorker implements Runnable {
             }
             if (wait == null) {
                 wait = new Idle(Idle.SIGNALLED);
-                waitingForRoom = true;
+                waitingForEvents = true;
                 // the merge may be waiting for what is pending or still in the batch being filled
                 flushPending();
                 handItems();
@@ -358,7 +364,7 @@ final class ShardWorker implements Runnable {
             }
             wait.pause();
         }
-        waitingForRoom = false;
+        waitingForEvents = false;
         waitingEvents.addAndGet(weight);
         // live renumbers connections as they open (the merge, for their lines): the worker's number is kept by key
         emit(prepared == null ? ItemBatch.SESSION : ItemBatch.PREPARED, phase, tie, c.id(), weight,
@@ -406,11 +412,11 @@ final class ShardWorker implements Runnable {
             }
             if (wait == null) {
                 wait = new Idle(Idle.SIGNALLED);
-                waitingForRoom = true;
+                waitingForBatch = true;
                 continue; // the merge may have given one back before it could see the flag
             }
             wait.pause();
         }
-        waitingForRoom = false;
+        waitingForBatch = false;
     }
 }
