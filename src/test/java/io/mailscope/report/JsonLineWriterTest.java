@@ -79,6 +79,28 @@ class JsonLineWriterTest {
         }
     }
 
+    @Test
+    void writesWholeNumbersAsLongToStringDoes() throws IOException {
+        SplittableRandom rnd = new SplittableRandom(11);
+        StringBuilder expected = new StringBuilder();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JsonLineWriter w = new JsonLineWriter(out);
+        long[] edges = {0, 9, 10, 99, 100, 999, 1000, Integer.MAX_VALUE, Integer.MAX_VALUE + 1L, -1, -10, Integer.MIN_VALUE,
+                Long.MAX_VALUE, Long.MIN_VALUE, 999_999_999, 1_000_000_000, 4_294_967_295L};
+        for (int i = 0; i < 50_000; i++) {
+            long v = i < edges.length ? edges[i] : switch (i % 4) {
+                case 0 -> rnd.nextLong();
+                case 1 -> rnd.nextInt(Integer.MAX_VALUE);
+                case 2 -> (long) Math.pow(10, rnd.nextInt(19)) - rnd.nextInt(2);
+                default -> rnd.nextInt(1000);
+            };
+            w.writeNumber(v);
+            expected.append(i == 0 ? "" : " ").append(v);
+        }
+        w.flush();
+        assertEquals(expected.toString(), out.toString(StandardCharsets.US_ASCII));
+    }
+
     private static String seconds(long... nanos) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         JsonLineWriter w = new JsonLineWriter(out);
