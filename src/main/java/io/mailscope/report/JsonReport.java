@@ -354,7 +354,13 @@ public final class JsonReport implements Report {
     /** A SYN-only connection's Zeek history, one String so it is encoded once. */
     private static final String SYN_ONLY_HISTORY_TEXT = "S";
 
+    private static final byte[] NO_TUNNEL = JsonLineWriter.encoded(",\"tunnel\":[],\"tunnel_endpoints\":[]");
+
     private void writeTunnel(Tunnel t) throws IOException {
+        if (t.isEmpty()) { // most connections: no lists made (names() and endpoints() build them on each call)
+            g.writeEncoded(NO_TUNNEL);
+            return;
+        }
         g.writeArrayFieldStart("tunnel");
         for (String name : t.names()) {
             g.writeString(name);
