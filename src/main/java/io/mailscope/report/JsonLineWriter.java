@@ -261,7 +261,7 @@ final class JsonLineWriter {
     private final byte[] nextWord = new byte[256 / WAYS];
 
     private void words(String s) throws IOException {
-        int bucket = System.identityHashCode(s) & (wordKeys.length / WAYS - 1);
+        int bucket = bucket(s, wordKeys.length);
         int base = bucket * WAYS;
         for (int i = base; i < base + WAYS; i++) {
             if (wordKeys[i] == s) {
@@ -457,12 +457,23 @@ final class JsonLineWriter {
     /**
      * The last strings quoted, by identity, and their quoted UTF-8: field names and most values (labels, roles, the
      * text of a finding's fix) are the same String objects in every session, so each is encoded once. In buckets
-     * of {@value #WAYS} by identity hash, so it costs a few compares on a miss and holds at most 1,024 strings. A
+     * of {@value #WAYS} by content hash ({@link #bucket}), so it costs a few compares on a miss and holds at most 1,024 strings. A
      * bucket rather than one slot per hash: with one slot, two of the ~40 strings a scan's line quotes shared a slot
-     * in most runs (the hash differs from run to run), pushed each other out on every line and were encoded every
+     * in most runs (the identity hash, used then, differed from run to run), pushed each other out on every line and were encoded every
      * time, which showed as a run-to-run difference of a few percent.
      */
     private static final int WAYS = 4;
+
+    /**
+     * A string's bucket among {@code slots / WAYS}, from its content hash: String keeps it once computed (the field
+     * names and labels are constants), where {@code System.identityHashCode} was a call into the VM for every
+     * string quoted (3% of a run writing 200,000 sessions). Strings are still matched by identity; the content hash
+     * also makes which strings share a bucket the same from run to run.
+     */
+    private static int bucket(String s, int slots) {
+        int h = s.hashCode();
+        return (h ^ (h >>> 16)) & (slots / WAYS - 1);
+    }
     private final String[] quotedKeys = new String[1024];
     private final byte[][] quotedBytes = new byte[1024][];
     /** Per bucket, the last strings quoted that are not (yet) kept: a string is kept when it comes a second time. */
@@ -472,7 +483,7 @@ final class JsonLineWriter {
     private final byte[] nextSeen = new byte[1024 / WAYS];
 
     private void quoted(String s) throws IOException {
-        int bucket = System.identityHashCode(s) & (quotedKeys.length / WAYS - 1);
+        int bucket = bucket(s, quotedKeys.length);
         int base = bucket * WAYS;
         for (int i = base; i < base + WAYS; i++) {
             if (quotedKeys[i] == s) {
