@@ -19,11 +19,11 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One analysis worker of a {@link ShardedAnalysis}: its own {@link TcpReassembler} and {@link SessionTracker} for
  * the connections {@link ShardHash} gives it, fed batches by the reading thread, telling the merge what opened and
- * what finished ({@link ShardItem}) and how far it got ({@link #progress()}).
+ * what finished ({@link ShardItem}s, a batch at a time: {@link ItemBatch}) and how far it got ({@link #progress()}).
  *
  * <p><b>Live capture</b> ({@link #watch}): the worker runs its own {@link LiveWatch} over its own open sessions at
  * each clock tick that comes in its batches ({@link SegmentBatch#TICK}), and hands what the watch says to the merge
- * as items, which renders them. It never waits for the report there: when the merge's queue is full, the items wait
+ * as items, which renders them. It never waits for the report there: when every item batch is taken, the items wait
  * in order in {@link #pending} (progress lines beyond {@link #MAX_PENDING} are skipped and counted), and the worker
  * publishes its progress only up to the first frame still pending, so the merge's order holds.
  *
