@@ -41,19 +41,16 @@ class ConnectionRuleTest {
     }
 
     @Test
-    void aSynTheClientGaveUpOnIsCertainlyUnanswered() {
-        // the client's own FIN or RST ends the wait it saw: that wait is the evidence, however short
-        long fifth = ConnectionRule.FIRST_SYN_RETRANSMISSION_NANOS / 5;
-        assertTrue(new ConnectionRule.NoAnswerWords(null, 1, 1, fifth, TcpConnection.EndReason.FIN).tooSoonToTell().isEmpty());
-        assertTrue(new ConnectionRule.NoAnswerWords(null, 1, 1, fifth, TcpConnection.EndReason.RST).tooSoonToTell().isEmpty());
-    }
-
-    @Test
     void aWaitOfASecondOrMoreIsLongEnoughToTell() {
         long second = ConnectionRule.FIRST_SYN_RETRANSMISSION_NANOS;
-        assertTrue(new ConnectionRule.NoAnswerWords(null, 1, 1, 5 * second, TcpConnection.EndReason.MEMORY_LIMIT).tooSoonToTell().isEmpty());
-        assertTrue(new ConnectionRule.NoAnswerWords(null, 1, 1, second, TcpConnection.EndReason.CAPTURE_END).tooSoonToTell().isEmpty());
-        assertEquals("answer-not-yet-due", new ConnectionRule.NoAnswerWords(null, 1, 1, second - 1, TcpConnection.EndReason.IDLE)
-                .tooSoonToTell().get(0).code());
+        assertTrue(words(5 * second, TcpConnection.EndReason.MEMORY_LIMIT, 0).tooSoonToTell().isEmpty());
+        assertTrue(words(second, TcpConnection.EndReason.CAPTURE_END, 0).tooSoonToTell().isEmpty());
+        assertTrue(words(second, TcpConnection.EndReason.RST, 2).tooSoonToTell().isEmpty());
+        assertEquals("answer-not-yet-due", words(second - 1, TcpConnection.EndReason.IDLE, 0).tooSoonToTell().get(0).code());
+        assertEquals("client-gave-up", words(second - 1, TcpConnection.EndReason.RST, 2).tooSoonToTell().get(0).code());
+    }
+
+    private static ConnectionRule.NoAnswerWords words(long watched, TcpConnection.EndReason why, long giveUpFrame) {
+        return new ConnectionRule.NoAnswerWords(null, 1, 1, watched, why, giveUpFrame, why == TcpConnection.EndReason.RST);
     }
 }
