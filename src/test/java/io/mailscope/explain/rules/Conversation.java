@@ -71,9 +71,24 @@ final class Conversation {
         return c;
     }
 
+    /** The server's SYN-ACK to the SYN (which {@link #syn} leaves to the caller); the client's ACK is the caller's too. */
+    Conversation synAck() {
+        segment(false, 0x12, "");
+        sSeq++;
+        return this;
+    }
+
     /** The client's SYN again, same ISN: the kernel's retransmission. */
     Conversation synAgain() {
         cSeq--;
+        segment(true, 0x02, "");
+        cSeq++;
+        return this;
+    }
+
+    /** A new SYN from the same client port with another ISN: a new connection that reuses the ports of this one. */
+    Conversation newSynSamePorts() {
+        cSeq += 1_000_000;
         segment(true, 0x02, "");
         cSeq++;
         return this;
@@ -200,6 +215,15 @@ final class Conversation {
      * through the capture reader as `mailscope analyze` does (SYN-only connections kept as compact records).
      */
     Diagnosis diagnosisFromPcap(java.nio.file.Path dir) {
+        List<Diagnosis> all = diagnosesFromPcap(dir);
+        if (all.size() != 1) {
+            throw new AssertionError("expected one session, got " + all.size());
+        }
+        return all.get(0);
+    }
+
+    /** Every session of {@link #diagnosisFromPcap}'s file, in the order they opened. */
+    List<Diagnosis> diagnosesFromPcap(java.nio.file.Path dir) {
         java.nio.file.Path file = dir.resolve("conversation-" + frames.size() + "-" + System.nanoTime() + ".pcap");
         try (io.mailscope.capture.PcapWriter w = io.mailscope.capture.PcapWriter.create(file,
                 io.mailscope.capture.PcapWriter.Format.PCAP_NANOS, LINKTYPE_RAW, 65_535)) {
@@ -217,10 +241,8 @@ final class Conversation {
             throw new AssertionError(e);
         }
         a.finish();
-        if (out.size() != 1) {
-            throw new AssertionError("expected one session, got " + out.size());
-        }
-        return out.get(0).diagnosis();
+        out.sort(java.util.Comparator.comparingLong(x -> x.session().connection().id()));
+        return out.stream().map(AnalyzedSession::diagnosis).toList();
     }
 
     AnalyzedSession session() {
