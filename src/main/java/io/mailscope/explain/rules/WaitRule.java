@@ -186,7 +186,7 @@ final class WaitRule implements Rule {
     private void openWaits(RuleContext x) {
         var c = x.c;
         long quiet = x.now - x.s.lastActivityNanos();
-        boolean established = c.synAckFrame() > 0 || c.midstream();
+        boolean established = (c.synAckFrame() > 0 && c.establishedNanos() > 0) || c.midstream(); // as in apply
         if (quiet < x.stallNanos || !established) {
             return;
         }
