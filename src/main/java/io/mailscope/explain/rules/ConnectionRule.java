@@ -53,6 +53,10 @@ final class ConnectionRule implements Rule {
             serverSideCapture(x);
             return;
         }
+        if (synAckUnacknowledged(c)) {
+            synAckNeverAcknowledged(x);
+            return;
+        }
         if (!unansweredSyn(c)) {
             return;
         }
@@ -110,6 +114,43 @@ final class ConnectionRule implements Rule {
                 "Capture where both directions pass (or with a filter on the connection's host and port, not its source address).",
                 c.synAckFrame()).implies(Outcome.INCOMPLETE)
                 .likely(new Alternative("spoofed-syn", "The SYN came from a forged source address (a SYN flood): the server answered an address that never asked, and no client ever saw the SYN-ACK."));
+    }
+
+    /**
+     * The server answered the client's SYN with a SYN-ACK and the client never acknowledged it, nor sent anything
+     * else but SYNs: the handshake never completed, so nothing was set up that anyone could wait on.
+     */
+    static boolean synAckUnacknowledged(TcpConnection c) {
+        return c.synFrame() > 0 && c.synAckFrame() > 0 && c.establishedNanos() == 0 && !c.midstream()
+                && !clientActedAnswered(c);
+    }
+
+    /**
+     * The SYN-ACK is in the capture, the client's ACK is not: most often the SYN-ACK was lost between the capture
+     * point and the client (a firewall or a route on the way back), and the client saw exactly what no answer looks
+     * like; or the capture missed the client's later packets.
+     */
+    private void synAckNeverAcknowledged(RuleContext x) {
+        var c = x.c;
+        // A capture that ended (or a connection let go) right after the SYN-ACK proves nothing: the ACK was not due yet.
+        WatchedWait watched = WatchedWait.of(c, c.synAckNanos(), x.closeAt(io.mailscope.tcp.Direction.CLIENT_TO_SERVER),
+                x.closeAt(io.mailscope.tcp.Direction.SERVER_TO_CLIENT));
+        List<Alternative> all = new java.util.ArrayList<>();
+        if (!watched.closedByASide()) {
+            all.addAll(watched.alternatives("ack-not-yet-due", "the client's ACK", ""));
+        }
+        all.add(new Alternative("ack-not-captured", "The client did acknowledge the SYN-ACK, and the capture missed its packets from then on."));
+        Alternative[] alternatives = all.toArray(Alternative[]::new);
+        x.add(CommonCode.NO_ANSWER, Severity.ERROR, "The client never acknowledged the server's SYN-ACK: the connection was never set up.",
+                "The client sent a SYN to " + c.server() + " (frame " + c.synFrame() + ") and the server answered with a SYN-ACK (frame "
+                        + c.synAckFrame() + "), but no ACK from the client follows" + (c.clientPackets() > 1 ? " (only its SYN again)" : "")
+                        + (watched.closedByASide() ? "" : " in the " + Evidence.duration(watched.nanos()) + " until " + WatchedWait.letGoWords(watched.endedBy()))
+                        + ": the SYN-ACK did not reach the client (a firewall or a route between the capture point and the client"
+                        + " dropped it), so to the client this was a connection attempt with no answer.",
+                "Look for a firewall or an asymmetric route on the way back from the server to the client (stateful firewalls"
+                        + " drop a SYN-ACK they did not see the SYN for).",
+                c.synFrame(), c.synAckFrame()).implies(Outcome.STALLED)
+                .likely(alternatives);
     }
 
     /** The client acknowledged or sent data, as it does only after a SYN-ACK: the SYN was answered, out of the capture's sight. */

@@ -159,6 +159,26 @@ class ConnectionRuleTest {
     }
 
     @Test
+    void aSynAckTheClientNeverAcknowledgedIsNoAnswerAsTheClientSawIt() {
+        // SYN, SYN-ACK, the SYN again a second later, then only the server giving up: the SYN-ACK never reached the client
+        Diagnosis d = Conversation.syn(993).synAck().after(1).synAgain().after(7).serverFin().diagnosisFromPcap(dir);
+        Finding f = finding(d, "no-answer");
+        assertEquals("The client never acknowledged the server's SYN-ACK: the connection was never set up.", f.summary());
+        assertTrue(f.explanation().contains("the server answered with a SYN-ACK (frame 2), but no ACK from the client follows (only its SYN again)"),
+                f.explanation());
+        assertEquals(Confidence.LIKELY, f.confidence());
+        assertEquals("ack-not-captured", f.alternatives().get(0).code());
+        assertEquals(Outcome.STALLED, d.outcome());
+    }
+
+    @Test
+    void aCaptureThatEndsRightAfterTheSynAckHasNotSeenTheAckYet() {
+        Finding f = finding(Conversation.syn(993).synAck().diagnosisFromPcap(dir), "no-answer");
+        assertTrue(f.explanation().contains("no ACK from the client follows in the 0.000 s until the capture ended"), f.explanation());
+        assertEquals(List.of("ack-not-yet-due", "ack-not-captured"), f.alternatives().stream().map(a -> a.code()).toList());
+    }
+
+    @Test
     void aSynWhoseConnectionWasReplacedByANewSynOnTheSamePortsNamesBothReadingsOfIdle() {
         // a new SYN from the same port with another ISN ends the first attempt; the reassembler reports it as IDLE,
         // which it also uses for idle expiry: the words name both
