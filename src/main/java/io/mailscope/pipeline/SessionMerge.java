@@ -15,7 +15,11 @@ import java.util.function.Consumer;
  * may go once every worker that has no item waiting has analyzed every frame up to the head's frame (its
  * {@link ShardWorker#progress()}, read before looking at its queue, so nothing it said about those frames can
  * still be on the way). Connections are numbered here, in the order they opened across all workers, and each
- * session gets its run-wide number before it is handed on.
+ * session gets its run-wide number before it is handed on: by the worker's own number for the connection (a
+ * primitive map per worker, {@link NumberMap}), or in live capture, whose connections are renumbered as they open,
+ * by the connection's open key.
+ *
+ * <p>Items come a batch at a time ({@link ItemBatch}); a batch handed on is given back to its worker.
  */
 final class SessionMerge implements Runnable {
     private final ShardWorker[] workers;
@@ -24,9 +28,16 @@ final class SessionMerge implements Runnable {
     @SuppressWarnings("rawtypes")
     private final SessionOutput prepared;
     private final ShardedAnalysis.Stop stop;
-    private final ShardItem[] heads;
+    /** Each worker's batch being handed on, or null while none is taken. */
+    private final ItemBatch[] heads;
     private final long[] watermark;
-    /** Connections opened and not yet finished, with their run-wide number. Bounded by the open connections. */
+    /**
+     * Files: each worker's connections opened and not yet finished, their run-wide number by the worker's number.
+     * Bounded by the open connections, and nothing in it for the collector to trace (an identity map of boxed numbers
+     * here was most of the merge's time on a scan, and its table, rewritten at random, most of each collection).
+     */
+    private final NumberMap[] numbers;
+    /** Live capture: the same, by the connection's open key. */
     private final Map<Object, Long> ids = new IdentityHashMap<>();
     private long nextId = 1;
     private volatile Throwable failure;
@@ -39,8 +50,12 @@ final class SessionMerge implements Runnable {
         this.out = out;
         this.prepared = out instanceof SessionOutput<?> o ? o : null;
         this.stop = stop;
-        this.heads = new ShardItem[workers.length];
+        this.heads = new ItemBatch[workers.length];
         this.watermark = new long[workers.length];
+        this.numbers = new NumberMap[workers.length];
+        for (int w = 0; w < workers.length; w++) {
+            numbers[w] = new NumberMap();
+        }
     }
 
     /** Live capture: say what opens and what the workers' watches find, here, in the merge's order. */
@@ -88,66 +103,99 @@ final class SessionMerge implements Runnable {
     private boolean step() {
         int best = -1;
         for (int w = 0; w < workers.length; w++) {
-            if (heads[w] == null) {
+            ItemBatch h = heads[w];
+            if (h != null && h.exhausted()) {
+                heads[w] = null;
+                workers[w].batchSpent(h);
+                h = null;
+            }
+            if (h == null) {
                 long p = workers[w].progress(); // before the poll: see the class comment
-                heads[w] = workers[w].out.poll();
-                if (heads[w] == null) {
+                h = heads[w] = workers[w].out.poll();
+                if (h == null) {
                     watermark[w] = p;
                     continue;
                 }
             }
-            if (best < 0 || heads[w].before(heads[best])) {
+            if (best < 0 || h.before(heads[best])) {
                 best = w;
             }
         }
         if (best < 0) {
             return false;
         }
-        ShardItem c = heads[best];
+        ItemBatch c = heads[best];
+        // the head may go up to the lowest watermark of the workers with nothing waiting, and before the next
+        // worker's head: a run of the best worker's items goes at once, without looking at every worker each time
+        long upTo = Long.MAX_VALUE;
+        ItemBatch next = null;
         for (int w = 0; w < workers.length; w++) {
-            if (heads[w] == null && watermark[w] < c.frame()) {
-                return false;
+            if (heads[w] == null) {
+                upTo = Math.min(upTo, watermark[w]);
+            } else if (w != best && (next == null || heads[w].before(next))) {
+                next = heads[w];
             }
         }
-        heads[best] = null;
-        hand(c, best);
-        if (c.finished()) {
-            workers[best].waitingEvents.addAndGet(-c.weight());
+        if (c.frame[c.read] > upTo) {
+            return false;
         }
-        workers[best].roomMade();
+        do {
+            int i = c.read++;
+            hand(c, i, best);
+        } while (!c.exhausted() && c.frame[c.read] <= upTo && (next == null || c.before(next)));
         return true;
     }
 
-    private void hand(ShardItem c, int worker) {
-        if (c.opened()) {
-            long id = nextId++;
-            ids.put(c.key(), id);
-            if (c.note() instanceof ShardItem.Opened o) {
-                // live: the line says the run-wide number now (the worker never reads it)
-                c.connection().renumber(id);
-                render(() -> live.opened(o.session()));
+    private void hand(ItemBatch c, int i, int worker) {
+        Object value = c.value[i];
+        switch (c.kind[i]) {
+            case ItemBatch.OPENED -> {
+                long id = nextId++;
+                if (value instanceof ShardItem.Opened o) {
+                    // live: the line says the run-wide number now (the worker never reads it)
+                    ids.put(c.key[i], id);
+                    o.session().connection().renumber(id);
+                    render(() -> live.opened(o.session()));
+                } else {
+                    numbers[worker].put(c.local[i], id);
+                }
             }
-            return;
+            case ItemBatch.NOTE -> {
+                if (value instanceof ShardItem.Found f) {
+                    render(() -> live.finding(f.session(), f.finding(), f.timeNanos()));
+                } else if (value instanceof ShardItem.Said p) {
+                    render(() -> live.progress(p.session(), p.line(), p.timeNanos()));
+                }
+            }
+            default -> {
+                long n = runWideNumber(c.key[i], c.local[i], worker);
+                if (failure == null) {
+                    try {
+                        if (c.kind[i] == ItemBatch.PREPARED) {
+                            // rendered by the worker: only the run-wide number is added here
+                            prepared.deliver(value, n);
+                        } else {
+                            AnalyzedSession s = (AnalyzedSession) value;
+                            s.session().connection().renumber(n);
+                            out.accept(s);
+                        }
+                    } catch (Throwable t) {
+                        failure = t; // as render: kept for the reader, later sessions still taken off the queues
+                    }
+                }
+                workers[worker].eventsReported(c.weight[i]);
+            }
         }
-        if (c.note() instanceof ShardItem.Found f) {
-            render(() -> live.finding(f.session(), f.finding(), f.timeNanos()));
-            return;
+    }
+
+    /** A finished session's number in the run: the one its opening got (its worker's if it never opened here). */
+    private long runWideNumber(Object key, long local, int worker) {
+        if (key != null) {
+            Long id = ids.remove(key);
+            return id != null ? id : local;
         }
-        if (c.note() instanceof ShardItem.Said p) {
-            render(() -> live.progress(p.session(), p.line(), p.timeNanos()));
-            return;
-        }
-        Long id = ids.remove(c.key());
-        if (c.prepared() != null) {
-            // rendered by the worker: only the run-wide number is added here
-            long n = id != null ? id : c.local();
-            render(() -> prepared.deliver(c.prepared(), n));
-            return;
-        }
-        if (id != null) {
-            c.connection().renumber(id);
-        }
-        render(() -> out.accept(c.session()));
+        long id = numbers[worker].remove(local);
+        return id >= 0 ? id : local;
     }
 
     private void render(Runnable r) {
@@ -163,7 +211,8 @@ final class SessionMerge implements Runnable {
 
     private boolean allDone() {
         for (int w = 0; w < workers.length; w++) {
-            if (heads[w] != null || workers[w].progress() != Long.MAX_VALUE || !workers[w].out.isEmpty()) {
+            if ((heads[w] != null && !heads[w].exhausted()) || workers[w].progress() != Long.MAX_VALUE
+                    || !workers[w].out.isEmpty()) {
                 return false;
             }
         }

@@ -1,7 +1,6 @@
 package io.mailscope.pipeline;
 
 import io.mailscope.dissect.Session;
-import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.explain.Finding;
 import io.mailscope.tcp.TcpConnection;
 
@@ -26,16 +25,18 @@ import io.mailscope.tcp.TcpConnection;
  *       reports what is still open in the order the connections opened.</li>
  * </ul>
  *
- * @param key     what identifies the connection from its opening to its session ({@link TcpConnection#openKey()}:
- *                the connection, or the compact record it was kept as while it had only sent SYNs)
- * @param session  the finished session, when the output is not a {@link SessionOutput}; else null
- * @param note     live only: the session that opened, or what the watch said about it; else null
- * @param prepared the finished session as its worker prepared it ({@link SessionOutput#prepare}); else null
- * @param weight   a finished session's weight in {@link ShardWorker#waitingEvents}
- * @param local    a finished session's number in its worker, read there (its number if it was never opened)
+ * <p>Items cross to the merge in {@link ItemBatch}es, as rows of flat arrays; this record is one item where it
+ * must wait on its own (live capture's items while the merge's batches are all taken).
+ *
+ * @param kind   {@link ItemBatch#OPENED}, {@link ItemBatch#SESSION}, {@link ItemBatch#PREPARED} or {@link ItemBatch#NOTE}
+ * @param local  the connection's number in its worker (the numbers a worker's reassembler gives in the order its
+ *               connections open), by which the merge numbers a file's connections in the run
+ * @param weight a finished session's weight in {@link ShardWorker#waitingEvents}
+ * @param key    live capture: the connection's open key ({@link TcpConnection#openKey()}); null for files
+ * @param value  the finished session, as it is or as its worker prepared it ({@link SessionOutput#prepare}), or
+ *               (live) the note; null for a file's opening
  */
-record ShardItem(long frame, int phase, long tie, Object key, AnalyzedSession session, Note note,
-                 Object prepared, long weight, long local) {
+record ShardItem(byte kind, long frame, int phase, long tie, long local, long weight, Object key, Object value) {
     static final int BEFORE_SEGMENT = 0;
     static final int SEGMENT = 1;
     static final int WATCH = 2;
@@ -56,39 +57,4 @@ record ShardItem(long frame, int phase, long tie, Object key, AnalyzedSession se
 
     /** How an open session unfolds ({@code Report.progress}). */
     record Said(Session session, String line, long timeNanos) implements Note { }
-
-    ShardItem(long frame, int phase, long tie, Object key, AnalyzedSession session) {
-        this(frame, phase, tie, key, session, null);
-    }
-
-    ShardItem(long frame, int phase, long tie, Object key, AnalyzedSession session, Note note) {
-        this(frame, phase, tie, key, session, note, null, 0, 0);
-    }
-
-    /** A session finished (handed on whole, or prepared by its worker). */
-    boolean finished() {
-        return session != null || prepared != null;
-    }
-
-    /**
-     * The connection: the finished session's, or (live) the one the note is about; null for the opening of a file's
-     * connection, which only needs its {@link #key}.
-     */
-    TcpConnection connection() {
-        return session != null ? session.session().connection() : note != null ? note.session().connection() : null;
-    }
-
-    boolean opened() {
-        return !finished() && (note == null || note instanceof Opened);
-    }
-
-    boolean before(ShardItem o) {
-        if (frame != o.frame) {
-            return frame < o.frame;
-        }
-        if (phase != o.phase) {
-            return phase < o.phase;
-        }
-        return tie < o.tie;
-    }
 }

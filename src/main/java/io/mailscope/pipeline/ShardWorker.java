@@ -19,11 +19,11 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One analysis worker of a {@link ShardedAnalysis}: its own {@link TcpReassembler} and {@link SessionTracker} for
  * the connections {@link ShardHash} gives it, fed batches by the reading thread, telling the merge what opened and
- * what finished ({@link ShardItem}) and how far it got ({@link #progress()}).
+ * what finished ({@link ShardItem}s, a batch at a time: {@link ItemBatch}) and how far it got ({@link #progress()}).
  *
  * <p><b>Live capture</b> ({@link #watch}): the worker runs its own {@link LiveWatch} over its own open sessions at
  * each clock tick that comes in its batches ({@link SegmentBatch#TICK}), and hands what the watch says to the merge
- * as items, which renders them. It never waits for the report there: when the merge's queue is full, the items wait
+ * as items, which renders them. It never waits for the report there: when every item batch is taken, the items wait
  * in order in {@link #pending} (progress lines beyond {@link #MAX_PENDING} are skipped and counted), and the worker
  * publishes its progress only up to the first frame still pending, so the merge's order holds.
  *
@@ -37,9 +37,19 @@ final class ShardWorker implements Runnable {
     final int index;
     final SpscArrayQueue<SegmentBatch> in = new SpscArrayQueue<>(BATCHES);
     final SpscArrayQueue<SegmentBatch> free = new SpscArrayQueue<>(BATCHES);
-    final SpscArrayQueue<ShardItem> out = new SpscArrayQueue<>(512);
-    /** How few items may wait in {@link #out} before the merge wakes a worker waiting for room. */
-    private static final int ROOM = 256;
+    /**
+     * Item batches per worker, and items a batch holds: at most 1,024 items (512 finished sessions, as many
+     * openings) wait for the merge per worker, so what the workers prepared ahead of the merge stays small enough to
+     * die young, or to be copied once, rather than promoted.
+     */
+    static final int ITEM_BATCHES = 4;
+    static final int ITEMS = 256;
+    /** Items for the merge, in key order, a batch at a time. */
+    final SpscArrayQueue<ItemBatch> out = new SpscArrayQueue<>(ITEM_BATCHES);
+    /** Item batches the merge has handed on, back to be filled again. */
+    final SpscArrayQueue<ItemBatch> spent = new SpscArrayQueue<>(ITEM_BATCHES);
+    /** The batch being filled; null once handed over, until the next item. */
+    private ItemBatch items;
     /**
      * Events kept by finished sessions this worker handed on and the merge has not yet reported (a session counts
      * its kept events plus one). Released sessions no longer count in the tally, yet hold their events until
@@ -57,10 +67,16 @@ final class ShardWorker implements Runnable {
     private final Idle idle = new Idle(Idle.SIGNALLED);
     private final ShardedAnalysis.Stop stop;
     private final SessionOutput<?> output;
-    /** This worker's thread, for the merge to wake when it made room ({@link #waitingForRoom}). */
+    /** This worker's thread, for the merge to wake when it made room. */
     private volatile Thread thread;
     /** Set while this worker waits for the merge to take items ({@link #roomMade}). */
-    private volatile boolean waitingForRoom;
+    /** Set while this worker waits for the merge to give back a batch of items ({@link #batchSpent}). */
+    private volatile boolean waitingForBatch;
+    /**
+     * Set while this worker waits for the merge to report its sessions (their events, {@link #eventsReported}). A
+     * flag of its own: one flag for both waits woke a worker waiting for a batch at every session reported.
+     */
+    private volatile boolean waitingForEvents;
 
     /** Every frame up to this one has been analyzed and its items are in {@link #out}. */
     private volatile long progress;
@@ -69,6 +85,8 @@ final class ShardWorker implements Runnable {
     private int phase;
     private boolean atEnd;
     private long counter;
+    /** Connections opened in this worker: the number its reassembler gave the last one (they count alike). */
+    private long opened;
     /** Live capture's watch over this worker's open sessions, or null (files). */
     private LiveWatch watch;
     /** The wall-clock time of the tick being handled. */
@@ -95,9 +113,21 @@ final class ShardWorker implements Runnable {
         this.stop = stop;
         this.tracker = new SessionTracker(roles, redact, silenceNanos, this::finished,
                 new EventTally(maxKeptEvents / 4 * 3), keys);
-        this.tracker.onOpen(s -> emit(new ShardItem(frame, phase, counter++, s.connection(), null,
-                watch == null ? null : new ShardItem.Opened(s, s.connection().startNanos()))));
-        this.tracker.onOpenCompact(k -> emit(new ShardItem(frame, phase, counter++, k, null)));
+        this.tracker.onOpen(s -> {
+            long n = ++opened;
+            if (s.connection().id() != n) {
+                // the merge numbers the run's connections by these: they must be the reassembler's
+                throw new IllegalStateException("connection " + s.connection().id() + " opened as number " + n);
+            }
+            if (watch == null) {
+                emit(ItemBatch.OPENED, phase, counter++, n, 0, null, null);
+            } else {
+                emit(ItemBatch.OPENED, phase, counter++, n, 0, s.connection().openKey(),
+                        new ShardItem.Opened(s, s.connection().startNanos()));
+            }
+        });
+        // a compact record is numbered by the reassembler as a connection is (one count for both)
+        this.tracker.onOpenCompact(k -> emit(ItemBatch.OPENED, phase, counter++, ++opened, 0, null, null));
         this.reassembler = new TcpReassembler(tracker, limits, roles::isMailPort);
         this.reassembler.expiryDrivenByCaller();
         // files: sessions are reported when they end, so a SYN-only connection can wait as a compact record;
@@ -106,6 +136,9 @@ final class ShardWorker implements Runnable {
         this.tracker.beforeBaseMoves(reassembler::makeCompactWhole);
         for (int i = 0; i < BATCHES; i++) {
             free.offer(new SegmentBatch(ShardedAnalysis.BATCH_RECORDS, ShardedAnalysis.BATCH_PAYLOAD));
+        }
+        for (int i = 0; i < ITEM_BATCHES; i++) {
+            spent.offer(new ItemBatch(ITEMS));
         }
     }
 
@@ -139,17 +172,34 @@ final class ShardWorker implements Runnable {
     }
 
     /**
-     * The merge took this worker's items: wakes it if it waits for room (a signalled wait, not sleeps of 50 µs that
-     * each cost a context switch while the merge, the bottleneck, needs the core).
+     * The merge handed on a whole batch of this worker's items and gave it back: wakes the worker if it waits for
+     * room (a signalled wait, not sleeps of 50 µs that each cost a context switch while the merge needs the core).
+     * Once per batch, never per item: woken for every item taken, a worker that finished many sessions at once (the
+     * end of a scan) switched in and out for each (47,000 context switches), preempting the merge.
      */
-    void roomMade() {
-        // only once half the queue is free: woken for every item taken, a worker that finished many sessions at once
-        // (the end of a scan) switched in and out for each (47,000 context switches), preempting the merge
-        if (waitingForRoom && out.size() <= ROOM) {
-            Thread t = thread;
-            if (t != null) {
-                LockSupport.unpark(t);
-            }
+    void batchSpent(ItemBatch b) {
+        b.clear();
+        spent.offer(b); // never full: there are only ITEM_BATCHES
+        if (waitingForBatch) {
+            wake();
+        }
+    }
+
+    /**
+     * The merge reported sessions of this worker: wakes it if it waits for their events to be reported, once at
+     * most half of {@link #maxWaitingEvents} still waits (not for every session, as above).
+     */
+    void eventsReported(long weight) {
+        long left = waitingEvents.addAndGet(-weight);
+        if (waitingForEvents && left <= maxWaitingEvents / 2) {
+            wake();
+        }
+    }
+
+    private void wake() {
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
         }
     }
 
@@ -161,6 +211,7 @@ final class ShardWorker implements Runnable {
             if (b == null) {
                 if (!pending.isEmpty()) {
                     flushPending();
+                    handItems();
                     publish(analyzedUpTo);
                 }
                 idle.pause();
@@ -182,11 +233,13 @@ final class ShardWorker implements Runnable {
             analyzedUpTo = upTo;
             if (last) {
                 drainPending();
+                handItems();
                 progress = Long.MAX_VALUE;
                 stop.wakeMerge();
                 return;
             }
             flushPending();
+            handItems();
             publish(upTo);
         }
     }
@@ -203,10 +256,11 @@ final class ShardWorker implements Runnable {
         stop.wakeMerge();
     }
 
-    /** Moves what waits in {@link #pending} to the merge's queue, as far as it has room. */
+    /** Moves what waits in {@link #pending} to the merge's batches, as far as there is room. */
     private void flushPending() {
         ShardItem item;
-        while ((item = pending.peekFirst()) != null && out.offer(item)) {
+        while ((item = pending.peekFirst()) != null && room()) {
+            items.add(item);
             pending.pollFirst();
         }
     }
@@ -217,9 +271,36 @@ final class ShardWorker implements Runnable {
         while (!pending.isEmpty() && !stop.requested()) {
             flushPending();
             if (!pending.isEmpty()) {
+                handItems();
                 stop.wakeMerge();
                 wait.pause();
             }
+        }
+    }
+
+    /**
+     * Whether {@link #items} can take an item now: a full batch is handed over and a spent one taken if there is
+     * one (never waits).
+     */
+    private boolean room() {
+        if (items != null && !items.full()) {
+            return true;
+        }
+        handItems();
+        items = spent.poll();
+        return items != null;
+    }
+
+    /**
+     * Hands the batch being filled to the merge. Before this worker says how far it got ({@link #publish}) and
+     * before it waits for the merge: the merge can only take what it was handed.
+     */
+    private void handItems() {
+        ItemBatch b = items;
+        if (b != null && !b.isEmpty()) {
+            out.offer(b); // never full: it holds all ITEM_BATCHES
+            items = null;
+            stop.wakeMerge();
         }
     }
 
@@ -275,15 +356,19 @@ final class ShardWorker implements Runnable {
             }
             if (wait == null) {
                 wait = new Idle(Idle.SIGNALLED);
-                waitingForRoom = true;
+                waitingForEvents = true;
+                // the merge may be waiting for what is pending or still in the batch being filled
+                flushPending();
+                handItems();
+                continue; // it may have reported sessions before it could see the flag
             }
-            flushPending(); // the merge may be waiting for what is pending before it can take sessions off
             wait.pause();
         }
-        waitingForRoom = false;
+        waitingForEvents = false;
         waitingEvents.addAndGet(weight);
-        emit(prepared == null ? new ShardItem(frame, phase, tie, c.openKey(), s, null, null, weight, c.id())
-                : new ShardItem(frame, phase, tie, c.openKey(), null, null, prepared, weight, c.id()));
+        // live renumbers connections as they open (the merge, for their lines): the worker's number is kept by key
+        emit(prepared == null ? ItemBatch.SESSION : ItemBatch.PREPARED, phase, tie, c.id(), weight,
+                watch == null ? null : c.openKey(), prepared == null ? s : prepared);
     }
 
     /** What a finished session weighs in {@link #waitingEvents}. */
@@ -297,29 +382,41 @@ final class ShardWorker implements Runnable {
             skippedLines++;
             return;
         }
-        emit(new ShardItem(frame, ShardItem.WATCH, counter++, note.session().connection(), null, note));
+        emit(ItemBatch.NOTE, ShardItem.WATCH, counter++, 0, 0, note.session().connection().openKey(), note);
     }
 
-    private void emit(ShardItem item) {
+    /** An item for the merge, at the current frame. */
+    private void emit(byte kind, int phase, long tie, long local, long weight, Object key, Object value) {
         if (watch != null) {
             // live: never wait for the report; keep the order behind what already waits
-            if (!pending.isEmpty() || !out.offer(item)) {
-                pending.addLast(item);
+            if (!pending.isEmpty() || !room()) {
+                pending.addLast(new ShardItem(kind, frame, phase, tie, local, weight, key, value));
+            } else {
+                items.add(kind, frame, phase, tie, local, weight, key, value);
             }
             return;
         }
+        if (items == null || items.full()) {
+            nextItems();
+        }
+        items.add(kind, frame, phase, tie, local, weight, key, value);
+    }
+
+    /** Files: hands over the batch being filled, if any, and waits for the merge to give one back. */
+    private void nextItems() {
+        handItems();
         Idle wait = null;
-        while (!out.offer(item)) {
+        while ((items = spent.poll()) == null) {
             if (stop.requested()) {
                 throw new ShardedAnalysis.Stopped();
             }
             if (wait == null) {
                 wait = new Idle(Idle.SIGNALLED);
-                waitingForRoom = true;
-                continue; // the merge may have made room before it could see the flag
+                waitingForBatch = true;
+                continue; // the merge may have given one back before it could see the flag
             }
             wait.pause();
         }
-        waitingForRoom = false;
+        waitingForBatch = false;
     }
 }

@@ -251,9 +251,9 @@ public final class JsonReport implements Report {
         g.writeInstant(c.startNanos());
         g.writeFieldName("end");
         g.writeInstant(c.endNanos());
-        g.writeNumberField("start_epoch", c.startNanos() / 1e9);
-        g.writeNumberField("end_epoch", c.endNanos() / 1e9);
-        g.writeNumberField("duration", (c.endNanos() - c.startNanos()) / 1e9);
+        g.writeSecondsField("start_epoch", c.startNanos());
+        g.writeSecondsField("end_epoch", c.endNanos());
+        g.writeSecondsField("duration", c.endNanos() - c.startNanos());
         writeVerdict(d);
         writeTcp(c);
         writeImap(events);
@@ -321,17 +321,12 @@ public final class JsonReport implements Report {
         g.writeInstant(c.startNanos());
         g.writeEncoded(SYN_ONLY_END);
         g.writeInstant(c.endNanos());
-        double startEpoch = c.startNanos() / 1e9;
         g.writeEncoded(SYN_ONLY_START_EPOCH);
-        g.writeNumber(startEpoch);
+        g.writeSeconds(c.startNanos());
         g.writeEncoded(SYN_ONLY_END_EPOCH);
-        if (c.endNanos() == c.startNanos()) {
-            g.writeNumber(startEpoch);
-        } else {
-            g.writeNumber(c.endNanos() / 1e9);
-        }
+        g.writeSeconds(c.endNanos());
         g.writeEncoded(SYN_ONLY_DURATION);
-        g.writeNumber((c.endNanos() - c.startNanos()) / 1e9);
+        g.writeSeconds(c.endNanos() - c.startNanos());
         writeVerdict(d);
         g.writeEncoded(SYN_ONLY_HISTORY);
         g.writeString(SYN_ONLY_HISTORY_TEXT);
@@ -350,7 +345,7 @@ public final class JsonReport implements Report {
         g.writeEncoded(SYN_ONLY_TIMELINE);
         g.writeNumber(c.synFrame());
         g.writeEncoded(SYN_ONLY_TIME);
-        g.writeNumber(s.relative(c.synNanos()));
+        g.writeSeconds(c.synNanos() - s.captureStartNanos());
         g.writeEncoded(SYN_ONLY_SYN);
         g.writeNumberField("events_omitted", s.omittedEvents());
         g.writeEndObject();
@@ -359,7 +354,13 @@ public final class JsonReport implements Report {
     /** A SYN-only connection's Zeek history, one String so it is encoded once. */
     private static final String SYN_ONLY_HISTORY_TEXT = "S";
 
+    private static final byte[] NO_TUNNEL = JsonLineWriter.encoded(",\"tunnel\":[],\"tunnel_endpoints\":[]");
+
     private void writeTunnel(Tunnel t) throws IOException {
+        if (t.isEmpty()) { // most connections: no lists made (names() and endpoints() build them on each call)
+            g.writeEncoded(NO_TUNNEL);
+            return;
+        }
         g.writeArrayFieldStart("tunnel");
         for (String name : t.names()) {
             g.writeString(name);
@@ -511,7 +512,7 @@ public final class JsonReport implements Report {
         g.writeStartObject();
         g.writeStringField("from", e.at().direction().sender());
         g.writeNumberField("frame", e.at().frame());
-        g.writeNumberField("time", e.at().timeNanos() / 1e9);
+        g.writeSecondsField("time", e.at().timeNanos());
         g.writeStringField("line", line);
         g.writeEndObject();
     }
@@ -579,7 +580,7 @@ public final class JsonReport implements Report {
             g.writeStringField("level", a.levelName());
             g.writeStringField("description", a.descriptionName());
             g.writeNumberField("frame", a.at().frame());
-            g.writeNumberField("time", a.at().timeNanos() / 1e9);
+            g.writeSecondsField("time", a.at().timeNanos());
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -733,7 +734,7 @@ public final class JsonReport implements Report {
         for (TimelineEntry t : Timeline.of(s)) {
             g.writeStartObject();
             g.writeNumberField("frame", t.frame());
-            g.writeNumberField("time", s.relative(t.timeNanos()));
+            g.writeSecondsField("time", t.timeNanos() - s.captureStartNanos());
             g.writeStringField("from", t.from());
             g.writeStringField("kind", t.kind());
             g.writeStringField("text", t.text());

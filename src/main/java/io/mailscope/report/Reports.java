@@ -14,8 +14,12 @@ public record Reports(List<Report> all) implements Report {
         all.forEach(r -> r.session(session));
     }
 
+    /** One report (the usual case) prepares as itself: no array per session. */
     @Override
     public Object prepare(AnalyzedSession session) {
+        if (all.size() == 1) {
+            return all.get(0).prepare(session);
+        }
         Object[] each = new Object[all.size()];
         for (int i = 0; i < each.length; i++) {
             each[i] = all.get(i).prepare(session);
@@ -25,6 +29,10 @@ public record Reports(List<Report> all) implements Report {
 
     @Override
     public void deliver(Object prepared, long id) {
+        if (all.size() == 1) {
+            all.get(0).deliver(prepared, id);
+            return;
+        }
         Object[] each = (Object[]) prepared;
         for (int i = 0; i < each.length; i++) {
             all.get(i).deliver(each[i], id);

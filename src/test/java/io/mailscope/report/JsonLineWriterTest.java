@@ -1,6 +1,7 @@
 package io.mailscope.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
@@ -53,6 +55,60 @@ class JsonLineWriterTest {
         w.flush();
         g.flush();
         assertEquals(theirs.toString(StandardCharsets.UTF_8), ours.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void writesSecondsAsTheExactDecimalOfTheNanosecondsWithoutExponentOrTrailingZeros() throws IOException {
+        assertEquals("0.0 0.00005 1.5 -2.000000001 1764115200.00005 9223372036.854775807 -9223372036.854775808",
+                seconds(0, 50_000, 1_500_000_000L, -2_000_000_001L, 1_764_115_200_000_050_000L, Long.MAX_VALUE, Long.MIN_VALUE));
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int i = 0; i < 20_000; i++) {
+            long nanos = switch (i % 3) {
+                case 0 -> rnd.nextLong();
+                case 1 -> rnd.nextLong(-100_000_000_000L, 100_000_000_000L);
+                default -> 1_700_000_000_000_000_000L + rnd.nextLong(1_000_000_000_000_000L) / 1000 * 1000;
+            };
+            String written = seconds(nanos);
+            assertEquals(BigDecimal.valueOf(nanos, 9).stripTrailingZeros(), new BigDecimal(written).stripTrailingZeros(), written);
+            assertTrue(written.matches("-?(0|[1-9][0-9]*)\\.([0-9]*[1-9]|0)"), written);
+            // what a reader parses is the double nearest the true value, never further than the old double was
+            double old = nanos / 1e9;
+            double exact = BigDecimal.valueOf(nanos, 9).doubleValue();
+            assertEquals(exact, Double.parseDouble(written), 0.0, written);
+            assertTrue(Math.abs(exact - old) <= Math.ulp(old), written);
+        }
+    }
+
+    @Test
+    void writesWholeNumbersAsLongToStringDoes() throws IOException {
+        SplittableRandom rnd = new SplittableRandom(11);
+        StringBuilder expected = new StringBuilder();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JsonLineWriter w = new JsonLineWriter(out);
+        long[] edges = {0, 9, 10, 99, 100, 999, 1000, Integer.MAX_VALUE, Integer.MAX_VALUE + 1L, -1, -10, Integer.MIN_VALUE,
+                Long.MAX_VALUE, Long.MIN_VALUE, 999_999_999, 1_000_000_000, 4_294_967_295L};
+        for (int i = 0; i < 50_000; i++) {
+            long v = i < edges.length ? edges[i] : switch (i % 4) {
+                case 0 -> rnd.nextLong();
+                case 1 -> rnd.nextInt(Integer.MAX_VALUE);
+                case 2 -> (long) Math.pow(10, rnd.nextInt(19)) - rnd.nextInt(2);
+                default -> rnd.nextInt(1000);
+            };
+            w.writeNumber(v);
+            expected.append(i == 0 ? "" : " ").append(v);
+        }
+        w.flush();
+        assertEquals(expected.toString(), out.toString(StandardCharsets.US_ASCII));
+    }
+
+    private static String seconds(long... nanos) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JsonLineWriter w = new JsonLineWriter(out);
+        for (long n : nanos) {
+            w.writeSeconds(n);
+        }
+        w.flush();
+        return out.toString(StandardCharsets.US_ASCII);
     }
 
     /** The same random object through either writer (exactly one of w, g is given). */

@@ -19,6 +19,9 @@ final class EncodedHostname {
     }
 
     static Optional<String> decode(String greeting) {
+        if (!mayHoldBlob(greeting)) {
+            return Optional.empty();
+        }
         Matcher m = BRACKETED.matcher(greeting);
         while (m.find()) {
             String blob = m.group(1);
@@ -42,5 +45,28 @@ final class EncodedHostname {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether some '[' is followed by at least 8 base64 letters: what {@link #BRACKETED} needs before anything else.
+     * Every greeting of every session is asked, and most hold only "[CAPABILITY ...]" or no bracket at all; running
+     * the regular expression on each cost more than a microsecond a session (a tenth of all rules on a capture of
+     * 200,000 short sessions). This scan says no to those without a Matcher.
+     */
+    static boolean mayHoldBlob(String greeting) {
+        for (int open = greeting.indexOf('['); open >= 0; open = greeting.indexOf('[', open + 1)) {
+            int run = 0;
+            for (int i = open + 1; i < greeting.length() && run < 8 && isBase64Letter(greeting.charAt(i)); i++) {
+                run++;
+            }
+            if (run == 8) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isBase64Letter(char c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/';
     }
 }

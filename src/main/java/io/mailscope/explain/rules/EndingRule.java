@@ -11,7 +11,6 @@ import io.mailscope.explain.Outcome;
 import io.mailscope.explain.SessionFacts;
 import io.mailscope.explain.Severity;
 import io.mailscope.explain.Timeline;
-import io.mailscope.tcp.ConnState;
 import io.mailscope.tcp.Direction;
 
 /**
@@ -78,7 +77,10 @@ final class EndingRule implements Rule {
             // A RST answering data that arrives after a side closed is the aftermath of that close, not news.
             return;
         }
-        if (c.state() == ConnState.REJ || c.state() == ConnState.RSTOS0 || (c.synAckFrame() <= 0 && !c.midstream())) {
+        // No connection came up (a refused or unanswered SYN, ConnectionRule's story). A REJ after a SYN-ACK (both
+        // sides reset a connection that carried nothing) did come up, and its first RST is told here. A capture of the
+        // server's packets alone is ConnectionRule's too: its RST ends a handshake no client was seen in.
+        if ((c.synAckFrame() <= 0 && !c.midstream()) || ConnectionRule.serverSideOnly(c)) {
             return;
         }
         String by = rst.at().direction().sender();

@@ -198,8 +198,13 @@ public final class RuleContext {
         if (open) {
             return "So far the " + by.sender() + " has not reacted.";
         }
-        return "The " + by.sender() + " said nothing and did not close: both sides then waited until "
-                + (c.endReason() == TcpConnection.EndReason.CAPTURE_END ? "the end of the capture" : "the client gave up") + ".";
+        // Say how long the silence was watched and what ended the watching: the client's own close, or mailscope
+        // letting go (the end of the capture, idle, memory), which is not the client giving up.
+        WatchedWait watched = WatchedWait.of(c, after.timeNanos(), closeAt(by.opposite()), null);
+        return "The " + by.sender() + " said nothing and did not close: both sides then waited, for " + Evidence.duration(watched.nanos())
+                + ", until " + (watched.endedBy() == WatchedWait.EndedBy.CLIENT || watched.endedBy() == WatchedWait.EndedBy.SERVER
+                ? "the " + by.opposite().sender() + " gave up (" + ev.at(closeAt(by.opposite())) + ")"
+                : WatchedWait.letGoWords(watched.endedBy())) + ".";
     }
 
     public long reactionFrame(Direction by, At after) {

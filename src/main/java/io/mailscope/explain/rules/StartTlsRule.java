@@ -94,15 +94,21 @@ final class StartTlsRule implements Rule {
         }
         At end = x.closeAt(Direction.CLIENT_TO_SERVER);
         At sEnd = x.closeAt(Direction.SERVER_TO_CLIENT);
+        // Watched from the OK until the first close, else until mailscope let the connection go.
+        WatchedWait watched = WatchedWait.of(c, ok.at().timeNanos(), end, sEnd);
         x.add(CommonCode.STARTTLS_MUTUAL_WAIT, Severity.ERROR, w.upgrade() + " was accepted, then nobody sent anything.",
                 "The server answered " + Evidence.quote(ok.words()) + " (" + x.ev.at(ok.at())
                         + ") and waits for the client's TLS ClientHello; the client sent nothing for "
-                        + Evidence.duration(c.endNanos() - ok.at().timeNanos()) + ", "
-                        + (end != null ? "then closed (" + x.ev.at(end) + ")" : sEnd != null ? "until the server closed (" + x.ev.at(sEnd) + ")"
-                        : "until the end of the capture")
+                        + Evidence.duration(watched.nanos()) + ", "
+                        + (watched.endedBy() == WatchedWait.EndedBy.CLIENT ? "then closed (" + x.ev.at(end) + ")"
+                        : watched.endedBy() == WatchedWait.EndedBy.SERVER ? "until the server closed (" + x.ev.at(sEnd) + ")"
+                        : "until " + WatchedWait.letGoWords(watched.endedBy()))
                         + ". A client that is not able to do TLS (telnet, nc) waits for more text that will never come.",
                 "Use a client that performs the TLS handshake after " + w.upgrade() + ": `openssl s_client -starttls " + w.starttlsProto() + " -connect " + c.server() + "`.",
-                ok.at().frame(), end != null ? end.frame() : sEnd != null ? sEnd.frame() : 0).implies(Outcome.STALLED);
+                ok.at().frame(), end != null ? end.frame() : sEnd != null ? sEnd.frame() : 0).implies(Outcome.STALLED)
+                .likelyIf(watched.tooShort(), watched.alternatives("hello-not-yet-due", "the client's TLS ClientHello",
+                        "a client whose TLS library failed before its ClientHello (no trusted certificates, a broken configuration), or one that only checked that "
+                                + w.upgrade() + " is accepted.").toArray(io.mailscope.explain.Alternative[]::new));
     }
 
     /** The frame of the session's last event: a STARTTLS OK that is still the last thing said is what everyone waits on. */

@@ -10,7 +10,6 @@ import io.mailscope.explain.Evidence;
 import io.mailscope.explain.ImapCode;
 import io.mailscope.explain.Outcome;
 import io.mailscope.explain.Severity;
-import io.mailscope.tcp.ConnState;
 import io.mailscope.tcp.Direction;
 
 /**
@@ -33,8 +32,10 @@ final class WaitRule implements Rule {
         }
         var c = x.c;
         var f = x.f;
-        boolean established = c.synAckFrame() > 0 || c.midstream();
-        if (!established || c.state() == ConnState.REJ) {
+        // Set up: the client acknowledged the SYN-ACK (or the capture began later). A SYN-ACK nobody acknowledged set
+        // up nothing anyone could wait on (the server's side alone was captured, or its SYN-ACK never arrived).
+        boolean established = (c.synAckFrame() > 0 && c.establishedNanos() > 0) || c.midstream();
+        if (!established) {
             return;
         }
         At clientEnd = x.closeAt(Direction.CLIENT_TO_SERVER);
@@ -44,12 +45,15 @@ final class WaitRule implements Rule {
                 && (clientEnd == null || f.serverDetected.at().frame() < clientEnd.frame());
         boolean nobodySpoke = c.clientBytes() == 0 && !serverSpokeFirst;
         At serverEnd = x.closeAt(Direction.SERVER_TO_CLIENT);
-        String ending = clientEnd != null && (serverEnd == null || clientEnd.frame() <= serverEnd.frame())
+        // How long the silence was watched: until the first close, else until mailscope let the connection go.
+        WatchedWait watched = WatchedWait.of(c, c.synAckNanos() > 0 ? c.synAckNanos() : c.startNanos(), clientEnd, serverEnd);
+        String ending = watched.endedBy() == WatchedWait.EndedBy.CLIENT
                 ? "then the client closed the connection (" + x.ev.at(clientEnd) + ")"
-                : serverEnd != null ? "then the server closed the connection (" + x.ev.at(serverEnd) + "), likely its pre-login timeout"
-                : "until the end of the capture";
-        long waited = (clientEnd != null ? clientEnd.timeNanos() : serverEnd != null ? serverEnd.timeNanos() : c.endNanos())
-                - (c.synAckNanos() > 0 ? c.synAckNanos() : c.startNanos());
+                : watched.endedBy() == WatchedWait.EndedBy.SERVER
+                ? "then the server closed the connection (" + x.ev.at(serverEnd) + ")"
+                        + (watched.tooShort() ? "" : ", likely its pre-login timeout")
+                : "until " + WatchedWait.letGoWords(watched.endedBy());
+        long waited = watched.nanos();
         String setUp = c.midstream()
                 ? "The capture begins in the middle of this connection (frame " + c.firstFrame() + "; its set-up and anything said before were not captured), and in the "
                 + Evidence.duration(waited) + " captured neither side sent a byte, " + ending
@@ -68,7 +72,9 @@ final class WaitRule implements Rule {
                             + " and send " + x.portWords().upgrade() + ".",
                     setUpFrame, clientEnd != null ? clientEnd.frame() : 0, serverEnd != null ? serverEnd.frame() : 0)
                     .implies(Outcome.STALLED)
-                    .likelyIf(c.midstream(), new Alternative("capture-midstream", "The TLS handshake and the session's traffic happened before the capture began; this is only its quiet end."));
+                    .likelyIf(c.midstream() || watched.tooShort(), alternatives(c.midstream(),
+                            new Alternative("capture-midstream", "The TLS handshake and the session's traffic happened before the capture began; this is only its quiet end."),
+                            watched.alternatives("hello-not-yet-due", "the client's TLS ClientHello", PROBE)));
             return;
         }
         boolean serverSilent = c.serverBytes() == 0;
@@ -82,7 +88,9 @@ final class WaitRule implements Rule {
                             + "), and that it is not an implicit TLS port (" + x.portWords().tlsPort() + ") that waits for the client.",
                     setUpFrame, clientEnd != null ? clientEnd.frame() : 0, serverEnd != null ? serverEnd.frame() : 0)
                     .implies(Outcome.STALLED)
-                    .likelyIf(c.midstream(), new Alternative("capture-midstream", "The server greeted before the capture began."));
+                    .likelyIf(c.midstream() || watched.tooShort(), alternatives(c.midstream(),
+                            new Alternative("capture-midstream", "The server greeted before the capture began."),
+                            watched.alternatives("greeting-not-yet-due", "the server's greeting", PROBE)));
             return;
         }
         if (nobodySpoke) {
@@ -90,7 +98,9 @@ final class WaitRule implements Rule {
                     setUp + ".",
                     "Check which protocol this port expects and who should speak first.", setUpFrame)
                     .implies(Outcome.STALLED)
-                    .likelyIf(c.midstream(), new Alternative("capture-midstream", "Data crossed before the capture began."));
+                    .likelyIf(c.midstream() || watched.tooShort(), alternatives(c.midstream(),
+                            new Alternative("capture-midstream", "Data crossed before the capture began."),
+                            watched.alternatives("data-not-yet-due", "a first byte from either side", PROBE)));
         }
         if (f.serverDetected != null && ProtocolSniffer.IMAP.equals(f.serverDetected.protocol())
                 && c.firstSpeaker() == Direction.CLIENT_TO_SERVER && !c.midstream() && f.proxyRequest == null) {
@@ -102,6 +112,20 @@ final class WaitRule implements Rule {
                     c.firstPayloadFrame());
         }
         idleTimeout(x, clientEnd, serverEnd);
+    }
+
+    /** What a client that closes a silent connection at once was doing instead of waiting for anyone. */
+    static final String PROBE = "a port check (`nc -z`, a monitor's or load balancer's health check) that only opens the connection,"
+            + " or a client that failed before it could say anything.";
+
+    /** The midstream alternative (when the capture began late), then those of a wait too short to judge. */
+    static Alternative[] alternatives(boolean midstream, Alternative capturedLate, java.util.List<Alternative> tooShort) {
+        java.util.List<Alternative> all = new java.util.ArrayList<>();
+        if (midstream) {
+            all.add(capturedLate);
+        }
+        all.addAll(tooShort);
+        return all.toArray(Alternative[]::new);
     }
 
     /**
@@ -162,7 +186,7 @@ final class WaitRule implements Rule {
     private void openWaits(RuleContext x) {
         var c = x.c;
         long quiet = x.now - x.s.lastActivityNanos();
-        boolean established = c.synAckFrame() > 0 || c.midstream();
+        boolean established = (c.synAckFrame() > 0 && c.establishedNanos() > 0) || c.midstream(); // as in apply
         if (quiet < x.stallNanos || !established) {
             return;
         }

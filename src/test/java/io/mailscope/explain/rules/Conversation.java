@@ -59,6 +59,68 @@ final class Conversation {
         return c;
     }
 
+    /**
+     * Only the server's SYN-ACK: the capture missed the client's SYN (Zeek's SHR and RSTRH begin so). The client is
+     * still the side that connected to {@code serverPort}.
+     */
+    static Conversation synAckOnly(int serverPort) {
+        Conversation c = new Conversation(serverPort);
+        c.cSeq++;
+        c.segment(false, 0x12, "");
+        c.sSeq++;
+        return c;
+    }
+
+    /** The server's SYN-ACK to the SYN (which {@link #syn} leaves to the caller); the client's ACK is the caller's too. */
+    Conversation synAck() {
+        segment(false, 0x12, "");
+        sSeq++;
+        return this;
+    }
+
+    /** The client's SYN again, same ISN: the kernel's retransmission. */
+    Conversation synAgain() {
+        cSeq--;
+        segment(true, 0x02, "");
+        cSeq++;
+        return this;
+    }
+
+    /** A new SYN from the same client port with another ISN: a new connection that reuses the ports of this one. */
+    Conversation newSynSamePorts() {
+        cSeq += 1_000_000;
+        segment(true, 0x02, "");
+        cSeq++;
+        return this;
+    }
+
+    /** A bare ACK from the client (as it sends only for something it received). */
+    Conversation clientAck() {
+        segment(true, 0x10, "");
+        return this;
+    }
+
+    /**
+     * A bare ACK from the server where a SYN-ACK was due: a challenge ACK (RFC 5961) from a server that still holds
+     * an earlier connection on these ports, acknowledging that one's sequence numbers.
+     */
+    Conversation serverChallengeAck() {
+        long saved = cSeq;
+        cSeq = 777_777;
+        segment(false, 0x10, "");
+        cSeq = saved;
+        return this;
+    }
+
+    /** The client's RST in answer to a challenge ACK: its sequence number is the ACK's acknowledgement. */
+    Conversation clientRstForChallenge() {
+        long saved = cSeq;
+        cSeq = 777_777;
+        segment(true, 0x04, "");
+        cSeq = saved;
+        return this;
+    }
+
     Conversation after(double seconds) {
         now += (long) (seconds * 1e9);
         return this;
@@ -146,6 +208,41 @@ final class Conversation {
             a.frame(i + 1, times.get(i), LINKTYPE_RAW, f, 0, f.length, f.length);
         }
         return a;
+    }
+
+    /**
+     * Writes these packets as a real pcap file (nanosecond timestamps, raw IPv4) in {@code dir} and analyzes it
+     * through the capture reader as `mailscope analyze` does (SYN-only connections kept as compact records).
+     */
+    Diagnosis diagnosisFromPcap(java.nio.file.Path dir) {
+        List<Diagnosis> all = diagnosesFromPcap(dir);
+        if (all.size() != 1) {
+            throw new AssertionError("expected one session, got " + all.size());
+        }
+        return all.get(0);
+    }
+
+    /** Every session of {@link #diagnosisFromPcap}'s file, in the order they opened. */
+    List<Diagnosis> diagnosesFromPcap(java.nio.file.Path dir) {
+        java.nio.file.Path file = dir.resolve("conversation-" + frames.size() + "-" + System.nanoTime() + ".pcap");
+        try (io.mailscope.capture.PcapWriter w = io.mailscope.capture.PcapWriter.create(file,
+                io.mailscope.capture.PcapWriter.Format.PCAP_NANOS, LINKTYPE_RAW, 65_535)) {
+            for (int i = 0; i < frames.size(); i++) {
+                w.write(times.get(i), frames.get(i), 0, frames.get(i).length, frames.get(i).length);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        List<AnalyzedSession> out = new ArrayList<>();
+        Analysis a = new Analysis(PortRoles.defaults(), ReassemblyLimits.DEFAULT, true, 2_000_000_000L, out::add).compactSynOnly(true);
+        try {
+            a.read(file.toString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        a.finish();
+        out.sort(java.util.Comparator.comparingLong(x -> x.session().connection().id()));
+        return out.stream().map(AnalyzedSession::diagnosis).toList();
     }
 
     AnalyzedSession session() {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import static io.mailscope.explain.rules.Conversation.finding;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What was spoken does not fit the port, from either side. */
 class PortRoleRuleTest {
@@ -33,5 +34,12 @@ class PortRoleRuleTest {
                 .client("GET / HTTP/1.1").server("* BAD Error in IMAP command").serverFin().clientFin().diagnosis();
         assertEquals("http-on-imap-port", d.findings().get(0).code());
         assertEquals(Outcome.REFUSED, d.outcome());
+    }
+
+    @Test
+    void aSilentServerIsSaidToHaveWaitedOnlyAsLongAsTheCaptureShows() {
+        // the capture ends right after the plaintext: not "the client gave up", and no longer than was seen
+        Finding f = finding(Conversation.to(993).client("a1 CAPABILITY").diagnosis(), "plaintext-to-tls-port");
+        assertTrue(f.explanation().contains("both sides then waited, for 0.000 s, until the capture ended."), f.explanation());
     }
 }

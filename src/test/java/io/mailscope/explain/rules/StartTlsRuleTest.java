@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import static io.mailscope.explain.rules.Conversation.codes;
 import static io.mailscope.explain.rules.Conversation.finding;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** STARTTLS accepted and then not followed by TLS: plaintext typed after it, silence, a server falling back. */
@@ -57,6 +58,7 @@ class StartTlsRuleTest {
                 .after(20).clientFin().serverFin().diagnosis();
         assertEquals(Outcome.STALLED, d.outcome());
         assertEquals("starttls-mutual-wait", d.findings().get(0).code());
+        assertTrue(d.findings().get(0).certain(), "20 s of silence after the OK is a wait: " + d.findings().get(0).alternatives());
     }
 
     @Test
@@ -68,5 +70,23 @@ class StartTlsRuleTest {
         assertEquals(Outcome.REFUSED, d.outcome());
         assertEquals("starttls-refused", d.findings().get(0).code());
         finding(d, "starttls-not-advertised");
+    }
+
+    @Test
+    void aStarttlsOkTheCaptureEndedOnIsOnlyLikelyAMutualWait() {
+        Diagnosis d = Conversation.to(143).greeting("* OK [CAPABILITY IMAP4rev1 STARTTLS] ready")
+                .client("a1 STARTTLS").server("a1 OK Begin TLS negotiation now").diagnosis();
+        Finding f = finding(d, "starttls-mutual-wait");
+        assertFalse(f.certain());
+        assertEquals("hello-not-yet-due", f.alternatives().get(0).code());
+        assertTrue(f.explanation().contains("the client sent nothing for 0.000 s, until the capture ended."), f.explanation());
+    }
+
+    @Test
+    void aClientThatClosesRightAfterTheStarttlsOkDidNotWait() {
+        Diagnosis d = Conversation.to(143).greeting("* OK [CAPABILITY IMAP4rev1 STARTTLS] ready")
+                .client("a1 STARTTLS").server("a1 OK Begin TLS negotiation now").after(0.05).clientFin().serverFin().diagnosis();
+        Finding f = finding(d, "starttls-mutual-wait");
+        assertEquals("client-gave-up", f.alternatives().get(0).code());
     }
 }

@@ -82,4 +82,54 @@ class WaitRuleTest {
         Diagnosis d = Conversation.syn(143).after(3).diagnosis();
         assertEquals("no-answer", d.findings().get(0).code());
     }
+
+    // ---- A silence is judged only as long as it was watched (WatchedWait) -------------------------------------
+
+    @Test
+    void aBlankScreenCutShortByTheCaptureIsOnlyLikely() {
+        // the capture ended 1 ms after the handshake: a TLS client may have been about to send its ClientHello
+        Finding f = finding(Conversation.to(993).diagnosis(), "implicit-tls-mutual-wait");
+        assertFalse(f.certain());
+        assertEquals("hello-not-yet-due", f.alternatives().get(0).code());
+        assertTrue(f.explanation().contains("neither side sent a byte for 0.001 s, until the capture ended."), f.explanation());
+    }
+
+    @Test
+    void aClientThatClosesAtOnceOnTheImplicitTlsPortDidNotWaitForAGreeting() {
+        // connect and close within milliseconds: a port check or a health check, not a person at telnet
+        Finding f = finding(Conversation.to(993).clientFin().serverFin().diagnosis(), "implicit-tls-mutual-wait");
+        assertFalse(f.certain());
+        assertEquals("client-gave-up", f.alternatives().get(0).code());
+        assertTrue(f.alternatives().get(0).summary().contains("health check"), f.alternatives().get(0).summary());
+    }
+
+    @Test
+    void aServerThatClosesAtOnceWithoutAGreetingIsNoTimeout() {
+        Diagnosis d = Conversation.to(143).serverFin().clientFin().diagnosis();
+        Finding f = finding(d, "no-greeting");
+        assertFalse(f.explanation().contains("pre-login timeout"), f.explanation());
+        assertEquals("server-closed-at-once", f.alternatives().get(0).code());
+    }
+
+    @Test
+    void aGreetingNotSeenBeforeTheCaptureEndedIsOnlyLikelyMissing() {
+        Finding f = finding(Conversation.to(143).diagnosis(), "no-greeting");
+        assertFalse(f.certain());
+        assertEquals("greeting-not-yet-due", f.alternatives().get(0).code());
+    }
+
+    @Test
+    void aServerThatTimesOutAfterSecondsOfSilenceIsStillCertain() {
+        Diagnosis d = Conversation.to(143).after(10).serverFin().clientFin().diagnosis();
+        Finding f = finding(d, "no-greeting");
+        assertTrue(f.certain(), f.alternatives().toString());
+        assertTrue(f.explanation().contains("likely its pre-login timeout"), f.explanation());
+    }
+
+    @Test
+    void aSynAckTheClientNeverAcknowledgedSetUpNothingToWaitOn() {
+        // SYN, SYN-ACK, then only the server giving up: no blank screen, the client never completed the handshake
+        Diagnosis d = Conversation.syn(993).synAck().after(8).serverFin().diagnosis();
+        assertFalse(codes(d).contains("implicit-tls-mutual-wait"), codes(d).toString());
+    }
 }
