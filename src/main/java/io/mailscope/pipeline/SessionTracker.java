@@ -243,7 +243,8 @@ public final class SessionTracker implements ConnectionListener {
         connection.attach(null);
         unlink(t);
         t.session.released();
-        if (connection.endReason() == TcpConnection.EndReason.CAPTURE_END || connection.endReason() == TcpConnection.EndReason.IDLE) {
+        if (connection.endReason() == TcpConnection.EndReason.CAPTURE_END || connection.endReason() == TcpConnection.EndReason.IDLE
+                || connection.endReason() == TcpConnection.EndReason.PORT_REUSED) {
             long pause = connection.endNanos() - t.session.lastActivityNanos();
             if (pause > silenceNanos) {
                 t.session.add(new SessionEvent.Silence(

@@ -6,7 +6,11 @@ package io.mailscope.tcp;
  */
 public final class TcpConnection {
     /** Why the connection was reported. */
-    public enum EndReason { FIN, RST, IDLE, CAPTURE_END, MEMORY_LIMIT }
+    /**
+     * How the connection ended: its FIN or RST; idle; the capture's end; the memory limit; or a new SYN from the same
+     * client port with another sequence number (a new connection on the same ports: the old one is over).
+     */
+    public enum EndReason { FIN, RST, IDLE, CAPTURE_END, MEMORY_LIMIT, PORT_REUSED }
 
     long id;
     final Endpoint client;
@@ -149,8 +153,8 @@ public final class TcpConnection {
     /**
      * Capture time at which mailscope stopped following the connection, which is how long a wait was actually
      * watched: its last packet when it ended on the wire (FIN, RST); the packet that needed its memory
-     * ({@link EndReason#MEMORY_LIMIT}); the clock that found it idle, or the new SYN that reused its ports
-     * ({@link EndReason#IDLE}); the capture's last frame ({@link EndReason#CAPTURE_END}). Never before
+     * ({@link EndReason#MEMORY_LIMIT}); the clock that found it idle ({@link EndReason#IDLE}); the new SYN that reused its
+     * ports ({@link EndReason#PORT_REUSED}); the capture's last frame ({@link EndReason#CAPTURE_END}). Never before
      * {@link #endNanos()}; 0 while it is open.
      */
     public long releasedNanos() { return releasedNanos; }

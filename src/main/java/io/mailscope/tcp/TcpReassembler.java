@@ -122,10 +122,11 @@ public final class TcpReassembler implements SegmentSink {
         Flow flow = (Flow) known;
         if (flow != null && newSyn && flow.reusedBy(seg, probe.sourceIsLow())) {
             // Port reuse: the old connection is over, the SYN starts a new one. It ended with its FIN if it
-            // sent one; an unanswered attempt is reported as IDLE (it was given up).
+            // sent one; otherwise as PORT_REUSED (an unanswered attempt the client gave up for a new one, or a
+            // connection whose end was not captured), which the explanations tell apart from idle expiry.
             flows.remove(flow.key);
             Direction finBy = flow.firstFin();
-            report(flow, finBy != null ? TcpConnection.EndReason.FIN : TcpConnection.EndReason.IDLE, finBy,
+            report(flow, finBy != null ? TcpConnection.EndReason.FIN : TcpConnection.EndReason.PORT_REUSED, finBy,
                     flow.conn.lastFrame, flow.conn.lastActivityNanos, now);
             flow = null;
         }

@@ -271,6 +271,11 @@ final class ConnectionRule implements Rule {
             if (watchedNanos >= FIRST_SYN_RETRANSMISSION_NANOS) {
                 return List.of();
             }
+            if (why == TcpConnection.EndReason.PORT_REUSED && !clientGaveUp()) {
+                return List.of(new Alternative("client-gave-up", "The client sent a new SYN from the same port after only "
+                        + Evidence.duration(watchedNanos) + ", less than the 1 s it would wait before sending this one again:"
+                        + " it gave this attempt up for a new one (its own timeout was that short, or it was a port scan)."));
+            }
             if (clientGaveUp()) {
                 return List.of(new Alternative("client-gave-up", "The client " + (giveUpRst ? "reset" : "closed") + " its attempt after only "
                         + Evidence.duration(watchedNanos) + " (frame " + giveUpFrame + "), less than the 1 s it would wait before sending its SYN again:"
@@ -278,7 +283,7 @@ final class ConnectionRule implements Rule {
             }
             return List.of(new Alternative("answer-not-yet-due", "mailscope saw only " + Evidence.duration(watchedNanos)
                     + " after the SYN (" + (why == TcpConnection.EndReason.MEMORY_LIMIT ? "it stopped following the connection for memory"
-                    : why == TcpConnection.EndReason.IDLE ? "it stopped following the connection as idle, or a new connection reused its ports" : "the capture ended")
+                    : why == TcpConnection.EndReason.IDLE ? "it stopped following the connection as idle" : "the capture ended")
                     + "), less than the 1 s a client waits before it sends its SYN again: the answer may simply not have arrived yet."));
         }
 
@@ -310,7 +315,8 @@ final class ConnectionRule implements Rule {
                 out.duration(watchedNanos);
                 out.words(switch (why) {
                     case MEMORY_LIMIT -> " before mailscope stopped following it (memory limit)";
-                    case IDLE -> " before mailscope stopped following it (idle, or a new connection reused its ports)";
+                    case IDLE -> " before mailscope stopped following it (idle)";
+                    case PORT_REUSED -> " until the client sent a new SYN from the same port";
                     default -> " until the capture ended";
                 });
             }

@@ -21,7 +21,7 @@ import java.util.List;
 record WatchedWait(long nanos, EndedBy endedBy, long closeFrame) {
 
     /** What ended a wait. */
-    enum EndedBy { CLIENT, SERVER, CAPTURE_END, MEMORY_LIMIT, IDLE }
+    enum EndedBy { CLIENT, SERVER, CAPTURE_END, MEMORY_LIMIT, IDLE, PORT_REUSED }
 
     /**
      * Shorter than this, a silence decides nothing. It is RFC 6298's initial retransmission timeout (1 s, Linux's too):
@@ -54,6 +54,7 @@ record WatchedWait(long nanos, EndedBy endedBy, long closeFrame) {
         return switch (why) {
             case MEMORY_LIMIT -> EndedBy.MEMORY_LIMIT;
             case IDLE -> EndedBy.IDLE;
+            case PORT_REUSED -> EndedBy.PORT_REUSED;
             case CAPTURE_END, FIN, RST -> EndedBy.CAPTURE_END;
         };
     }
@@ -72,9 +73,8 @@ record WatchedWait(long nanos, EndedBy endedBy, long closeFrame) {
     static String letGoWords(EndedBy by) {
         return switch (by) {
             case MEMORY_LIMIT -> "mailscope stopped following the connection (memory limit)";
-            // The reassembler reports both an idle connection and one whose ports a new SYN reused as IDLE, and does
-            // not say which: name both rather than guess.
-            case IDLE -> "mailscope stopped following the connection (idle, or a new connection reused its ports)";
+            case IDLE -> "mailscope stopped following the connection (idle)";
+            case PORT_REUSED -> "a new connection from the same client port replaced it";
             default -> "the capture ended";
         };
     }
@@ -92,6 +92,10 @@ record WatchedWait(long nanos, EndedBy endedBy, long closeFrame) {
         if (endedBy == EndedBy.CLIENT) {
             return List.of(new Alternative("client-gave-up", "The client closed after only " + Evidence.duration(nanos)
                     + " (frame " + closeFrame + "), before " + awaited + " was due: " + clientGaveUp));
+        }
+        if (endedBy == EndedBy.PORT_REUSED) {
+            return List.of(new Alternative("client-gave-up", "The client opened a new connection from the same port after only "
+                    + Evidence.duration(nanos) + ", before " + awaited + " was due: " + clientGaveUp));
         }
         if (endedBy == EndedBy.SERVER) {
             return List.of(new Alternative("server-closed-at-once", "The server closed after only " + Evidence.duration(nanos)

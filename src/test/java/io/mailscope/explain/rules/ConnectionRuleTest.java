@@ -179,14 +179,26 @@ class ConnectionRuleTest {
     }
 
     @Test
-    void aSynWhoseConnectionWasReplacedByANewSynOnTheSamePortsNamesBothReadingsOfIdle() {
-        // a new SYN from the same port with another ISN ends the first attempt; the reassembler reports it as IDLE,
-        // which it also uses for idle expiry: the words name both
+    void aSynReplacedByANewSynFromTheSamePortSoonIsAClientThatGaveUpNotAnIdleConnection() {
+        // a new SYN from the same port with another ISN ends the first attempt (end reason PORT_REUSED, not IDLE):
+        // the client moved on after 0.3 s, too soon to say the server would not have answered
         List<Diagnosis> all = Conversation.syn(993).after(0.3).newSynSamePorts().after(2).diagnosesFromPcap(dir);
         assertEquals(2, all.size());
         Finding f = finding(all.get(0), "no-answer");
-        assertTrue(f.explanation().contains("before mailscope stopped following it (idle, or a new connection reused its ports)"), f.explanation());
-        assertEquals("answer-not-yet-due", f.alternatives().get(0).code());
+        assertTrue(f.explanation().contains("nothing came back in the 0.301 s until the client sent a new SYN from the same port"), f.explanation());
+        assertEquals(Confidence.LIKELY, f.confidence());
+        assertEquals("client-gave-up", f.alternatives().get(0).code());
+        assertTrue(f.alternatives().get(0).summary().startsWith("The client sent a new SYN from the same port after only 0.301 s"),
+                f.alternatives().get(0).summary());
+    }
+
+    @Test
+    void aSynReplacedByANewSynFromTheSamePortAfterRetryingForSecondsIsCertainlyUnanswered() {
+        List<Diagnosis> all = Conversation.syn(993).after(3).newSynSamePorts().after(2).diagnosesFromPcap(dir);
+        Finding f = finding(all.get(0), "no-answer");
+        assertTrue(f.explanation().contains("in the 3.001 s until the client sent a new SYN from the same port"), f.explanation());
+        assertEquals(Confidence.CERTAIN, f.confidence());
+        assertEquals(List.of(), f.alternatives());
     }
 
     private static ConnectionRule.NoAnswerWords words(long watched, TcpConnection.EndReason why, long giveUpFrame) {
