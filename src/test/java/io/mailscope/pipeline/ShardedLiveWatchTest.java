@@ -1,5 +1,6 @@
 package io.mailscope.pipeline;
 
+import io.mailscope.capture.RawFrame;
 import io.mailscope.dissect.PortRoles;
 import io.mailscope.dissect.Session;
 import io.mailscope.explain.AnalyzedSession;
@@ -9,7 +10,6 @@ import io.mailscope.tcp.ReassemblyLimits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -261,47 +261,6 @@ class ShardedLiveWatchTest {
 
     /** A raw IPv4/TCP frame between 10.0.0.1:clientPort and 10.0.0.2:serverPort. */
     private static byte[] segment(int clientPort, int serverPort, boolean fromClient, long seq, long ack, int flags, String payload) {
-        byte[] data = payload.getBytes(StandardCharsets.ISO_8859_1);
-        byte[] f = new byte[40 + data.length];
-        f[0] = 0x45;
-        f[2] = (byte) (f.length >> 8);
-        f[3] = (byte) f.length;
-        f[8] = 64;
-        f[9] = 6;
-        byte[] client = {10, 0, 0, 1};
-        byte[] server = {10, 0, 0, 2};
-        System.arraycopy(fromClient ? client : server, 0, f, 12, 4);
-        System.arraycopy(fromClient ? server : client, 0, f, 16, 4);
-        int sum = 0;
-        for (int i = 0; i < 20; i += 2) {
-            sum += ((f[i] & 0xff) << 8) | (f[i + 1] & 0xff);
-        }
-        while ((sum >> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-        int check = ~sum & 0xffff;
-        f[10] = (byte) (check >> 8);
-        f[11] = (byte) check;
-        int sp = fromClient ? clientPort : serverPort;
-        int dp = fromClient ? serverPort : clientPort;
-        f[20] = (byte) (sp >> 8);
-        f[21] = (byte) sp;
-        f[22] = (byte) (dp >> 8);
-        f[23] = (byte) dp;
-        putInt(f, 24, seq);
-        putInt(f, 28, (flags & 0x10) != 0 ? ack : 0);
-        f[32] = 0x50;
-        f[33] = (byte) flags;
-        f[34] = (byte) 0xff;
-        f[35] = (byte) 0xff;
-        System.arraycopy(data, 0, f, 40, data.length);
-        return f;
-    }
-
-    private static void putInt(byte[] b, int off, long v) {
-        b[off] = (byte) (v >> 24);
-        b[off + 1] = (byte) (v >> 16);
-        b[off + 2] = (byte) (v >> 8);
-        b[off + 3] = (byte) v;
+        return RawFrame.ipv4Tcp(clientPort, serverPort, fromClient, seq, ack, flags, payload);
     }
 }
