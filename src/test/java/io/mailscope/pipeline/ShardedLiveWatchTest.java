@@ -35,18 +35,22 @@ class ShardedLiveWatchTest {
     private final List<Long> times = new ArrayList<>();
 
     /** The lines a live run says: opened, finding, progress, and each session's end, one string each. */
-    private static final class Lines {
+    /** What the report would print, as lines; the sharded runs hand it to the workers' watch as their sink. */
+    private static class Lines implements LiveSink {
         final List<String> all = Collections.synchronizedList(new ArrayList<>());
 
-        void opened(Session s) {
+        @Override
+        public void opened(Session s) {
             all.add("#" + s.connection().id() + " opened " + s.connection().client() + " -> " + s.connection().server());
         }
 
-        void finding(Session s, Finding f, long time) {
+        @Override
+        public void finding(Session s, Finding f, long time) {
             all.add("#" + s.connection().id() + " finding " + f.code() + " at +" + (time - T0) / 1_000_000_000L + "s");
         }
 
-        void progress(Session s, String line, long time) {
+        @Override
+        public void progress(Session s, String line, long time) {
             all.add("#" + s.connection().id() + " progress " + line + " at +" + (time - T0) / 1_000_000_000L + "s");
         }
 
@@ -125,22 +129,7 @@ class ShardedLiveWatchTest {
         Lines lines = new Lines();
         ShardedAnalysis a = new ShardedAnalysis(workers, PortRoles.defaults(), ReassemblyLimits.DEFAULT, true,
                 2_000_000_000L, lines::ended, 1_000_000);
-        a.watchLive(STALL, new LiveSink() {
-            @Override
-            public void opened(Session s) {
-                lines.opened(s);
-            }
-
-            @Override
-            public void finding(Session s, Finding f, long t) {
-                lines.finding(s, f, t);
-            }
-
-            @Override
-            public void progress(Session s, String line, long t) {
-                lines.progress(s, line, t);
-            }
-        });
+        a.watchLive(STALL, lines);
         drive(a, ticks, a::liveTick);
         return lines;
     }
@@ -216,10 +205,7 @@ class ShardedLiveWatchTest {
     @Timeout(60)
     void aReportThatFallsBehindDoesNotStopTheWorkers() throws Exception {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        Lines lines = new Lines();
-        ShardedAnalysis a = new ShardedAnalysis(2, PortRoles.defaults(), ReassemblyLimits.DEFAULT, true,
-                2_000_000_000L, lines::ended, 1_000_000);
-        a.watchLive(STALL, new LiveSink() {
+        Lines lines = new Lines() {
             @Override
             public void opened(Session s) {
                 try {
@@ -227,19 +213,12 @@ class ShardedLiveWatchTest {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                lines.opened(s);
+                super.opened(s);
             }
-
-            @Override
-            public void finding(Session s, Finding f, long t) {
-                lines.finding(s, f, t);
-            }
-
-            @Override
-            public void progress(Session s, String line, long t) {
-                lines.progress(s, line, t);
-            }
-        });
+        };
+        ShardedAnalysis a = new ShardedAnalysis(2, PortRoles.defaults(), ReassemblyLimits.DEFAULT, true,
+                2_000_000_000L, lines::ended, 1_000_000);
+        a.watchLive(STALL, lines);
         frames.clear();
         times.clear();
         scenario();
