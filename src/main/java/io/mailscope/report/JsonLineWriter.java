@@ -150,11 +150,7 @@ final class JsonLineWriter {
             fraction /= 10;
             digits--;
         }
-        for (int i = pos + digits - 1; i >= pos; i--) {
-            buf[i] = (byte) ('0' + fraction % 10);
-            fraction /= 10;
-        }
-        pos += digits;
+        paddedDigits(fraction, digits);
     }
 
     void writeBoolean(boolean v) throws IOException {
@@ -245,12 +241,7 @@ final class JsonLineWriter {
         }
         digits(scaled / scale);
         buf[pos++] = '.';
-        long frac = scaled % scale;
-        for (int i = pos + decimals - 1; i >= pos; i--) {
-            buf[i] = (byte) ('0' + frac % 10);
-            frac /= 10;
-        }
-        pos += decimals;
+        paddedDigits((int) (scaled % scale), decimals);
         buf[pos++] = ' ';
         buf[pos++] = 's';
     }
@@ -334,11 +325,7 @@ final class JsonLineWriter {
             int digits = fractionDigits(nano);
             int value = fractionValue(nano, digits);
             buf[pos++] = '.';
-            for (int i = pos + digits - 1; i >= pos; i--) {
-                buf[i] = (byte) ('0' + value % 10);
-                value /= 10;
-            }
-            pos += digits;
+            paddedDigits(value, digits);
         }
         buf[pos++] = 'Z';
         buf[pos++] = '"';
@@ -634,6 +621,18 @@ final class JsonLineWriter {
             v /= 10;
         }
         pos = end;
+    }
+
+    /**
+     * The last {@code count} digits of a non-negative {@code value}, zero-padded: the fraction of a second after its
+     * point (seconds, durations, instants). Room is made by the caller.
+     */
+    private void paddedDigits(int value, int count) {
+        for (int i = pos + count - 1; i >= pos; i--) {
+            buf[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        pos += count;
     }
 
     /** Powers of ten an int can reach, to count a number's digits by comparisons instead of divisions. */
