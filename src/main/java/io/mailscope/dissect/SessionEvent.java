@@ -2,6 +2,10 @@ package io.mailscope.dissect;
 
 /** Events of the session layer itself: TCP milestones, what each direction turned out to speak, handoffs. */
 public sealed interface SessionEvent extends Event {
+    @Override
+    default Family family() {
+        return Family.SESSION;
+    }
 
     /** A TCP milestone: SYN, SYN-ACK, FIN, RST (first of each per direction, every RST). */
     record Tcp(At at, String what) implements SessionEvent {}

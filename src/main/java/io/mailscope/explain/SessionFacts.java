@@ -189,22 +189,29 @@ public final class SessionFacts {
         return d != null && io.mailscope.dissect.Protocols.isMail(d.protocol()) ? d.protocol() : null;
     }
 
+    /**
+     * A switch on the event's family, then tests of its record class: never {@code instanceof} a protocol's
+     * interface, which C1 answers by a call into the VM for every event ({@link Event#family()} says why).
+     */
     private void take(Event e) {
-        takeMail(e);
-        if (e instanceof SessionEvent s) {
-            takeSession(s);
-        } else if (e instanceof ImapEvent i) {
-            takeImap(i);
-        } else if (e instanceof TlsEvent t) {
-            takeTls(t);
-        } else if (e instanceof ProxyEvent.Request r) {
+        switch (e.family()) {
+            case SESSION -> takeSession(e);
+            case IMAP -> takeImap(e);
+            case TLS -> takeTls(e);
+            case POP3, SMTP -> takeMail(e);
+            case PROXY -> takeProxy(e);
+        }
+    }
+
+    private void takeProxy(Event e) {
+        if (e instanceof ProxyEvent.Request r) {
             proxyRequest = r;
         } else if (e instanceof ProxyEvent.Reply r) {
             proxyReply = r;
         }
     }
 
-    private void takeSession(SessionEvent e) {
+    private void takeSession(Event e) {
         if (e instanceof SessionEvent.Detected d) {
             if (d.at().fromClient()) {
                 if (clientDetected == null) {
@@ -252,18 +259,18 @@ public final class SessionFacts {
 
     }
 
-    /** What every mail protocol shares: the upgrade to TLS and the capabilities offered before it. */
+    /**
+     * POP3's and SMTP's events, read through the roles every mail protocol shares ({@link MailEvent}): commands and
+     * their answers in order, the upgrade to TLS and the capabilities offered before it. IMAP's own records play the
+     * same roles in {@link #takeImap}.
+     */
     private void takeMail(Event e) {
         if (e instanceof MailEvent.Command c) {
-            if (("STARTTLS".equals(c.name()) || "STLS".equals(c.name())) && startTlsCommand == null) {
-                startTlsCommand = c;
-            }
-            if (!(e instanceof ImapEvent)) {
-                turns.add(new Turn(c, null, !tlsStarted && !c.at().insideTls(), c.credentials() ? c.at() : null));
-            }
-        } else if (e instanceof MailEvent.SaslLine s && !(e instanceof ImapEvent)) {
+            startTlsCommand(c);
+            turns.add(new Turn(c, null, !tlsStarted && !c.at().insideTls(), c.credentials() ? c.at() : null));
+        } else if (e instanceof MailEvent.SaslLine s) {
             takeSaslLine(s);
-        } else if (e instanceof MailEvent.Reply r && !(e instanceof ImapEvent)) {
+        } else if (e instanceof MailEvent.Reply r) {
             if (r.greeting() && mailGreeting == null) {
                 mailGreeting = r;
             }
@@ -281,16 +288,27 @@ public final class SessionFacts {
         } else if (e instanceof MailEvent.UpgradeRefused r) {
             startTlsRefused = r;
         } else if (e instanceof MailEvent.Capabilities c) {
-            // Union: dovecot drops STARTTLS from the capabilities it lists after login, yet it offered it.
-            if (!tlsStarted) {
-                capabilitiesSeenBeforeTls = true;
-                capabilitiesBeforeTls.addAll(c.capabilities());
-            }
+            capabilities(c);
         }
     }
 
-    private void takeImap(ImapEvent e) {
+    private void startTlsCommand(MailEvent.Command c) {
+        if (("STARTTLS".equals(c.name()) || "STLS".equals(c.name())) && startTlsCommand == null) {
+            startTlsCommand = c;
+        }
+    }
+
+    private void capabilities(MailEvent.Capabilities c) {
+        // Union: dovecot drops STARTTLS from the capabilities it lists after login, yet it offered it.
+        if (!tlsStarted) {
+            capabilitiesSeenBeforeTls = true;
+            capabilitiesBeforeTls.addAll(c.capabilities());
+        }
+    }
+
+    private void takeImap(Event e) {
         if (e instanceof ImapEvent.Command c) {
+            startTlsCommand(c);
             if ("LOGOUT".equals(c.name())) {
                 logoutSent = true;
             }
@@ -304,8 +322,13 @@ public final class SessionFacts {
             takeResponse(r);
         } else if (e instanceof ImapEvent.Problem p) {
             imapProblems.add(p);
+        } else if (e instanceof ImapEvent.StartTlsAccepted a) {
+            startTlsAccepted = a;
+        } else if (e instanceof ImapEvent.StartTlsRefused r) {
+            startTlsRefused = r;
+        } else if (e instanceof ImapEvent.Capabilities c) {
+            capabilities(c);
         }
-
     }
 
     /** A SASL line of POP3 or SMTP carries the password for PLAIN, LOGIN (its last line) and the bearer tokens. */
@@ -361,7 +384,7 @@ public final class SessionFacts {
         }
     }
 
-    private void takeTls(TlsEvent e) {
+    private void takeTls(Event e) {
         if (e instanceof TlsEvent.ClientHelloSeen c) {
             clientHellos.add(c);
             tlsStarted |= c.at().fromClient();

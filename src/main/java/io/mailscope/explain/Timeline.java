@@ -42,47 +42,35 @@ public final class Timeline {
         return out;
     }
 
+    /**
+     * The entry's kind: tcp, silence, problem, or the protocol that said it (note for the rest). By the event's family
+     * and record class, never {@code instanceof} a protocol's interface ({@link Event#family()} says why).
+     */
     static String kind(Event e) {
-        if (e instanceof SessionEvent.Tcp) {
-            return "tcp";
-        }
-        if (e instanceof SessionEvent.Silence) {
-            return "silence";
-        }
-        if (e instanceof ImapEvent.Problem || e instanceof TlsEvent.Problem || e instanceof SessionEvent.Mismatch
-                || e instanceof TlsEvent.DecryptionFailed
-                || e instanceof SessionEvent.InternalError || (e instanceof ProxyEvent.Reply r && !r.ok())) {
-            return "problem";
-        }
-        if (e instanceof MailEvent.Problem) {
-            return "problem";
-        }
-        if (e instanceof ImapEvent) {
-            return "imap";
-        }
-        if (e instanceof Pop3Event) {
-            return "pop3";
-        }
-        if (e instanceof io.mailscope.dissect.smtp.SmtpEvent) {
-            return "smtp";
-        }
-        if (e instanceof TlsEvent) {
-            return "tls";
-        }
-        return "note";
+        return switch (e.family()) {
+            case SESSION -> e instanceof SessionEvent.Tcp ? "tcp"
+                    : e instanceof SessionEvent.Silence ? "silence"
+                    : e instanceof SessionEvent.Mismatch || e instanceof SessionEvent.InternalError ? "problem" : "note";
+            case IMAP -> e instanceof ImapEvent.Problem ? "problem" : "imap";
+            case POP3 -> e instanceof MailEvent.Problem ? "problem" : "pop3";
+            case SMTP -> e instanceof MailEvent.Problem ? "problem" : "smtp";
+            case TLS -> e instanceof TlsEvent.Problem || e instanceof TlsEvent.DecryptionFailed ? "problem" : "tls";
+            case PROXY -> e instanceof ProxyEvent.Reply r && !r.ok() ? "problem" : "note";
+        };
     }
 
     /** The line for an event, or null when the event is not shown on its own. */
     public static String text(Event e) {
-        if (e instanceof SessionEvent s) {
-            return sessionText(s);
-        }
-        if (e instanceof ImapEvent i) {
-            return imapText(i);
-        }
-        if (e instanceof TlsEvent t) {
-            return tlsText(t);
-        }
+        return switch (e.family()) {
+            case SESSION -> sessionText(e);
+            case IMAP -> imapText(e);
+            case TLS -> tlsText(e);
+            case PROXY -> proxyText(e);
+            case POP3, SMTP -> mailText(e);
+        };
+    }
+
+    private static String proxyText(Event e) {
         if (e instanceof ProxyEvent.Request r) {
             return r.type().toUpperCase(Locale.ROOT) + " CONNECT " + r.target()
                     + (r.credentials() != null ? " (" + r.credentials() + ")" : "");
@@ -90,7 +78,7 @@ public final class Timeline {
         if (e instanceof ProxyEvent.Reply r) {
             return r.ok() ? "proxy connected to " + r.target() : "! proxy refused: " + r.result();
         }
-        return mailText(e);
+        return null;
     }
 
     /** Another mail protocol's line: commands, replies and SASL lines as shown, a body as its size, problems marked. */
@@ -116,7 +104,7 @@ public final class Timeline {
         return null;
     }
 
-    private static String sessionText(SessionEvent e) {
+    private static String sessionText(Event e) {
         if (e instanceof SessionEvent.Tcp t) {
             return t.what();
         }
@@ -160,7 +148,7 @@ public final class Timeline {
         return null;
     }
 
-    private static String imapText(ImapEvent e) {
+    private static String imapText(Event e) {
         if (e instanceof ImapEvent.Command c) {
             return c.display();
         }
@@ -182,7 +170,7 @@ public final class Timeline {
         return null;
     }
 
-    private static String tlsText(TlsEvent e) {
+    private static String tlsText(Event e) {
         if (e instanceof TlsEvent.ClientHelloSeen c) {
             return clientHello(c.hello());
         }

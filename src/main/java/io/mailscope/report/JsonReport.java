@@ -4,8 +4,6 @@ import io.mailscope.dissect.Event;
 import io.mailscope.dissect.Session;
 import io.mailscope.dissect.MailEvent;
 import io.mailscope.dissect.imap.ImapEvent;
-import io.mailscope.dissect.pop3.Pop3Event;
-import io.mailscope.dissect.smtp.SmtpEvent;
 import io.mailscope.dissect.proxy.ProxyEvent;
 import io.mailscope.dissect.tls.CertificateInfo;
 import io.mailscope.dissect.tls.ClientHello;
@@ -257,8 +255,8 @@ public final class JsonReport implements Report {
         writeVerdict(d);
         writeTcp(c);
         writeImap(events);
-        writeMail("pop3", Pop3Event.class, events);
-        writeMail("smtp", SmtpEvent.class, events);
+        writeMail("pop3", Event.Family.POP3, events);
+        writeMail("smtp", Event.Family.SMTP, events);
         writeTls(events);
         writeFindings(d.findings());
         writeTimeline(s);
@@ -416,7 +414,7 @@ public final class JsonReport implements Report {
         java.util.Set<String> caps = null;
         boolean any = false;
         for (Event e : events) {
-            if (e instanceof ImapEvent) {
+            if (e.family() == Event.Family.IMAP) { // not instanceof ImapEvent: see Event#family()
                 any = true;
             }
             if (e instanceof ImapEvent.Response r && r.greeting() && greeting == null) {
@@ -454,12 +452,12 @@ public final class JsonReport implements Report {
      * A line-based mail protocol's object (pop3, smtp), shaped as imap's: greeting, capabilities (the last list
      * the server gave) and transcript; null when the session did not speak it.
      */
-    private void writeMail(String name, Class<? extends Event> type, List<Event> events) throws IOException {
+    private void writeMail(String name, Event.Family family, List<Event> events) throws IOException {
         MailEvent.Reply greeting = null;
         java.util.Set<String> caps = null;
         boolean any = false;
         for (Event e : events) {
-            if (!type.isInstance(e)) {
+            if (e.family() != family) { // not a test of the protocol's interface: see Event#family()
                 continue;
             }
             any = true;
@@ -475,7 +473,7 @@ public final class JsonReport implements Report {
         }
         startProtocol(name, greeting == null ? null : greeting.display(), caps);
         for (Event e : events) {
-            if (type.isInstance(e) && !(e instanceof MailEvent.Problem) && !(e instanceof MailEvent.Capabilities)
+            if (e.family() == family && !(e instanceof MailEvent.Problem) && !(e instanceof MailEvent.Capabilities)
                     && !(e instanceof MailEvent.UpgradeAccepted) && !(e instanceof MailEvent.UpgradeRefused)) {
                 String line = io.mailscope.explain.Timeline.text(e);
                 if (line != null) {

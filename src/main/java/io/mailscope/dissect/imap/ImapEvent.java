@@ -8,6 +8,10 @@ import java.util.Set;
 
 /** What the IMAP analyzer reports. Display texts are bounded in length and never contain a password unless asked. */
 public sealed interface ImapEvent extends Event {
+    @Override
+    default Family family() {
+        return Family.IMAP;
+    }
 
     /**
      * A client command line.

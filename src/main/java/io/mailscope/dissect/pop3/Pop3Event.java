@@ -8,6 +8,10 @@ import java.util.Set;
 
 /** What the POP3 analyzer reports. Display texts are bounded and never hold a password unless asked. */
 public sealed interface Pop3Event extends Event {
+    @Override
+    default Family family() {
+        return Family.POP3;
+    }
 
     /**
      * A client command line.

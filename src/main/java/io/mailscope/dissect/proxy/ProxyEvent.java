@@ -7,6 +7,10 @@ import java.util.List;
 
 /** What a proxy handshake (SOCKS4/4a, SOCKS5, HTTP CONNECT) before the real stream showed. */
 public sealed interface ProxyEvent extends Event {
+    @Override
+    default Family family() {
+        return Family.PROXY;
+    }
 
     /**
      * The client asked the proxy to connect it.

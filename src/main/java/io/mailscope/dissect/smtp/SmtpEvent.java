@@ -8,6 +8,10 @@ import java.util.Set;
 
 /** What the SMTP analyzer reports. Display texts are bounded and never hold credentials unless asked. */
 public sealed interface SmtpEvent extends Event {
+    @Override
+    default Family family() {
+        return Family.SMTP;
+    }
 
     /**
      * A client command line, or the end of a message: after DATA's 354 the message is counted, never stored, and

@@ -7,6 +7,10 @@ import java.util.List;
 
 /** What the TLS analyzer reports. */
 public sealed interface TlsEvent extends Event {
+    @Override
+    default Family family() {
+        return Family.TLS;
+    }
 
     record ClientHelloSeen(At at, ClientHello hello) implements TlsEvent {}
 
