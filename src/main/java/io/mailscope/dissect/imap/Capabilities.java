@@ -15,8 +15,13 @@ final class Capabilities {
     /** From "* CAPABILITY" text. Returns true when the set changed. */
     boolean replace(String list) {
         Set<String> next = new LinkedHashSet<>();
-        for (String word : list.trim().split(" +")) {
-            if (!word.isEmpty()) next.add(ImapText.upper(word));
+        // the words of list.trim().split(" +"), without a regular expression compiled for every greeting
+        String words = list.trim();
+        for (int i = 0; i < words.length(); ) {
+            int end = words.indexOf(' ', i);
+            end = end < 0 ? words.length() : end;
+            if (end > i) next.add(ImapText.upper(words.substring(i, end)));
+            i = end + 1;
         }
         if (next.equals(current)) return false;
         current = Collections.unmodifiableSet(next);

@@ -45,8 +45,8 @@ public final class ImapProtocol implements MailProtocol {
 
     @Override
     public boolean isClientLine(String line) {
-        String[] words = line.trim().split(" +", 3);
-        return words.length >= 2 && COMMANDS.contains(words[1].toUpperCase(Locale.ROOT));
+        String command = ImapText.secondWord(line);
+        return command != null && COMMANDS.contains(command.toUpperCase(Locale.ROOT));
     }
 
     @Override

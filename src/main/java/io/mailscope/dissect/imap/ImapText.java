@@ -25,6 +25,19 @@ final class ImapText {
         return s.toUpperCase(Locale.ROOT);
     }
 
+    /**
+     * The second word of {@code s.trim().split(" +")}, or null when there is none; without the regular expression
+     * that split compiles on every call (the sniffer asks it of every session's first line).
+     */
+    static String secondWord(String s) {
+        String t = s.trim();
+        int space = t.indexOf(' ');
+        if (space < 0) return null;
+        int start = skipSpaces(t, space);
+        int end = t.indexOf(' ', start);
+        return t.substring(start, end < 0 ? t.length() : end);
+    }
+
     static int skipSpaces(String s, int i) {
         while (i < s.length() && s.charAt(i) == ' ') i++;
         return i;

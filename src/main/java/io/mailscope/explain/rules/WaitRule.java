@@ -47,22 +47,11 @@ final class WaitRule implements Rule {
         At serverEnd = x.closeAt(Direction.SERVER_TO_CLIENT);
         // How long the silence was watched: until the first close, else until mailscope let the connection go.
         WatchedWait watched = WatchedWait.of(c, c.synAckNanos() > 0 ? c.synAckNanos() : c.startNanos(), clientEnd, serverEnd);
-        String ending = watched.endedBy() == WatchedWait.EndedBy.CLIENT
-                ? "then the client closed the connection (" + x.ev.at(clientEnd) + ")"
-                : watched.endedBy() == WatchedWait.EndedBy.SERVER
-                ? "then the server closed the connection (" + x.ev.at(serverEnd) + ")"
-                        + (watched.tooShort() ? "" : ", likely its pre-login timeout")
-                : "until " + WatchedWait.letGoWords(watched.endedBy());
         long waited = watched.nanos();
-        String setUp = c.midstream()
-                ? "The capture begins in the middle of this connection (frame " + c.firstFrame() + "; its set-up and anything said before were not captured), and in the "
-                + Evidence.duration(waited) + " captured neither side sent a byte, " + ending
-                : "The connection to " + c.server() + " was set up (SYN-ACK in frame " + c.synAckFrame() + ") and then neither side sent a byte for "
-                + Evidence.duration(waited) + ", " + ending;
         long setUpFrame = c.midstream() ? c.firstFrame() : c.synAckFrame();
         if (nobodySpoke && x.s.role().implicitTls()) {
             x.add(CommonCode.IMPLICIT_TLS_MUTUAL_WAIT, Severity.ERROR, "Both sides waited: the server for a TLS ClientHello, the client for a greeting.",
-                    setUp
+                    setUp(x, watched, clientEnd, serverEnd)
                             + (f.aftermathAlert() != null ? " (the server's TLS layer answered the hang-up with a " + f.aftermathAlert().descriptionName() + " alert)" : "")
                             + ". Port " + c.server().port()
                             + " is implicit TLS: the server stays silent until the client's TLS ClientHello, while a plaintext client such as telnet or nc waits for an "
@@ -80,8 +69,8 @@ final class WaitRule implements Rule {
         boolean serverSilent = c.serverBytes() == 0;
         if (serverSilent && x.s.role().startTls() && f.clientHellos.isEmpty() && f.mismatches.isEmpty()) {
             x.add(ImapCode.NO_GREETING, Severity.ERROR, "The server accepted the connection but never greeted.",
-                    (c.midstream() ? setUp + ". " : "After the TCP handshake (frame " + c.synAckFrame() + ") the " + x.portWords().name() + " server on port " + c.server().port()
-                            + " sent no greeting for " + Evidence.duration(waited) + ", " + ending + ". ")
+                    (c.midstream() ? setUp(x, watched, clientEnd, serverEnd) + ". " : "After the TCP handshake (frame " + c.synAckFrame() + ") the " + x.portWords().name() + " server on port " + c.server().port()
+                            + " sent no greeting for " + Evidence.duration(waited) + ", " + ending(x, watched, clientEnd, serverEnd) + ". ")
                             + "A" + x.portWords().a().substring(1) + " server speaks first (" + x.portWords().greetingRfc() + "); a silent one is overloaded, hung, waiting on a slow DNS or authentication lookup, or this port is not "
                             + x.portWords().name() + (c.clientBytes() > 0 ? " (the client did send " + c.clientBytes() + " bytes)" : "") + ".",
                     "Check the server process and its logs; confirm the port really is " + x.portWords().name() + " (" + x.portWords().plainPort()
@@ -95,7 +84,7 @@ final class WaitRule implements Rule {
         }
         if (nobodySpoke) {
             x.add(CommonCode.NO_DATA, Severity.WARNING, "The connection carried no data at all.",
-                    setUp + ".",
+                    setUp(x, watched, clientEnd, serverEnd) + ".",
                     "Check which protocol this port expects and who should speak first.", setUpFrame)
                     .implies(Outcome.STALLED)
                     .likelyIf(c.midstream() || watched.tooShort(), alternatives(c.midstream(),
@@ -112,6 +101,30 @@ final class WaitRule implements Rule {
                     c.firstPayloadFrame());
         }
         idleTimeout(x, clientEnd, serverEnd);
+    }
+
+    /**
+     * The connection's set-up and the silence after it, how it ended included: the start of a wait finding's
+     * explanation. Spelled only for a finding (most sessions have none of these, and spelling it for every one
+     * cost a visible part of all rules on 200,000 short sessions).
+     */
+    private static String setUp(RuleContext x, WatchedWait watched, At clientEnd, At serverEnd) {
+        var c = x.c;
+        return c.midstream()
+                ? "The capture begins in the middle of this connection (frame " + c.firstFrame() + "; its set-up and anything said before were not captured), and in the "
+                + Evidence.duration(watched.nanos()) + " captured neither side sent a byte, " + ending(x, watched, clientEnd, serverEnd)
+                : "The connection to " + c.server() + " was set up (SYN-ACK in frame " + c.synAckFrame() + ") and then neither side sent a byte for "
+                + Evidence.duration(watched.nanos()) + ", " + ending(x, watched, clientEnd, serverEnd);
+    }
+
+    /** What ended the wait: a side's close (the server's likely its pre-login timeout), or mailscope letting go. */
+    private static String ending(RuleContext x, WatchedWait watched, At clientEnd, At serverEnd) {
+        return watched.endedBy() == WatchedWait.EndedBy.CLIENT
+                ? "then the client closed the connection (" + x.ev.at(clientEnd) + ")"
+                : watched.endedBy() == WatchedWait.EndedBy.SERVER
+                ? "then the server closed the connection (" + x.ev.at(serverEnd) + ")"
+                        + (watched.tooShort() ? "" : ", likely its pre-login timeout")
+                : "until " + WatchedWait.letGoWords(watched.endedBy());
     }
 
     /** What a client that closes a silent connection at once was doing instead of waiting for anyone. */
