@@ -17,14 +17,28 @@ public final class Protocols {
             Pop3Protocol.INSTANCE,
             SmtpProtocol.INSTANCE);
 
+    /**
+     * {@link #ALL} and their ids as arrays: {@link #byId} is asked several times for every session (the facts, the
+     * diagnosis, the analyzer), and walking the list allocated an iterator and called each protocol's id() through
+     * C1's itable stub every time.
+     */
+    private static final MailProtocol[] PROTOCOLS = ALL.toArray(new MailProtocol[0]);
+    private static final String[] IDS = new String[PROTOCOLS.length];
+
+    static {
+        for (int i = 0; i < PROTOCOLS.length; i++) {
+            IDS[i] = PROTOCOLS[i].id();
+        }
+    }
+
     private Protocols() {
     }
 
     /** The protocol with this id, or null (tls, http, text... are not mail protocols). */
     public static MailProtocol byId(String id) {
-        for (MailProtocol p : ALL) {
-            if (p.id().equals(id)) {
-                return p;
+        for (int i = 0; i < IDS.length; i++) {
+            if (IDS[i].equals(id)) {
+                return PROTOCOLS[i];
             }
         }
         return null;

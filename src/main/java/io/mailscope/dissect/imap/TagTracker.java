@@ -13,7 +13,7 @@ final class TagTracker {
     enum Previous { NONE, PENDING, COMPLETED }
 
     /** tag -> pending? */
-    private final Map<String, Boolean> tags = new LinkedHashMap<>(64, 0.75f, false) {
+    private final Map<String, Boolean> tags = new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
             return size() > MAX_TAGS;

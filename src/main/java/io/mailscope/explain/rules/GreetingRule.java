@@ -29,11 +29,15 @@ final class GreetingRule implements Rule {
         if (g == null) {
             return;
         }
-        EncodedHostname.decode(g.display()).ifPresent(host -> x.add(ImapCode.GREETING_ENCODED_HOSTNAME, Severity.INFO,
+        var host = EncodedHostname.decode(g.display()); // no lambda for ifPresent: one object per session for nothing
+        if (host.isEmpty()) {
+            return;
+        }
+        x.add(ImapCode.GREETING_ENCODED_HOSTNAME, Severity.INFO,
                 "The bracketed blob in the greeting is the server's host name, not encryption.",
                 "The greeting " + Evidence.quote(g.display()) + " (" + x.ev.at(g.at())
-                        + ") ends in base64 that decodes (UTF-16LE) to " + Evidence.quote(host)
+                        + ") ends in base64 that decodes (UTF-16LE) to " + Evidence.quote(host.get())
                         + ": Microsoft Exchange and Outlook.com put the serving host's name there. The greeting is plain text; nothing is encrypted.",
-                "Nothing to fix: carry on with STARTTLS and LOGIN as usual.", g.at().frame()));
+                "Nothing to fix: carry on with STARTTLS and LOGIN as usual.", g.at().frame());
     }
 }

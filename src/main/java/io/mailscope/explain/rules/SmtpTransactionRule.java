@@ -14,11 +14,15 @@ import java.util.Locale;
  */
 final class SmtpTransactionRule implements Rule {
 
+    /** A message was accepted (its "." answered 250): a refusal then did not end the session's purpose. Asked only for a finding. */
+    private static boolean delivered(RuleContext x) {
+        return x.f.turns.stream().anyMatch(t -> ".".equals(t.name()) && t.ok());
+    }
+
     @Override
     public void apply(RuleContext x) {
         boolean relay = false;
         boolean sender = false;
-        boolean delivered = x.f.turns.stream().anyMatch(t -> ".".equals(t.name()) && t.ok());
         for (Turn t : x.f.turns) {
             if (!t.refused() || t.answer().display().startsWith("530")) {
                 continue;
@@ -34,7 +38,7 @@ final class SmtpTransactionRule implements Rule {
                         "Log in first (AUTH, after STARTTLS, on the submission port " + 587 + ": `swaks --to ADDR --server "
                                 + x.c.server() + " --tls --auth-user USER`), or send to a domain this server receives mail for.",
                         t.command().at().frame(), t.answer().at().frame())
-                        .implies(delivered ? null : Outcome.REFUSED);
+                        .implies(delivered(x) ? null : Outcome.REFUSED);
             } else if (!sender && "MAIL".equals(t.name()) && t.answer().refusal() && t.answer().display().startsWith("5")) {
                 sender = true;
                 x.add(SmtpCode.SMTP_SENDER_REJECTED, Severity.ERROR, "The server rejected the sender address.",
@@ -42,7 +46,7 @@ final class SmtpTransactionRule implements Rule {
                                 + ") and the server answered " + Evidence.quote(t.answer().display()) + " (" + x.ev.at(t.answer().at()) + ").",
                         "Use a sender address the server accepts from this client (its own domain, after logging in); the server's log says which rule refused it.",
                         t.command().at().frame(), t.answer().at().frame())
-                        .implies(delivered ? null : Outcome.REFUSED);
+                        .implies(delivered(x) ? null : Outcome.REFUSED);
             }
         }
     }

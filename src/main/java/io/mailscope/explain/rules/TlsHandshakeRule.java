@@ -27,6 +27,11 @@ import static io.mailscope.explain.rules.TlsWords.versions;
  */
 final class TlsHandshakeRule implements Rule {
 
+    /** TLS was sent to a plaintext port: that finding (the port role rule's) tells the story. */
+    private static boolean toPlaintextPort(io.mailscope.explain.SessionFacts f) {
+        return f.mismatches.stream().anyMatch(m -> m.code().equals("tls-to-plaintext-port"));
+    }
+
     @Override
     public void apply(RuleContext x) {
         var f = x.f;
@@ -39,8 +44,7 @@ final class TlsHandshakeRule implements Rule {
         if (ch != null && f.serverHellos.isEmpty() && !f.clientHellos.get(0).at().fromClient()) {
             return;
         }
-        boolean toPlaintextPort = f.mismatches.stream().anyMatch(m -> m.code().equals("tls-to-plaintext-port"));
-        if (ch != null && f.serverHellos.isEmpty() && (x.serverClosed() || f.serverFallback != null) && !toPlaintextPort) {
+        if (ch != null && f.serverHellos.isEmpty() && (x.serverClosed() || f.serverFallback != null) && !toPlaintextPort(f)) {
             serverHungUp(x, ch);
             return;
         }
