@@ -3,6 +3,7 @@ package io.mailscope.dissect;
 import io.mailscope.dissect.tls.TlsSniffer;
 import io.mailscope.tcp.Direction;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -125,6 +126,11 @@ public final class ProtocolSniffer {
     }
 
     private static String ascii(byte[] b, int len) {
+        // A first line has no CR or ends in one (cut before its LF): then a copy as Latin-1, not a char at a time
+        int cr = indexOf(b, len, (byte) '\r');
+        if (cr < 0 || cr == len - 1) {
+            return new String(b, 0, cr < 0 ? len : cr, StandardCharsets.ISO_8859_1);
+        }
         StringBuilder sb = new StringBuilder(len);
         for (int i = 0; i < len; i++) {
             char c = (char) (b[i] & 0xff);
