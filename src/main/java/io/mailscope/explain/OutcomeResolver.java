@@ -42,7 +42,9 @@ public final class OutcomeResolver {
         }
         Outcome outcome = primary != null ? primary.outcome() : success ? Outcome.OK : fallback(f);
         Finding lead = primary;
-        kept.sort(Comparator.comparing(Finding::severity).reversed().thenComparing(x -> x == lead ? 0 : 1));
+        if (kept.size() > 1) { // most sessions have no finding or one: no comparators built for them
+            kept.sort(Comparator.comparing(Finding::severity).reversed().thenComparing(x -> x == lead ? 0 : 1));
+        }
         return new Resolution(outcome, primary, List.copyOf(kept));
     }
 

@@ -452,8 +452,10 @@ public final class SessionFacts {
         return advertised("STARTTLS") || advertised("STLS");
     }
 
+    /** The first TCP milestone {@code what} (SYN, FIN, RST...) from this side. Asked a dozen times a session: no iterator. */
     public SessionEvent.Tcp firstTcp(String what, boolean fromClient) {
-        for (SessionEvent.Tcp t : tcp) {
+        for (int i = 0; i < tcp.size(); i++) {
+            SessionEvent.Tcp t = tcp.get(i);
             if (t.what().equals(what) && t.at().fromClient() == fromClient) {
                 return t;
             }
@@ -462,7 +464,8 @@ public final class SessionFacts {
     }
 
     public SessionEvent.Tcp firstTcp(String what) {
-        for (SessionEvent.Tcp t : tcp) {
+        for (int i = 0; i < tcp.size(); i++) {
+            SessionEvent.Tcp t = tcp.get(i);
             if (t.what().equals(what)) {
                 return t;
             }
