@@ -9,6 +9,28 @@ public final class MailEvent {
     private MailEvent() {
     }
 
+    /**
+     * The event as a mail protocol's reply (IMAP's responses included), or null. By its family first, then IMAP's
+     * record class: a loop over all of a session's events that asked {@code instanceof Reply} of each went to C1's
+     * type-check stub for every event that is not one ({@link Event#family()} says why).
+     */
+    public static Reply reply(Event e) {
+        return switch (e.family()) {
+            case IMAP -> e instanceof io.mailscope.dissect.imap.ImapEvent.Response r ? r : null;
+            case POP3, SMTP -> e instanceof Reply r ? r : null;
+            case SESSION, TLS, PROXY -> null;
+        };
+    }
+
+    /** The event as a mail protocol's client command (IMAP's included), or null; as {@link #reply}. */
+    public static Command command(Event e) {
+        return switch (e.family()) {
+            case IMAP -> e instanceof io.mailscope.dissect.imap.ImapEvent.Command c ? c : null;
+            case POP3, SMTP -> e instanceof Command c ? c : null;
+            case SESSION, TLS, PROXY -> null;
+        };
+    }
+
     /** A client command line, as shown in a transcript (credentials redacted unless asked). */
     public interface Command extends Event {
         /** The command name upper-cased (LOGIN, USER, AUTH, STLS, EHLO...), or "". */

@@ -69,6 +69,18 @@ class EventFamilyTest {
         }
     }
 
+    /** MailEvent.reply and command find the same events as instanceof Reply and Command, in every family. */
+    @Test
+    void mailRolesByFamilyAreTheInterfaces() throws Exception {
+        for (Class<?> sealed : FAMILIES.keySet()) {
+            for (Class<?> record : sealed.getPermittedSubclasses()) {
+                Event e = (Event) anyEvent(record);
+                assertEquals(e instanceof MailEvent.Reply ? e : null, MailEvent.reply(e), record.getName());
+                assertEquals(e instanceof MailEvent.Command ? e : null, MailEvent.command(e), record.getName());
+            }
+        }
+    }
+
     /** An instance with zeros and nulls for components: only its family is asked. */
     private static Object anyEvent(Class<?> record) throws Exception {
         var components = record.getRecordComponents();

@@ -137,7 +137,8 @@ public final class RuleContext {
     /** The server's first answer after {@code at} in any mail protocol (for IMAP: {@link #firstResponseAfter}). */
     public MailEvent.Reply firstReplyAfter(At at) {
         for (var e : f.events) {
-            if (e instanceof MailEvent.Reply r && r.at().frame() >= at.frame() && r.answer()) {
+            MailEvent.Reply r = MailEvent.reply(e);
+            if (r != null && r.at().frame() >= at.frame() && r.answer()) {
                 return r;
             }
         }
@@ -147,7 +148,8 @@ public final class RuleContext {
     /** The client's first command at or after {@code at}, in any mail protocol. */
     public MailEvent.Command firstClientCommandAfter(At at) {
         for (var e : f.events) {
-            if (e instanceof MailEvent.Command c && c.at().frame() >= at.frame() && c.at().fromClient()) {
+            MailEvent.Command c = MailEvent.command(e);
+            if (c != null && c.at().frame() >= at.frame() && c.at().fromClient()) {
                 return c;
             }
         }
@@ -241,7 +243,8 @@ public final class RuleContext {
     /** The client's first command, in any mail protocol. */
     public MailEvent.Command firstCommandFromClient() {
         for (var e : f.events) {
-            if (e instanceof MailEvent.Command c) {
+            MailEvent.Command c = MailEvent.command(e);
+            if (c != null) {
                 return c;
             }
         }

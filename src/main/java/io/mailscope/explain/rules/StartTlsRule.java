@@ -152,7 +152,7 @@ final class StartTlsRule implements Rule {
     private void pipeliningInOrder(RuleContext x) {
         ProtocolWords w = x.words();
         for (var e : x.f.events) {
-            if (e instanceof MailEvent.Problem p && p.code().equals("pipelined-after-" + w.upgrade().toLowerCase(java.util.Locale.ROOT))) {
+            if (e.family().orderedMail() && e instanceof MailEvent.Problem p && p.code().equals("pipelined-after-" + w.upgrade().toLowerCase(java.util.Locale.ROOT))) {
                 x.add(CommonCode.STARTTLS_PIPELINING, Severity.WARNING, "The client sent commands behind " + w.upgrade() + " before the server answered.",
                         "After " + w.upgrade() + " the client sent " + Evidence.quote(p.detail()) + " (" + x.ev.at(p.at())
                                 + ") in plaintext; the protocol forbids further commands until the TLS negotiation is complete, and a server that processes them is open to command injection (CVE-2011-0411).",
