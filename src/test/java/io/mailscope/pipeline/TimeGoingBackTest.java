@@ -83,6 +83,30 @@ class TimeGoingBackTest {
         }
     }
 
+    /**
+     * The same recordings spliced into one file ({@code mergecap -a}): time going back inside a file ends nothing,
+     * the connections dated a week ahead are not idle at any later look, and the earlier SYN is idle all the same.
+     */
+    @Test
+    @Timeout(60)
+    void inOneFileSplicedFromTheSameRecordingsTheEarlierConnectionIsIdleAndWhatIsDatedLaterStaysOpen() throws Exception {
+        Path spliced = ShiftedRecording.splice(tmp.resolve("spliced.pcap"),
+                Captures.path("no-answer-port-reuse.pcap"), WEEK_SECONDS, Captures.path("no-answer.pcap"), 0L,
+                Captures.path("pop3/certificate-rejected.pcap"), 0L);
+        List<AnalyzedSession> one = run(1, List.of(spliced.toString()));
+        List<String> lines = one.stream().map(TimeGoingBackTest::line).toList();
+        assertEquals("#7 127.0.0.1:49106 -> 10143 IDLE frames 13..16 STALLED no-answer", lines.get(3));
+        assertEquals(List.of(
+                "#2 127.0.0.1:40000 -> 993 CAPTURE_END frames 2..4 STALLED no-answer",
+                "#4 127.0.0.1:40001 -> 993 CAPTURE_END frames 6..8 STALLED no-answer",
+                "#6 127.0.0.1:40002 -> 993 CAPTURE_END frames 10..12 STALLED no-answer"),
+                lines.subList(lines.size() - 3, lines.size()));
+        for (int workers : new int[] {2, 3}) {
+            assertEquals(lines, run(workers, List.of(spliced.toString())).stream().map(TimeGoingBackTest::line).toList(),
+                    workers + " workers");
+        }
+    }
+
     @Test
     @Timeout(60)
     void theSessionsOfAFileDatedLaterThanTheNextEndAsTheyDoWhenItIsReadAlone() throws Exception {
