@@ -173,7 +173,7 @@ final class SessionMerge implements Runnable {
                     try {
                         if (c.kind[i] == ItemBatch.PREPARED) {
                             // rendered by the worker: only the run-wide number is added here
-                            prepared.deliver(value, n);
+                            prepared.deliver(value, n, c.bytes.array(), c.from[i], c.length[i]);
                         } else {
                             AnalyzedSession s = (AnalyzedSession) value;
                             s.session().connection().renumber(n);

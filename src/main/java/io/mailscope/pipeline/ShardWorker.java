@@ -138,7 +138,7 @@ final class ShardWorker implements Runnable {
             free.offer(new SegmentBatch(ShardedAnalysis.BATCH_RECORDS, ShardedAnalysis.BATCH_PAYLOAD));
         }
         for (int i = 0; i < ITEM_BATCHES; i++) {
-            spent.offer(new ItemBatch(ITEMS));
+            spent.offer(new ItemBatch(ITEMS, ShardedAnalysis.BATCH_PAYLOAD));
         }
     }
 
@@ -346,9 +346,28 @@ final class ShardWorker implements Runnable {
         TcpConnection c = s.session().connection();
         long tie = atEnd ? c.firstFrame() : phase == ShardItem.SEGMENT ? counter++ : c.lastFrame();
         long weight = weight(s);
-        // rendered here, on the worker, while the session is fresh in this core's cache; what the merge gets is
-        // small, and the session's objects die young here instead of being promoted while they wait in the queue
+        if (output != null && watch == null) {
+            // files: rendered here, on the worker, while the session is fresh in this core's cache, into the bytes
+            // of the batch that takes it to the merge (no array per session); the session's objects die young here
+            awaitRoomForEvents(weight);
+            ItemBatch b = batchWithRoom();
+            int from = b.bytes.length();
+            Object prepared = output.prepare(s, b.bytes);
+            int length = b.bytes.length() - from;
+            b.add(prepared == null ? ItemBatch.SESSION : ItemBatch.PREPARED, frame, phase, tie, c.id(), weight, null,
+                    prepared == null ? s : prepared, from, length);
+            return;
+        }
+        // live capture's items may have to wait in pending, away from any batch: prepared on their own
         Object prepared = output == null ? null : output.prepare(s);
+        awaitRoomForEvents(weight);
+        // live renumbers connections as they open (the merge, for their lines): the worker's number is kept by key
+        emit(prepared == null ? ItemBatch.SESSION : ItemBatch.PREPARED, phase, tie, c.id(), weight,
+                watch == null ? null : c.openKey(), prepared == null ? s : prepared);
+    }
+
+    /** Waits until the merge has reported enough of this worker's sessions for one of {@code weight} more. */
+    private void awaitRoomForEvents(long weight) {
         Idle wait = null;
         while (waitingEvents.get() > 0 && waitingEvents.get() + weight > maxWaitingEvents) {
             if (stop.requested()) {
@@ -366,9 +385,6 @@ final class ShardWorker implements Runnable {
         }
         waitingForEvents = false;
         waitingEvents.addAndGet(weight);
-        // live renumbers connections as they open (the merge, for their lines): the worker's number is kept by key
-        emit(prepared == null ? ItemBatch.SESSION : ItemBatch.PREPARED, phase, tie, c.id(), weight,
-                watch == null ? null : c.openKey(), prepared == null ? s : prepared);
     }
 
     /** What a finished session weighs in {@link #waitingEvents}. */
@@ -396,10 +412,15 @@ final class ShardWorker implements Runnable {
             }
             return;
         }
+        batchWithRoom().add(kind, frame, phase, tie, local, weight, key, value);
+    }
+
+    /** Files: the batch being filled, once it has room for an item (waiting for the merge if need be). */
+    private ItemBatch batchWithRoom() {
         if (items == null || items.full()) {
             nextItems();
         }
-        items.add(kind, frame, phase, tie, local, weight, key, value);
+        return items;
     }
 
     /** Files: hands over the batch being filled, if any, and waits for the merge to give one back. */

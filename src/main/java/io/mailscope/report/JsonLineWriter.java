@@ -33,7 +33,7 @@ final class JsonLineWriter {
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
 
-    private final OutputStream out;
+    private OutputStream out;
     private final byte[] buf = new byte[64 * 1024];
     private int pos;
     private long flushCount;
@@ -90,8 +90,28 @@ final class JsonLineWriter {
 
     /** Ends the object opened here with the rest rendered elsewhere ({@link #resumeObject}), its closing brace included. */
     void writeObjectRest(byte[] rest) throws IOException {
-        raw(rest);
+        writeObjectRest(rest, 0, rest.length);
+    }
+
+    /** {@link #writeObjectRest(byte[])} of {@code [from, from + length)} of {@code bytes}. */
+    void writeObjectRest(byte[] bytes, int from, int length) throws IOException {
+        raw(bytes, from, length);
         depth--;
+    }
+
+    /**
+     * Where the next bytes go, for a writer that renders lines into a different buffer each time (a worker's,
+     * into the batch that takes them to the merge); what is still in this writer's buffer goes there too.
+     */
+    void target(OutputStream out) {
+        this.out = out;
+    }
+
+    /** Forgets a line left half written (a failure while rendering it): empty, at the top level. */
+    void discard() {
+        pos = 0;
+        depth = 0;
+        hasValue[0] = false;
     }
 
     // --- values
