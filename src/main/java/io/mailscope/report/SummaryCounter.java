@@ -63,6 +63,10 @@ public final class SummaryCounter {
 
     private void countOutcomeAndFindings(String outcome, List<Finding> list) {
         increment(outcomes, outcome);
+        if (list.size() == 1) { // most sessions: one finding
+            increment(findings, list.get(0).code());
+            return;
+        }
         for (int i = 0; i < list.size(); i++) {
             if (!codeBefore(list, i)) { // a code counts once per session (the lists are short)
                 increment(findings, list.get(i).code());
