@@ -24,6 +24,7 @@ public final class Analysis implements FrameAnalysis {
     private final TcpReassembler reassembler;
     private final PacketDecoder decoder;
     private final FrameNumbers frames = new FrameNumbers();
+    private final RunTime runTime = new RunTime();
     private final long maxKeptEvents;
     /** The last frame's time: when the capture ended, for connections still open at {@link #finish()}. */
     private long lastFrameNanos;
@@ -69,6 +70,10 @@ public final class Analysis implements FrameAnalysis {
 
     @Override
     public void frame(long frameNumber, long timeNanos, int linkType, byte[] buf, int offset, int capLen, int origLen) {
+        if (runTime.wentBack(timeNanos)) {
+            // before the session clock's base moves: sessions reported now keep the base they opened with
+            reassembler.timeWentBack(lastFrameNanos);
+        }
         lastFrameNanos = timeNanos;
         tracker.captureStart(timeNanos);
         decoder.frame(frameNumber, timeNanos, linkType, buf, offset, capLen, origLen);
@@ -90,6 +95,7 @@ public final class Analysis implements FrameAnalysis {
     public void read(String file, FrameSink entry) throws IOException, CaptureFormatException {
         try (CaptureReader reader = CaptureReader.open(file)) {
             tracker.fileStarts();
+            runTime.fileStarts();
             frames.readFrames(reader, entry);
         }
     }

@@ -17,7 +17,7 @@ import java.util.List;
 final class SegmentBatch {
     /** A decoded segment for the worker's reassembler. */
     static final byte SEGMENT = 0;
-    /** Look for idle connections at this capture time (the reader's clock: {@link IdleClock}). */
+    /** Look for idle connections at this capture time (the reader's clock: {@link io.mailscope.tcp.IdleClock}). */
     static final byte EXPIRE = 1;
     /** A new input file begins: the session clock's base may move ({@link SessionTracker#fileStarts()}). */
     static final byte FILE_STARTS = 2;
@@ -32,6 +32,11 @@ final class SegmentBatch {
      * ({@link ShardedAnalysis#liveTick}); followed by an {@link #EXPIRE_AFTER} at the same time.
      */
     static final byte TICK = 6;
+    /**
+     * A file dated before the time the run reached begins at this frame ({@link RunTime}): report every connection
+     * still open as at the end of input, watched until this record's time (the frame before's).
+     */
+    static final byte TIME_WENT_BACK = 7;
 
     /** Records per batch; a round is handed over before any batch overflows. */
     final int capacity;
@@ -81,9 +86,9 @@ final class SegmentBatch {
         payload = new byte[payloadSoftLimit];
     }
 
-    /** Room for one more frame's records (a segment and the clock marks that may precede it)? */
+    /** Room for one more frame's records (a segment and the clock marks that may precede it: at most 4)? */
     boolean hasRoom() {
-        return size + 4 <= capacity && payloadUsed < payloadSoftLimit;
+        return size + 5 <= capacity && payloadUsed < payloadSoftLimit;
     }
 
     void clear() {

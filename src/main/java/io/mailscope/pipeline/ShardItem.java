@@ -22,7 +22,8 @@ import io.mailscope.tcp.TcpConnection;
  *   <li>{@link #AFTER_FRAME}: live capture's clock expired idle connections after frame {@code frame}
  *       ({@code tie} = last frame);</li>
  *   <li>end of input: {@code frame} = {@link Long#MAX_VALUE}, {@code tie} = the first frame, as one reassembler
- *       reports what is still open in the order the connections opened.</li>
+ *       reports what is still open in the order the connections opened; and the same at frame {@code frame}, phase
+ *       {@link #BEFORE_SEGMENT}, when the file it begins goes back in time ({@link SegmentBatch#TIME_WENT_BACK}).</li>
  * </ul>
  *
  * <p>Items cross to the merge in {@link ItemBatch}es, as rows of flat arrays; this record is one item where it

@@ -89,6 +89,7 @@ final class ShardWorker implements Runnable {
     private volatile Throwable failure;
     private long frame;
     private int phase;
+    /** Reporting every open connection (end of input, or a file going back in time): ordered as they opened. */
     private boolean atEnd;
     private long counter;
     /** Connections opened in this worker: the number its reassembler gave the last one (they count alike). */
@@ -343,6 +344,14 @@ final class ShardWorker implements Runnable {
                     phase = ShardItem.BEFORE_SEGMENT;
                     atEnd = true;
                     reassembler.finish(b.time[i]);
+                }
+                case SegmentBatch.TIME_WENT_BACK -> {
+                    // what is open is reported as at the end of input, before this frame's own records
+                    frame = b.frame[i];
+                    phase = ShardItem.BEFORE_SEGMENT;
+                    atEnd = true;
+                    reassembler.timeWentBack(b.time[i]);
+                    atEnd = false;
                 }
                 default -> throw new IllegalStateException("unknown record " + b.kind[i]);
             }

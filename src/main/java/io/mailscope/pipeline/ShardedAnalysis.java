@@ -9,9 +9,9 @@ import io.mailscope.capture.TcpSegment;
 import io.mailscope.dissect.PortRoles;
 import io.mailscope.dissect.tls.decrypt.KeyLog;
 import io.mailscope.explain.AnalyzedSession;
+import io.mailscope.tcp.IdleClock;
 import io.mailscope.tcp.ReassemblyLimits;
 import io.mailscope.tcp.ReassemblyStats;
-import io.mailscope.tcp.TcpReassembler;
 
 import java.io.IOException;
 import java.util.concurrent.locks.LockSupport;
@@ -35,8 +35,8 @@ import java.util.function.Consumer;
  *
  * <p><b>Same answer.</b> Everything a single analysis decides from the order of all segments is decided here by the
  * reader, which sees them all, and sent to every worker in its batch: when to look for idle connections (the
- * reassembler's rhythm, {@link TcpReassembler#EXPIRY_CHECK_INTERVAL}), when a file starts and the session clock's
- * base. Connections are numbered and sessions ordered by the merge ({@link ShardItem} says how).
+ * reassembler's rhythm, an {@link IdleClock}), when a file starts, whether it goes back in time ({@link RunTime}:
+ * then every worker ends what it has open) and the session clock's base. Connections are numbered and sessions ordered by the merge ({@link ShardItem} says how).
  *
  * <p><b>Live capture</b> ({@link #watchLive}): the capture thread is the reader; the clock's ticks go to every worker
  * as records in its batches ({@link #liveTick}), each worker's watch diagnoses its own open sessions, and the merge
@@ -118,8 +118,8 @@ public final class ShardedAnalysis implements FrameAnalysis {
     private long lastFrame;
     /** Its time: when the capture ended, for connections still open at {@link #finish()}. */
     private long lastFrameNanos;
-    private boolean expiryChecked;
-    private long lastExpiryCheck;
+    private final IdleClock idleClock = new IdleClock();
+    private final RunTime runTime = new RunTime();
     /** The session clock's base: set at the first frame, and may move at the first frame of each file. */
     private boolean clockPending = true;
     private boolean finished;
@@ -174,6 +174,11 @@ public final class ShardedAnalysis implements FrameAnalysis {
                 break;
             }
         }
+        if (runTime.wentBack(timeNanos)) {
+            // as Analysis.frame: before the session clock's base may move
+            broadcast(SegmentBatch.TIME_WENT_BACK, frameNumber, lastFrameNanos);
+            idleClock.restart();
+        }
         if (clockPending) {
             // SessionTracker.captureStart: only the first frame of the run or of a file can move the base
             clockPending = false;
@@ -187,9 +192,7 @@ public final class ShardedAnalysis implements FrameAnalysis {
     /** The decoder's segment: the idle clock (as TcpReassembler.segment keeps it), then to its worker. */
     private void segment(TcpSegment seg) {
         long now = seg.timeNanos;
-        if (!expiryChecked || now - lastExpiryCheck >= TcpReassembler.EXPIRY_CHECK_INTERVAL || now < lastExpiryCheck) {
-            expiryChecked = true;
-            lastExpiryCheck = now;
+        if (idleClock.due(now)) {
             broadcast(SegmentBatch.EXPIRE, seg.frame, now);
         }
         filling[hash.shard(seg, workers.length)].add(seg);
@@ -299,6 +302,7 @@ public final class ShardedAnalysis implements FrameAnalysis {
             ensureRoom();
             broadcast(SegmentBatch.FILE_STARTS, lastFrame, 0);
             clockPending = true;
+            runTime.fileStarts();
             frames.readFrames(reader, entry);
         }
     }

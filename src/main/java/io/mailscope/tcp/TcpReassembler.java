@@ -26,6 +26,14 @@ import java.util.function.IntPredicate;
  * <p>Segments for a connection closed by FIN/RST in the last {@link #LINGER_NANOS} (the final ACK, a
  * retransmitted FIN) are counted as late and ignored; a SYN on that 4-tuple starts a new connection.
  *
+ * <p><b>Idle expiry</b> ({@link #expireIdle}): a connection is idle when the time looked at is more than the idle
+ * timeout past its last packet, and that alone decides, whatever order connections were last active in. Capture
+ * time can go back (frames of two interfaces a little out of order, or files recorded at different times read as
+ * one run): a connection whose last packet is later than the time looked at is not idle, and one active earlier
+ * behind it in the least-recently-active order is still released. So the connections released never depend on
+ * which other connections share the reassembler, and N workers release exactly what one would. When a whole file
+ * goes back in time the caller ends the stretch first ({@link #timeWentBack}).
+ *
  * <p>A consumer that throws is not called again for that connection (see {@link TcpConnection#consumerFailure()});
  * exceptions from the listener itself are not caught.
  *
@@ -38,11 +46,6 @@ public final class TcpReassembler implements SegmentSink {
     static final long LINGER_NANOS = 240L * 1_000_000_000L;
     /** At most this many recently closed 4-tuples are remembered. */
     static final int MAX_RECENTLY_CLOSED = 65_536;
-    /**
-     * Idle connections are looked for at the first segment, then whenever capture time moved on this much (or back)
-     * since the last look. Public so that a caller driving {@link #expireIdle} itself can keep the same rhythm.
-     */
-    public static final long EXPIRY_CHECK_INTERVAL = 1_000_000_000L;
 
     private final ConnectionListener listener;
     private final ReassemblyLimits limits;
@@ -70,9 +73,15 @@ public final class TcpReassembler implements SegmentSink {
     private long clockNanos;
 
     private long nextId = 1;
-    private boolean expiryChecked;
     private boolean expiryByCaller;
-    private long lastExpiryCheck;
+    private final IdleClock idleClock = new IdleClock();
+    /**
+     * The latest segment time since connections were last all gone, and how far any segment since then came
+     * before it: the least-recently-active order is that of this latest time, so a connection's last packet is
+     * at most this much earlier than the order says, and {@link #expireIdle} knows where it may stop looking.
+     */
+    private long latestNanos;
+    private long stepBackNanos;
     private long evictedIdle;
     private long evictedForSpace;
     private long lateSegments;
@@ -104,10 +113,16 @@ public final class TcpReassembler implements SegmentSink {
     public void segment(TcpSegment seg) {
         long now = seg.timeNanos;
         clockNanos = now;
-        if (!expiryByCaller && (!expiryChecked || now - lastExpiryCheck >= EXPIRY_CHECK_INTERVAL || now < lastExpiryCheck)) {
-            expiryChecked = true;
-            lastExpiryCheck = now;
+        if (!expiryByCaller && idleClock.due(now)) {
             expireIdle(now);
+        }
+        if (flows.isEmpty()) {
+            latestNanos = now;
+            stepBackNanos = 0;
+        } else if (now > latestNanos) {
+            latestNanos = now;
+        } else if (latestNanos - now > stepBackNanos) {
+            stepBackNanos = latestNanos - now;
         }
         probe.set(seg);
         boolean newSyn = seg.has(TcpSegment.SYN) && !seg.has(TcpSegment.ACK);
@@ -133,7 +148,7 @@ public final class TcpReassembler implements SegmentSink {
         if (flow == null) {
             Long closedAt = recentlyClosed.get(probe);
             if (closedAt != null) {
-                if (!newSyn && now - closedAt <= LINGER_NANOS) {
+                if (!newSyn && Math.abs(now - closedAt) <= LINGER_NANOS) {
                     lateSegments++;
                     return;
                 }
@@ -165,21 +180,32 @@ public final class TcpReassembler implements SegmentSink {
     /**
      * From now on segments do not trigger idle expiry: the caller calls {@link #expireIdle} itself. The parallel
      * pipeline gives each worker one shard of the connections; the reader, which sees every segment, decides when
-     * to look (with {@link #EXPIRY_CHECK_INTERVAL}) so every shard expires at the frame a single reassembler would.
+     * to look (with an {@link IdleClock}) so every shard expires at the frame a single reassembler would.
      */
     public void expiryDrivenByCaller() {
         expiryByCaller = true;
     }
 
-    /** Reports and releases connections idle since before {@code nowNanos - idleTimeout} (capture time). */
+    /**
+     * Reports and releases connections idle since before {@code nowNanos - idleTimeout} (capture time), in
+     * least-recently-active order; a connection active later than that (even later than {@code nowNanos}) stays.
+     */
     public void expireIdle(long nowNanos) {
         long cutoff = nowNanos - limits.idleTimeoutNanos();
+        // Past a connection active at cutoff + stepBack or later, every one is active at cutoff or later: the
+        // order is by latest time seen, which is never more than stepBack after a connection's last packet. With
+        // time that never went back (stepBack 0) the first connection not idle ends the look, as it always did.
+        long enough = cutoff + stepBackNanos;
         List<Open> idle = null;
         Iterator<Open> it = flows.values().iterator();
         while (it.hasNext()) {
             Open f = it.next();
-            if (f.lastActivityNanos() >= cutoff) {
-                break;
+            long last = f.lastActivityNanos();
+            if (last >= cutoff) {
+                if (last >= enough) {
+                    break;
+                }
+                continue;
             }
             it.remove();
             if (idle == null) {
@@ -197,6 +223,21 @@ public final class TcpReassembler implements SegmentSink {
         while (closed.hasNext() && closed.next() < nowNanos - LINGER_NANOS) {
             closed.remove();
         }
+    }
+
+    /**
+     * A file dated before the time the run had reached begins (capture time went back): what is still open is
+     * reported as at the end of input ({@link #finish(long)}, watched until {@code endNanos}, the time of the frame
+     * before), the 4-tuples recently closed are forgotten and idle expiry starts over. Whatever was open belongs to
+     * a recording that ended; a file from earlier cannot continue it, and left open, connections dated after
+     * everything that follows would never be idle (held to the end of the run, while the look for idle ones went
+     * past them every time).
+     */
+    public void timeWentBack(long endNanos) {
+        finish(endNanos);
+        recentlyClosed.clear();
+        idleClock.restart();
+        stepBackNanos = 0;
     }
 
     /** End of input, the last segment seen being the capture's last frame: {@link #finish(long)}. */
