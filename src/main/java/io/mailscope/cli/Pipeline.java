@@ -93,6 +93,21 @@ final class Pipeline {
             }
         }
 
+        /** The report's rendering goes into {@code bytes}, the buffer the worker hands to the merge. */
+        @Override
+        public Prepared prepare(AnalyzedSession s, java.io.OutputStream bytes) {
+            boolean show = filter.test(s);
+            return new Prepared(SummaryCounter.Counted.of(s), show, show ? report.prepare(s, bytes) : null);
+        }
+
+        @Override
+        public void deliver(Prepared p, long id, byte[] bytes, int from, int length) {
+            counter.count(p.counted(), p.shown());
+            if (p.shown()) {
+                report.deliver(p.report(), id, bytes, from, length);
+            }
+        }
+
         @Override
         public void accept(AnalyzedSession s) {
             finished(s);

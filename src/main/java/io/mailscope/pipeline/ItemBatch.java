@@ -17,7 +17,10 @@ final class ItemBatch {
     static final byte OPENED = 0;
     /** A session finished, handed on whole ({@link #value} is the {@code AnalyzedSession}). */
     static final byte SESSION = 1;
-    /** A session finished, prepared by its worker ({@link #value} is what {@link SessionOutput#prepare} made). */
+    /**
+     * A session finished, prepared by its worker ({@link #value} is what {@link SessionOutput#prepare} made; what it
+     * wrote into {@link #bytes} is at {@link #from}, {@link #length}).
+     */
     static final byte PREPARED = 2;
     /** Live capture: what the worker's watch said about an open session ({@link #value} is the note). */
     static final byte NOTE = 3;
@@ -36,12 +39,18 @@ final class ItemBatch {
     final Object[] key;
     /** The session, the prepared session or the note; null for a file's opening. */
     final Object[] value;
+    /** A prepared session's run in {@link #bytes}: where it starts, and how long it is (0: nothing written there). */
+    final int[] from;
+    final int[] length;
+    /** What the batch's prepared sessions wrote, for the merge (files; live capture prepares without it). */
+    final ItemBytes bytes;
 
     int size;
     /** The merge's place: the next item to hand on. */
     int read;
 
-    ItemBatch(int capacity) {
+    /** @param bytes the size of {@link #bytes}: the batch is full when its prepared sessions' runs fill it */
+    ItemBatch(int capacity, int bytes) {
         this.capacity = capacity;
         kind = new byte[capacity];
         frame = new long[capacity];
@@ -51,10 +60,14 @@ final class ItemBatch {
         weight = new long[capacity];
         key = new Object[capacity];
         value = new Object[capacity];
+        from = new int[capacity];
+        length = new int[capacity];
+        this.bytes = new ItemBytes(bytes);
     }
 
+    /** No room for another item: every row taken, or the prepared sessions' bytes near their limit. */
     boolean full() {
-        return size == capacity;
+        return size == capacity || bytes.full();
     }
 
     boolean isEmpty() {
@@ -67,7 +80,15 @@ final class ItemBatch {
     }
 
     void add(byte kind, long frame, int phase, long tie, long local, long weight, Object key, Object value) {
+        add(kind, frame, phase, tie, local, weight, key, value, 0, 0);
+    }
+
+    /** An item whose prepared session wrote {@code [from, from + length)} of {@link #bytes}. */
+    void add(byte kind, long frame, int phase, long tie, long local, long weight, Object key, Object value, int from,
+             int length) {
         int i = size++;
+        this.from[i] = from;
+        this.length[i] = length;
         this.kind[i] = kind;
         this.frame[i] = frame;
         this.phase[i] = (byte) phase;
@@ -103,5 +124,6 @@ final class ItemBatch {
         }
         size = 0;
         read = 0;
+        bytes.clear();
     }
 }

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * {@link ShardWorker#progress()}, read before looking at its queue, so nothing it said about those frames can
  * still be on the way). Connections are numbered here, in the order they opened across all workers, and each
  * session gets its run-wide number before it is handed on: by the worker's own number for the connection (a
- * primitive map per worker, {@link NumberMap}), or in live capture, whose connections are renumbered as they open,
+ * primitive window per worker, {@link NumberWindow}), or in live capture, whose connections are renumbered as they open,
  * by the connection's open key.
  *
  * <p>Items come a batch at a time ({@link ItemBatch}); a batch handed on is given back to its worker.
@@ -36,7 +36,7 @@ final class SessionMerge implements Runnable {
      * Bounded by the open connections, and nothing in it for the collector to trace (an identity map of boxed numbers
      * here was most of the merge's time on a scan, and its table, rewritten at random, most of each collection).
      */
-    private final NumberMap[] numbers;
+    private final NumberWindow[] numbers;
     /** Live capture: the same, by the connection's open key. */
     private final Map<Object, Long> ids = new IdentityHashMap<>();
     private long nextId = 1;
@@ -52,9 +52,9 @@ final class SessionMerge implements Runnable {
         this.stop = stop;
         this.heads = new ItemBatch[workers.length];
         this.watermark = new long[workers.length];
-        this.numbers = new NumberMap[workers.length];
+        this.numbers = new NumberWindow[workers.length];
         for (int w = 0; w < workers.length; w++) {
-            numbers[w] = new NumberMap();
+            numbers[w] = NumberWindow.forConnections(workers[w].maxConnections);
         }
     }
 
@@ -173,7 +173,7 @@ final class SessionMerge implements Runnable {
                     try {
                         if (c.kind[i] == ItemBatch.PREPARED) {
                             // rendered by the worker: only the run-wide number is added here
-                            prepared.deliver(value, n);
+                            prepared.deliver(value, n, c.bytes.array(), c.from[i], c.length[i]);
                         } else {
                             AnalyzedSession s = (AnalyzedSession) value;
                             s.session().connection().renumber(n);

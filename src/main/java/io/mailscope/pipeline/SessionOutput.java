@@ -2,6 +2,7 @@ package io.mailscope.pipeline;
 
 import io.mailscope.explain.AnalyzedSession;
 
+import java.io.OutputStream;
 import java.util.function.Consumer;
 
 /**
@@ -17,6 +18,11 @@ import java.util.function.Consumer;
  *
  * <p>A prepared value must not read the connection's number ({@code TcpConnection.id()}): on a worker it is the
  * worker's own; the run-wide one is {@code deliver}'s {@code id}.
+ *
+ * <p>Bytes: for files, {@link ShardedAnalysis} prepares with {@link #prepare(AnalyzedSession, OutputStream)}, whose
+ * output may write what it rendered into the stream given (a buffer that goes to the merge with the session, reused
+ * for later sessions once delivered) instead of keeping it in the prepared value, and then delivers with
+ * {@link #deliver(Object, long, byte[], int, int)} and those bytes. By default both do what the plain pair does.
  */
 public interface SessionOutput<P> extends Consumer<AnalyzedSession> {
     /** On any worker's thread, concurrently: what {@code s} alone decides. */
@@ -24,4 +30,20 @@ public interface SessionOutput<P> extends Consumer<AnalyzedSession> {
 
     /** On the merge thread, in order: the prepared session, numbered {@code id} in the run. */
     void deliver(P prepared, long id);
+
+    /**
+     * {@link #prepare(AnalyzedSession)}, free to write what it renders into {@code bytes} (appending only; the stream
+     * is valid during this call only), which {@link #deliver(Object, long, byte[], int, int)} then gets back.
+     */
+    default P prepare(AnalyzedSession s, OutputStream bytes) {
+        return prepare(s);
+    }
+
+    /**
+     * {@link #deliver(Object, long)} of what {@link #prepare(AnalyzedSession, OutputStream)} made, with the bytes
+     * it wrote: {@code [from, from + length)} of {@code bytes}, valid during this call only.
+     */
+    default void deliver(P prepared, long id, byte[] bytes, int from, int length) {
+        deliver(prepared, id);
+    }
 }

@@ -4,6 +4,8 @@ import io.mailscope.dissect.Session;
 import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.explain.Finding;
 
+import java.io.OutputStream;
+
 /** Where finished sessions and the run's summary go: text, JSON Lines, HTML. */
 public interface Report extends AutoCloseable {
     void session(AnalyzedSession session);
@@ -22,6 +24,23 @@ public interface Report extends AutoCloseable {
         AnalyzedSession s = (AnalyzedSession) prepared;
         s.session().connection().renumber(id);
         session(s);
+    }
+
+    /**
+     * {@link #prepare(AnalyzedSession)}, free to write what it renders into {@code bytes} (appending only, valid
+     * during this call) instead of keeping it in what it returns: the sharded pipeline hands such bytes to the merge
+     * in a buffer it reuses. {@link #deliver(Object, long, byte[], int, int)} gets them back.
+     */
+    default Object prepare(AnalyzedSession session, OutputStream bytes) {
+        return prepare(session);
+    }
+
+    /**
+     * {@link #deliver(Object, long)} of what {@link #prepare(AnalyzedSession, OutputStream)} made, with the bytes it
+     * wrote: {@code [from, from + length)} of {@code bytes}.
+     */
+    default void deliver(Object prepared, long id, byte[] bytes, int from, int length) {
+        deliver(prepared, id);
     }
 
     void summary(RunSummary summary);

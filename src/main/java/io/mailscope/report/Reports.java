@@ -4,6 +4,7 @@ import io.mailscope.dissect.Session;
 import io.mailscope.explain.AnalyzedSession;
 import io.mailscope.explain.Finding;
 
+import java.io.OutputStream;
 import java.util.List;
 
 /** Several reports fed the same sessions (the terminal or JSON, plus an HTML file). */
@@ -36,6 +37,21 @@ public record Reports(List<Report> all) implements Report {
         Object[] each = (Object[]) prepared;
         for (int i = 0; i < each.length; i++) {
             all.get(i).deliver(each[i], id);
+        }
+    }
+
+    /** One report writes its bytes where it is asked to; several (JSON and HTML) each keep their own. */
+    @Override
+    public Object prepare(AnalyzedSession session, OutputStream bytes) {
+        return all.size() == 1 ? all.get(0).prepare(session, bytes) : prepare(session);
+    }
+
+    @Override
+    public void deliver(Object prepared, long id, byte[] bytes, int from, int length) {
+        if (all.size() == 1) {
+            all.get(0).deliver(prepared, id, bytes, from, length);
+        } else {
+            deliver(prepared, id);
         }
     }
 

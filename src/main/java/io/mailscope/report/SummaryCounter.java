@@ -9,10 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Counts sessions by outcome and by finding code as they finish, for the summary. */
+/**
+ * Counts sessions by outcome and by finding code as they finish, for the summary. Each count is a {@code long[1]}
+ * incremented in place: a {@code Long} per session and key (merged in with {@code Long::sum}) was garbage for
+ * every session of a scan, made on the thread that writes the output.
+ */
 public final class SummaryCounter {
-    private final Map<String, Long> outcomes = new LinkedHashMap<>();
-    private final Map<String, Long> findings = new LinkedHashMap<>();
+    private final Map<String, long[]> outcomes = new LinkedHashMap<>();
+    private final Map<String, long[]> findings = new LinkedHashMap<>();
     private long sessions;
     private long shown;
     private long clientBytes;
@@ -20,7 +24,7 @@ public final class SummaryCounter {
 
     public SummaryCounter() {
         for (Outcome o : Outcome.values()) {
-            outcomes.put(o.label(), 0L);
+            outcomes.put(o.label(), new long[1]);
         }
     }
 
@@ -31,31 +35,18 @@ public final class SummaryCounter {
         }
         clientBytes += s.session().connection().clientBytes();
         serverBytes += s.session().connection().serverBytes();
-        outcomes.merge(s.diagnosis().outcome().label(), 1L, Long::sum);
-        List<Finding> list = s.diagnosis().findings();
-        for (int i = 0; i < list.size(); i++) {
-            if (!codeBefore(list, i)) { // a code counts once per session (the lists are short)
-                findings.merge(list.get(i).code(), 1L, Long::sum);
-            }
-        }
+        countOutcomeAndFindings(s.diagnosis().outcome().label(), s.diagnosis().findings());
     }
 
-    /** What the summary counts of one session, taken on any thread (a worker) and counted later, in order. */
-    public record Counted(long clientBytes, long serverBytes, String outcome, List<String> codes) {
+    /**
+     * What the summary counts of one session, taken on any thread (a worker) and counted later, in order: the
+     * diagnosis' own list of findings (it is not changed after), whose codes are counted then, so nothing more is
+     * made per session than this record.
+     */
+    public record Counted(long clientBytes, long serverBytes, String outcome, List<Finding> findings) {
         public static Counted of(AnalyzedSession s) {
-            List<Finding> list = s.diagnosis().findings();
-            List<String> codes = List.of();
-            if (!list.isEmpty()) {
-                List<String> distinct = new ArrayList<>(list.size());
-                for (int i = 0; i < list.size(); i++) {
-                    if (!codeBefore(list, i)) {
-                        distinct.add(list.get(i).code());
-                    }
-                }
-                codes = distinct;
-            }
             return new Counted(s.session().connection().clientBytes(), s.session().connection().serverBytes(),
-                    s.diagnosis().outcome().label(), codes);
+                    s.diagnosis().outcome().label(), s.diagnosis().findings());
         }
     }
 
@@ -67,10 +58,29 @@ public final class SummaryCounter {
         }
         clientBytes += c.clientBytes();
         serverBytes += c.serverBytes();
-        outcomes.merge(c.outcome(), 1L, Long::sum);
-        for (String code : c.codes()) {
-            findings.merge(code, 1L, Long::sum);
+        countOutcomeAndFindings(c.outcome(), c.findings());
+    }
+
+    private void countOutcomeAndFindings(String outcome, List<Finding> list) {
+        increment(outcomes, outcome);
+        if (list.size() == 1) { // most sessions: one finding
+            increment(findings, list.get(0).code());
+            return;
         }
+        for (int i = 0; i < list.size(); i++) {
+            if (!codeBefore(list, i)) { // a code counts once per session (the lists are short)
+                increment(findings, list.get(i).code());
+            }
+        }
+    }
+
+    private static void increment(Map<String, long[]> counts, String key) {
+        long[] n = counts.get(key);
+        if (n == null) {
+            n = new long[1];
+            counts.put(key, n);
+        }
+        n[0]++;
     }
 
     private static boolean codeBefore(List<Finding> list, int i) {
@@ -103,8 +113,8 @@ public final class SummaryCounter {
     public Map<String, Long> outcomes() {
         Map<String, Long> out = new LinkedHashMap<>();
         outcomes.forEach((k, v) -> {
-            if (v > 0) {
-                out.put(k, v);
+            if (v[0] > 0) {
+                out.put(k, v[0]);
             }
         });
         return out;
@@ -112,11 +122,11 @@ public final class SummaryCounter {
 
     /** Finding codes, most frequent first. */
     public Map<String, Long> findings() {
-        List<Map.Entry<String, Long>> list = new ArrayList<>(findings.entrySet());
-        list.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+        List<Map.Entry<String, long[]>> list = new ArrayList<>(findings.entrySet());
+        list.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])); // stable: ties in order of first seen
         Map<String, Long> out = new LinkedHashMap<>();
         for (var e : list) {
-            out.put(e.getKey(), e.getValue());
+            out.put(e.getKey(), e.getValue()[0]);
         }
         return out;
     }

@@ -79,6 +79,33 @@ class JsonLineWriterTest {
         }
     }
 
+    /**
+     * One writer keeps the digits of the last whole seconds it wrote: values in the same second, epochs and times
+     * into the capture taking turns, seconds going back and forth, each as a writer of its own writes it.
+     */
+    @Test
+    void secondsWrittenOneAfterAnotherAreEachTheirOwnExactDecimal() throws IOException {
+        SplittableRandom rnd = new SplittableRandom(17);
+        long[] nanos = new long[60_000];
+        long epoch = 1_764_115_200_000_000_000L;
+        for (int i = 0; i < nanos.length; i++) {
+            nanos[i] = switch (rnd.nextInt(7)) {
+                case 0 -> epoch += rnd.nextLong(50_000); // a capture's instants, going forward
+                case 1 -> epoch - rnd.nextLong(3_000_000_000L); // and back
+                case 2 -> rnd.nextLong(30_000_000_000L); // times into the capture
+                case 3 -> rnd.nextLong(1_000_000_000L); // below a second
+                case 4 -> -rnd.nextLong(3_000_000_000L);
+                case 5 -> rnd.nextInt(3) == 0 ? 1_000_000_000L * rnd.nextInt(5) : rnd.nextLong();
+                default -> i > 0 ? nanos[i - 1] : 0;
+            };
+        }
+        StringBuilder each = new StringBuilder();
+        for (long n : nanos) {
+            each.append(each.length() == 0 ? "" : " ").append(seconds(n));
+        }
+        assertEquals(each.toString(), seconds(nanos));
+    }
+
     @Test
     void writesWholeNumbersAsLongToStringDoes() throws IOException {
         SplittableRandom rnd = new SplittableRandom(11);

@@ -79,6 +79,56 @@ class PreparedSessionTest {
         assertTrue(lines[1].startsWith(" {\"type\":\"session\",\"id\":7,\"client\":"), lines[1]);
     }
 
+    /**
+     * Prepared into a shared buffer (as the sharded pipeline's batches carry them: many sessions' bytes one after
+     * another, delivered later from where each starts) the lines are those written whole, in every report.
+     */
+    @Test
+    void sessionsPreparedIntoOneBufferAreTheSameBytes() throws IOException {
+        List<AnalyzedSession> sessions = sessions();
+        List<Function<ByteArrayOutputStream, Report>> reports = List.of(
+                b -> new JsonReport(b, false),
+                b -> new TextReport(new PrintStream(b, true, StandardCharsets.UTF_8), Style.plain(), TextReport.Detail.FULL, true),
+                b -> new Reports(List.of(new JsonReport(b, false))));
+        for (Function<ByteArrayOutputStream, Report> make : reports) {
+            String whole = render(make, sessions, false);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Report r = make.apply(out);
+            ByteArrayOutputStream batch = new ByteArrayOutputStream();
+            List<Object> prepared = new ArrayList<>();
+            List<int[]> runs = new ArrayList<>();
+            for (int i = 0; i < sessions.size(); i++) {
+                int from = batch.size();
+                prepared.add(r.prepare(sessions.get(i), batch));
+                runs.add(new int[] {from, batch.size() - from});
+                if (prepared.size() == 97 || i == sessions.size() - 1) { // a batch handed over: delivered in order
+                    byte[] bytes = batch.toByteArray();
+                    for (int j = 0; j < prepared.size(); j++) {
+                        AnalyzedSession s = sessions.get(i - prepared.size() + 1 + j);
+                        r.deliver(prepared.get(j), s.session().connection().id(), bytes, runs.get(j)[0], runs.get(j)[1]);
+                    }
+                    prepared.clear();
+                    runs.clear();
+                    batch.reset();
+                }
+            }
+            r.summary(new RunSummary(List.of("f"), 1, 1, 0, 0, sessions.size(), sessions.size(), 0, 0, java.util.Map.of(),
+                    java.util.Map.of(), new io.mailscope.tcp.ReassemblyStats(0, 0, 0, 0, 0, 0, 0, 0), List.of()));
+            r.close();
+            assertEquals(whole, out.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aJsonLineRenderedIntoTheBufferIsNotKeptInWhatIsPrepared() {
+        AnalyzedSession s = Captures.analyze("no-greeting.pcap").get(0);
+        ByteArrayOutputStream batch = new ByteArrayOutputStream();
+        Object p = new JsonReport(new ByteArrayOutputStream(), false).prepare(s, batch);
+        assertFalse(p instanceof byte[], "the line is in the batch's bytes only");
+        String rest = batch.toString(StandardCharsets.UTF_8);
+        assertTrue(rest.startsWith(",\"client\":") && rest.endsWith("}"), rest);
+    }
+
     @Test
     void textIsTheSameWithAndWithoutGroupsInEveryForm() throws IOException {
         List<AnalyzedSession> sessions = sessions();
