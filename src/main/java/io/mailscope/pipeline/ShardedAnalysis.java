@@ -298,7 +298,8 @@ public final class ShardedAnalysis implements FrameAnalysis {
     }
 
     private void readFile(String file, FrameSink entry) throws IOException, CaptureFormatException {
-        try (CaptureReader reader = CaptureReader.open(file)) {
+        // busy: this reading thread and the workers (the merge mostly waits)
+        try (CaptureReader reader = CaptureReader.open(file, 1 + workers.length)) {
             ensureRoom();
             broadcast(SegmentBatch.FILE_STARTS, lastFrame, 0);
             clockPending = true;
