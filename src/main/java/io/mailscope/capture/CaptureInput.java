@@ -18,8 +18,7 @@ import java.util.zip.ZipException;
  * inflates) the next piece straight into the buffer, just past the valid data ({@link #limit}), where the decoding
  * thread never looks until that read is done. Why: a read(2) from the page cache is a copy the kernel makes on the
  * calling thread; on the 1.09 GiB long-session capture it was a tenth to a fifth of the analysing thread's time,
- * while the second core had only the JIT compiler on it (docs/performance.md "Read-ahead"; only with a core to
- * spare: {@link CaptureReader#open(String, int)}). At most one read is in
+ * while the second core had only the JIT compiler on it (docs/performance.md "Read-ahead"). At most one read is in
  * flight, and the buffer is only compacted when none is, so the two threads never touch the same bytes; the
  * {@link Future} of each read orders its bytes before the decoding thread's use of them.
  */
@@ -66,6 +65,11 @@ final class CaptureInput {
             t.setDaemon(true);
             return t;
         }) : null;
+    }
+
+    /** Whether reading ahead on another thread pays: only with a core to spare for it. */
+    static boolean readAheadPays() {
+        return Runtime.getRuntime().availableProcessors() > 1;
     }
 
     /** Stream offset of the next unread byte. */

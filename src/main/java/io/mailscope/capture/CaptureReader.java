@@ -41,22 +41,12 @@ public final class CaptureReader implements Closeable {
      * its magic bytes.
      */
     public static CaptureReader open(String name) throws IOException {
-        return open(name, 1);
-    }
-
-    /**
-     * {@link #open(String)} for a caller that keeps {@code busyThreads} threads busy with what it reads: a file is
-     * read ahead on a thread of its own (see CaptureInput) only when the machine has a core beyond those. Measured
-     * on the long capture on 2 cores: one analysing thread 8% less wall time with it; the parallel pipeline's reader,
-     * two workers and merge already on both cores, slower with it (one more thread to schedule, 0.2 CPU s more).
-     */
-    public static CaptureReader open(String name, int busyThreads) throws IOException {
         boolean stdin = "-".equals(name);
         InputStream in = stdin ? new UnclosedStream(System.in) : new FileInputStream(name);
         try {
-            // standard input is not read ahead: a read from a pipe may block for good, and close() waits for it
+            // a file is read ahead (CaptureInput); standard input is not: a read from a pipe may block for good
             return open(stdin ? STANDARD_INPUT : name, in, CaptureInput.BUFFER_SIZE,
-                    !stdin && Runtime.getRuntime().availableProcessors() > busyThreads);
+                    !stdin && CaptureInput.readAheadPays());
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;

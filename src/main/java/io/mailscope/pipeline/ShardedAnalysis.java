@@ -298,8 +298,7 @@ public final class ShardedAnalysis implements FrameAnalysis {
     }
 
     private void readFile(String file, FrameSink entry) throws IOException, CaptureFormatException {
-        // busy: this reading thread and the workers (the merge mostly waits)
-        try (CaptureReader reader = CaptureReader.open(file, 1 + workers.length)) {
+        try (CaptureReader reader = CaptureReader.open(file)) {
             ensureRoom();
             broadcast(SegmentBatch.FILE_STARTS, lastFrame, 0);
             clockPending = true;
