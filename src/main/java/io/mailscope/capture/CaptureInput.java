@@ -3,24 +3,11 @@ package io.mailscope.capture;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.zip.ZipException;
 
 /**
  * The one reusable read buffer under a capture reader: 4 MiB, refilled and compacted in place, so a frame is a
  * slice of it and reading allocates nothing per frame. Offsets are positions in the (decompressed) capture stream.
- *
- * <p>A file is read ahead: while the frames just read are decoded, a thread of its own reads (and, for gzip,
- * inflates) the next piece straight into the buffer, just past the valid data ({@link #limit}), where the decoding
- * thread never looks until that read is done. Why: a read(2) from the page cache is a copy the kernel makes on the
- * calling thread; on the 1.09 GiB long-session capture it was a tenth to a fifth of the analysing thread's time,
- * while the second core had only the JIT compiler on it (docs/performance.md "Read-ahead"). At most one read is in
- * flight, and the buffer is only compacted when none is, so the two threads never touch the same bytes; the
- * {@link Future} of each read orders its bytes before the decoding thread's use of them.
  */
 final class CaptureInput {
     static final int BUFFER_SIZE = 4 << 20;
@@ -44,32 +31,13 @@ final class CaptureInput {
     /** Stream offset of {@code buf[0]}. */
     private long base;
     private boolean eof;
-    /** The thread that reads ahead, or null to read on the caller's thread. */
-    private final ExecutorService ahead;
-    /** The read in flight into {@code buf[limit...]}, or null. */
-    private Future<Integer> pending;
 
     CaptureInput(String name, InputStream in, boolean gzip, int bufferSize) {
-        this(name, in, gzip, bufferSize, false);
-    }
-
-    /** @param readAhead read on a thread of its own (for files: a read from a pipe could block {@link #close()}) */
-    CaptureInput(String name, InputStream in, boolean gzip, int bufferSize, boolean readAhead) {
         this.name = name;
         this.in = in;
         this.gzip = gzip;
         this.gzipPending = gzip;
         this.buf = new byte[bufferSize];
-        this.ahead = readAhead ? Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "mailscope-read-ahead");
-            t.setDaemon(true);
-            return t;
-        }) : null;
-    }
-
-    /** Whether reading ahead on another thread pays: only with a core to spare for it. */
-    static boolean readAheadPays() {
-        return Runtime.getRuntime().availableProcessors() > 1;
     }
 
     /** Stream offset of the next unread byte. */
@@ -97,10 +65,17 @@ final class CaptureInput {
         if (n > buf.length) {
             throw new IllegalArgumentException(n + " bytes do not fit a buffer of " + buf.length);
         }
+        if (pos + n > buf.length) {
+            compact();
+        }
         while (limit - pos < n) {
             int r;
             try {
-                r = nextRead(n);
+                if (gzipPending) {
+                    gzipPending = false;
+                    in = new SalvagingGzipInputStream(in, GZIP_BUFFER);
+                }
+                r = in.read(buf, limit, Math.min(READ_SIZE, buf.length - limit));
             } catch (ZipException | EOFException e) {
                 if (!gzip) {
                     throw e;
@@ -115,62 +90,7 @@ final class CaptureInput {
             }
             limit += r;
         }
-        readAhead();
         return true;
-    }
-
-    /** The result of the read in flight, or of a read made now: bytes added at {@link #limit}, or -1 at the end. */
-    private int nextRead(int n) throws IOException {
-        if (pending != null) {
-            Future<Integer> p = pending;
-            pending = null;
-            return await(p);
-        }
-        if (pos + n > buf.length || limit == buf.length) {
-            compact();
-        }
-        if (gzipPending) {
-            gzipPending = false;
-            in = new SalvagingGzipInputStream(in, GZIP_BUFFER);
-        }
-        return in.read(buf, limit, Math.min(READ_SIZE, buf.length - limit));
-    }
-
-    /** Starts reading the next piece past {@link #limit} on the read-ahead thread. */
-    private void readAhead() {
-        if (ahead == null || pending != null || eof || gzipPending) {
-            return;
-        }
-        if (buf.length - limit < READ_SIZE && pos > 0) {
-            compact();
-        }
-        int at = limit;
-        int len = Math.min(READ_SIZE, buf.length - limit);
-        if (len > 0) {
-            InputStream from = in;
-            pending = ahead.submit(() -> from.read(buf, at, len));
-        }
-    }
-
-    private static int await(Future<Integer> read) throws IOException {
-        try {
-            return read.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while reading");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(cause);
-        }
     }
 
     /** Skips {@code n} bytes, which may be more than the buffer holds (streamed through, never kept). */
@@ -195,18 +115,6 @@ final class CaptureInput {
     }
 
     void close() throws IOException {
-        if (ahead != null) {
-            // the read in flight finishes first (a file read does not block): the stream is not closed under it
-            if (pending != null) {
-                try {
-                    await(pending);
-                } catch (IOException | RuntimeException e) {
-                    // nobody wants those bytes any more, nor their error
-                }
-                pending = null;
-            }
-            ahead.shutdown();
-        }
         in.close();
     }
 }

@@ -44,9 +44,7 @@ public final class CaptureReader implements Closeable {
         boolean stdin = "-".equals(name);
         InputStream in = stdin ? new UnclosedStream(System.in) : new FileInputStream(name);
         try {
-            // a file is read ahead (CaptureInput); standard input is not: a read from a pipe may block for good
-            return open(stdin ? STANDARD_INPUT : name, in, CaptureInput.BUFFER_SIZE,
-                    !stdin && CaptureInput.readAheadPays());
+            return open(stdin ? STANDARD_INPUT : name, in);
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
@@ -60,17 +58,12 @@ public final class CaptureReader implements Closeable {
 
     /** For tests: a smaller buffer makes refills and compaction happen on small files. */
     static CaptureReader open(String name, InputStream in, int bufferSize) throws IOException {
-        return open(name, in, bufferSize, false);
-    }
-
-    /** For tests too: {@code readAhead} reads on a thread of its own (see {@link CaptureInput}). */
-    static CaptureReader open(String name, InputStream in, int bufferSize, boolean readAhead) throws IOException {
         PushbackInputStream peek = new PushbackInputStream(in, 2);
         byte[] magic = new byte[2];
         int n = peek.readNBytes(magic, 0, 2);
         peek.unread(magic, 0, n);
         boolean gzip = n == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
-        return new CaptureReader(name, new CaptureInput(name, peek, gzip, bufferSize, readAhead));
+        return new CaptureReader(name, new CaptureInput(name, peek, gzip, bufferSize));
     }
 
     /** Frame numbers handed out start at this number (1 by default); a run over several files continues the count. */

@@ -41,20 +41,10 @@ class BadCaptureInputTest {
         }
     }
 
-    /** Reads on the caller's thread, and again reading ahead (as a file is read): both must say the same. */
     static Failure read(byte[] file) {
-        Failure direct = read(file, false);
-        Failure ahead = read(file, true);
-        assertEquals(direct.error().getMessage(), ahead.error().getMessage(), "read ahead");
-        assertArrayEquals(direct.delivered().times(), ahead.delivered().times(), "read ahead");
-        return direct;
-    }
-
-    private static Failure read(byte[] file, boolean readAhead) {
         Recorded.Frames frames = new Recorded.Frames();
         CaptureFormatException e = assertThrows(CaptureFormatException.class, () -> {
-            try (CaptureReader reader = CaptureReader.open(FILE, new ByteArrayInputStream(file),
-                    CaptureInput.BUFFER_SIZE, readAhead)) {
+            try (CaptureReader reader = CaptureReader.open(FILE, new ByteArrayInputStream(file))) {
                 reader.readFrames(frames);
             }
         });
